@@ -1,0 +1,36 @@
+# `make build` and `make test` each set up everything they need on a fresh Debian machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: build test lint check bench schema clean
+
+build: $(STAMP)
+	$(BIN)/briefgen validate briefs/
+
+test: $(STAMP) .system-test-deps
+	$(BIN)/ruff check briefgen tests benchmarks
+	$(BIN)/ruff format --check briefgen tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+$(STAMP): pyproject.toml scripts/setup-system.sh
+	./scripts/setup-system.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+.system-test-deps: scripts/setup-system.sh
+	./scripts/setup-system.sh --test
+	@touch $@
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_validate.py
+
+schema: $(STAMP)
+	$(BIN)/briefgen schema > schema/brief.schema.json
+
+clean:
+	rm -rf $(VENV) .system-test-deps output/*.pdf output/*.html output/*.md

@@ -1,0 +1,111 @@
+"""The briefgen command line: a thin layer over the pipeline stages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from briefgen import __version__
+from briefgen.errors import BriefgenError, Problem, problems_to_json
+
+PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+
+
+def _fail(exc: BriefgenError) -> NoReturn:
+    for problem in exc.problems:
+        click.echo(str(problem), err=True)
+    sys.exit(1)
+
+
+def _default_paths(paths: tuple[Path, ...]) -> list[Path]:
+    if paths:
+        return list(paths)
+    if not Path("briefs").is_dir():
+        raise click.UsageError("no briefs/ folder here; name the briefs or folders to use")
+    return [Path("briefs")]
+
+
+def _report(problems: list[Problem], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(problems_to_json(problems))
+    elif fmt == "github":
+        for problem in problems:
+            click.echo(problem.github())
+    else:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="briefgen")
+def main() -> None:
+    """Turn YAML briefing sources into Markdown, HTML and PDF briefs."""
+
+
+@main.command("validate")
+@PATHS
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for editors, github for CI annotations.",
+)
+@click.option("--strict", is_flag=True, help="Fail on warnings too (e.g. stale watch-list items).")
+def validate_cmd(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
+    """Check briefs (files or folders; default briefs/) and report every problem."""
+    from briefgen.build import check
+    from briefgen.config import load_config
+
+    try:
+        config = load_config()
+    except BriefgenError as exc:
+        _fail(exc)
+    result = check(_default_paths(paths), config)
+    _report(result.problems, fmt)
+    failed = bool(result.errors) or (strict and bool(result.warnings))
+    if fmt == "text":
+        total = len(result.briefs) + len(result.failed)
+        click.echo(
+            f"{'FAILED' if failed else 'ok'}: {total} brief{'s' if total != 1 else ''}, "
+            f"{len(result.errors)} error{'s' if len(result.errors) != 1 else ''}, "
+            f"{len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}",
+            err=True,
+        )
+    sys.exit(1 if failed else 0)
+
+
+@main.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema of the brief format (for editor completion)."""
+    from briefgen.model import brief_schema
+
+    click.echo(json.dumps(brief_schema(), indent=2, ensure_ascii=False))
+
+
+@main.command("new")
+@click.argument("slug")
+@click.option("--dir", "folder", type=click.Path(path_type=Path), default=Path("briefs"), show_default=True)
+def new_cmd(slug: str, folder: Path) -> None:
+    """Write a new brief skeleton to briefs/SLUG.yaml (never overwrites)."""
+    from briefgen.model import SLUG_RE
+    from briefgen.skeleton import skeleton
+
+    if not SLUG_RE.match(slug):
+        raise click.BadParameter("use lowercase letters, digits and single hyphens, e.g. q3-energy", param_hint="SLUG")
+    target = folder / f"{slug}.yaml"
+    folder.mkdir(parents=True, exist_ok=True)
+    text = skeleton(slug, dt.date.today())
+    try:
+        with target.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        click.echo(f"{target}: already exists; not overwritten", err=True)
+        sys.exit(1)
+    click.echo(f"wrote {target}")

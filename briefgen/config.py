@@ -1,0 +1,103 @@
+"""Project settings from an optional briefgen.toml, found by walking up from a folder."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from briefgen.errors import BriefgenError, Problem
+
+CONFIG_NAME = "briefgen.toml"
+
+
+class Config(BaseModel):
+    """Defaults for every brief of a project."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    organisation: str | None = None
+    classification: str = "UNCLASSIFIED"
+    page_size: Literal["A4", "Letter"] = "A4"
+    templates: Path | None = None
+    output: Path | None = None
+    root: Path | None = None  # folder of briefgen.toml; set by load_config, not by users
+
+    @property
+    def project_dir(self) -> Path:
+        return self.root or Path.cwd()
+
+
+def find_config(start: Path) -> Path | None:
+    """Return the nearest briefgen.toml in ``start`` or a parent folder."""
+    for folder in [start.resolve(), *start.resolve().parents]:
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(start: Path | None = None) -> Config:
+    """Load and validate the project's briefgen.toml (defaults when there is none)."""
+    path = find_config(start or Path.cwd())
+    if path is None:
+        return Config()
+    shown = _display(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except UnicodeDecodeError:
+        raise BriefgenError.at(shown, "not valid UTF-8; save the file as UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line, col = (int(match[1]), int(match[2])) if match else (0, 0)
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise BriefgenError.at(shown, f"invalid TOML: {message}", line, col) from None
+    except OSError as exc:
+        raise BriefgenError.at(shown, f"cannot read file: {exc.strerror or exc}") from None
+    if "root" in data:
+        data["\0root"] = data.pop("root")  # not a user setting: report it as unknown
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        raise BriefgenError([_problem(shown, text, err) for err in exc.errors(include_url=False)]) from None
+    base = path.parent
+    return config.model_copy(
+        update={
+            "root": base,
+            "templates": base / config.templates if config.templates else None,
+            "output": base / config.output if config.output else None,
+        }
+    )
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _problem(shown: str, text: str, err: Any) -> Problem:
+    key = str(err["loc"][0]).lstrip("\0") if err["loc"] else ""
+    line, col = 0, 0
+    for number, content in enumerate(text.splitlines(), 1):
+        match = re.match(rf"\s*({re.escape(key)})\s*=", content)
+        if key and match:
+            line, col = number, match.start(1) + 1
+            break
+    fields = [f for f in Config.model_fields if f != "root"]
+    if err["type"] == "extra_forbidden":
+        close = difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"expected one of {', '.join(fields)}"
+        message = f"unknown setting; {hint}"
+    elif err["type"] == "literal_error":
+        choices = re.findall(r"'([^']*)'", err["ctx"]["expected"])
+        message = f"expected one of {', '.join(choices)}; got {err['input']!r}"
+    else:
+        message = err["msg"]
+    return Problem(shown, line, col, key, message)
