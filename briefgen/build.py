@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen.config import Config
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import Source, find_briefs, load_source
 from briefgen.model import Brief, validate
+
+if TYPE_CHECKING:
+    from briefgen.render import Theme
 
 
 @dataclass
@@ -63,3 +68,74 @@ def check(paths: list[Path], config: Config, today: dt.date | None = None) -> Ch
         owners[brief.id] = shown
         result.briefs.append((source, brief))
     return result
+
+
+FORMATS = ("md", "html", "pdf")
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` through a temporary file in the same folder, so no reader sees half a file."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def render_brief(
+    source: Source,
+    brief: Brief,
+    config: Config,
+    out_dir: Path,
+    formats: tuple[str, ...] = FORMATS,
+    *,
+    theme: Theme | None = None,
+    variant: str | None = None,
+) -> RenderResult:
+    """Render one brief to the requested formats in ``out_dir``; a failure leaves earlier outputs untouched."""
+    from briefgen.render import render_html, render_markdown, render_print_css
+
+    result = RenderResult(brief.id or source.stem)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if "md" in formats:
+        target = out_dir / f"{result.id}.md"
+        write_atomic(target, render_markdown(brief, config, theme).encode())
+        result.outputs.append(target)
+    if "html" in formats or "pdf" in formats:
+        html = render_html(brief, config, theme)
+        if "html" in formats:
+            target = out_dir / f"{result.id}.html"
+            write_atomic(target, html.encode())
+            result.outputs.append(target)
+        if "pdf" in formats:
+            from briefgen import pdf
+
+            glyphs = pdf.missing_glyphs(source)
+            if glyphs:
+                raise BriefgenError(glyphs)
+            target = out_dir / f"{result.id}.pdf"
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            try:
+                warnings = pdf.write_pdf(
+                    html,
+                    render_print_css(brief, config, theme),
+                    tmp,
+                    name=source.path,
+                    variant=variant or pdf.DEFAULT_VARIANT,
+                )
+                os.replace(tmp, target)
+            finally:
+                tmp.unlink(missing_ok=True)
+            result.warnings += [Problem(source.path, 0, 0, "pdf", w, "warning") for w in warnings]
+            result.outputs.append(target)
+    return result
+
+
+@dataclass
+class RenderResult:
+    """What rendering one brief produced."""
+
+    id: str
+    outputs: list[Path] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)

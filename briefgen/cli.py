@@ -109,3 +109,43 @@ def new_cmd(slug: str, folder: Path) -> None:
         click.echo(f"{target}: already exists; not overwritten", err=True)
         sys.exit(1)
     click.echo(f"wrote {target}")
+
+
+@main.command("render")
+@click.argument("brief", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "formats",
+    default="md,html,pdf",
+    show_default=True,
+    help="Comma-separated output formats: md, html, pdf.",
+)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: output/].")
+@click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Theme folder.")
+@click.option("--pdf-variant", default="pdf/ua-1", show_default=True, help="PDF variant: pdf/ua-1, pdf/a-3b, ... or none.")
+def render_cmd(brief: Path, formats: str, out_dir: Path | None, templates: Path | None, pdf_variant: str) -> None:
+    """Render one brief to Markdown, HTML and PDF."""
+    from briefgen.build import FORMATS, check, render_brief
+    from briefgen.config import load_config
+    from briefgen.render import Theme
+
+    wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown or not wanted:
+        raise click.BadParameter(f"expected some of {', '.join(FORMATS)}; got {formats!r}", param_hint="--format")
+    try:
+        config = load_config()
+        result = check([brief], config)
+        if result.errors:
+            raise BriefgenError(result.problems)
+        source, valid = result.briefs[0]
+        out = out_dir or config.output or Path("output")
+        rendered = render_brief(
+            source, valid, config, out, wanted, theme=Theme.from_config(config, templates), variant=pdf_variant
+        )
+    except BriefgenError as exc:
+        _fail(exc)
+    for problem in [*result.warnings, *rendered.warnings]:
+        click.echo(str(problem), err=True)
+    for path in rendered.outputs:
+        click.echo(f"wrote {path}")

@@ -361,21 +361,21 @@ def _ids(data: dict[str, Any], key: str) -> tuple[dict[str, int], list[tuple[Pat
     return ids, dups
 
 
-def _unknown(kind: str, value: str, known: dict[str, int]) -> str:
+def _unknown(kind: str, value: str, known: dict[str, int], context: str = "") -> str:
     close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"unknown {kind} '{value}'{hint}"
+    return f"unknown {kind} '{value}'{context}{hint}"
 
 
-def _strings(data: Any, loc: PathKey = ()) -> Iterator[tuple[PathKey, str]]:
+def walk_strings(data: Any, loc: PathKey = ()) -> Iterator[tuple[PathKey, str]]:
     if isinstance(data, str):
         yield loc, data
     elif isinstance(data, dict):
         for key, value in data.items():
-            yield from _strings(value, (*loc, key))
+            yield from walk_strings(value, (*loc, key))
     elif isinstance(data, list):
         for i, value in enumerate(data):
-            yield from _strings(value, (*loc, i))
+            yield from walk_strings(value, (*loc, i))
 
 
 def _check_references(data: dict[str, Any]) -> Iterator[tuple[PathKey, str, bool]]:
@@ -401,10 +401,10 @@ def _check_references(data: dict[str, Any]) -> Iterator[tuple[PathKey, str, bool
             for j, ref in _items(item, "sources"):
                 if isinstance(ref, str) and ref not in sources:
                     yield ("asks", i, "sources", j), _unknown("source", ref, sources), False
-    for loc, text in _strings(data):
+    for loc, text in walk_strings(data):
         for ref in citation_ids(text):
             if ref not in sources:
-                yield loc, _unknown("source", ref, sources) + f" in citation [@{ref}]", False
+                yield loc, _unknown("source", ref, sources, f" in citation [@{ref}]"), False
     date, updated = data.get("date"), data.get("updated")
     if isinstance(date, str) and isinstance(updated, str) and _DATE_RE.match(date) and _DATE_RE.match(updated):
         if updated < date:

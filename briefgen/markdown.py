@@ -1,0 +1,130 @@
+"""Markdown in brief fields: CommonMark without raw HTML, safe links, numbered citations.
+
+One parser serves both outputs: HTML through markdown-it-py's renderer, Markdown through
+mdformat's renderer (which re-escapes anything that could become live markup).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, MutableMapping, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdformat.renderer import MDRenderer, RenderContext, RenderTreeNode
+
+from briefgen.model import CITATION_RE
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+class Citations:
+    """Numbers sources in order of first citation; uncited sources come after."""
+
+    def __init__(self, source_ids: Sequence[str]) -> None:
+        self.known = list(source_ids)
+        self.numbers: dict[str, int] = {}
+
+    def number(self, source_id: str) -> int:
+        if source_id not in self.numbers:
+            self.numbers[source_id] = len(self.numbers) + 1
+        return self.numbers[source_id]
+
+    def ordered(self) -> list[str]:
+        """All source ids in number order (numbering the uncited ones now)."""
+        for source_id in self.known:
+            self.number(source_id)
+        return sorted(self.numbers, key=self.numbers.__getitem__)
+
+
+def safe_url(url: str) -> bool:
+    """Allow http(s), mailto and relative links; refuse javascript:, data:, file: and the rest."""
+    cleaned = re.sub(r"[\x00-\x20\x7f]", "", url)
+    try:
+        scheme = urlsplit(cleaned).scheme.lower()
+    except ValueError:
+        return False
+    if not scheme:
+        return not cleaned.startswith("//")  # protocol-relative URLs reach the network
+    return scheme in SAFE_SCHEMES
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    if state.src[state.pos] != "[":
+        return False
+    match = CITATION_RE.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"ids": [part.strip().lstrip("@") for part in match.group(1).split(";")]}
+        token.content = match.group(0)
+    state.pos = match.end()
+    return True
+
+
+def _make_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    # headings inside a field would break the document outline; images would fetch resources
+    md.disable(["heading", "lheading", "image"])
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    md.validateLink = safe_url  # type: ignore[method-assign]
+    md.add_render_rule("citation", _render_citation_html)
+    return md
+
+
+def _render_citation_html(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: MutableMapping[str, Any]) -> str:
+    citations: Citations = env["citations"]
+    links = []
+    for source_id in tokens[idx].meta["ids"]:
+        n = citations.number(source_id)
+        links.append(f'<a href="#source-{source_id}" class="cite-ref">{n}</a>')
+    return f'<sup class="cite">[{", ".join(links)}]</sup>'
+
+
+def _render_citation_md(node: RenderTreeNode, context: RenderContext) -> str:
+    citations: Citations = context.env["citations"]
+    numbers = ", ".join(str(citations.number(source_id)) for source_id in node.meta["ids"])
+    return f"[\\[{numbers}\\]](#sources)"
+
+
+class _MarkdownCitations:
+    """mdformat extension that writes citations as numbered links to the Sources section."""
+
+    RENDERERS: Mapping[str, Any] = {"citation": _render_citation_md}
+    POSTPROCESSORS: Mapping[str, Any] = {}
+
+    @staticmethod
+    def update_mdit(mdit: MarkdownIt) -> None:
+        pass
+
+
+_PARSER = _make_parser()
+_MD_OPTIONS: dict[str, Any] = {"parser_extension": [_MarkdownCitations], "mdformat": {"number": True}}
+
+
+def to_html(text: str, citations: Citations, *, inline: bool = False) -> str:
+    """Render a Markdown field to HTML; ``inline`` drops the wrapping paragraph."""
+    env: dict[str, Any] = {"citations": citations}
+    if inline:
+        return str(_PARSER.renderInline(text, env))
+    return str(_PARSER.render(text, env))
+
+
+def to_markdown(text: str, citations: Citations) -> str:
+    """Re-render a Markdown field as clean CommonMark, with anything unsafe escaped."""
+    env: dict[str, Any] = {"citations": citations}
+    tokens = _PARSER.parse(text, env)
+    return MDRenderer().render(tokens, _MD_OPTIONS, env).strip()
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|!&#~])")
+
+
+def escape_markdown(text: str) -> str:
+    """Escape plain text for a Markdown document, so it shows exactly as typed."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", text)
+    return re.sub(r"^(\s*)([-+=]|\d+[.)])", r"\1\\\2", escaped)

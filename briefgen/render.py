@@ -1,0 +1,194 @@
+"""Render a validated Brief to Markdown and HTML with Jinja templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from briefgen import __version__, markdown
+from briefgen.config import Config
+from briefgen.figures import risk_matrix_svg, severity, timeline_svg
+from briefgen.model import CONFIDENCES, IMPACTS, LIKELIHOODS, Brief
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+# What each step of the scales means: shown in the annex "How to read this brief".
+SCALES: dict[str, list[tuple[str, str]]] = {
+    "likelihood": [
+        ("rare", "Could happen only in exceptional circumstances (under 5%)."),
+        ("unlikely", "Could happen but is not expected (5-25%)."),
+        ("possible", "Might well happen (25-50%)."),
+        ("likely", "Will probably happen (50-80%)."),
+        ("almost-certain", "Is expected to happen (over 80%)."),
+    ],
+    "impact": [
+        ("minimal", "Negligible effect; no change of course needed."),
+        ("minor", "Limited, short-lived effect, handled in normal business."),
+        ("moderate", "Noticeable effect on interests or relations; needs attention at desk level."),
+        ("major", "Serious damage to interests or relations; needs senior attention."),
+        ("severe", "Lasting, strategic damage; needs ministerial attention."),
+    ],
+    "confidence": [
+        ("low", "Fragmentary or poorly corroborated information; plausible alternatives remain."),
+        ("moderate", "Credibly sourced and plausible, but not corroborated enough for high confidence."),
+        ("high", "Well-corroborated information from reliable sources; little doubt remains."),
+    ],
+}
+assert [s for s, _ in SCALES["likelihood"]] == list(LIKELIHOODS)
+assert [s for s, _ in SCALES["impact"]] == list(IMPACTS)
+assert [s for s, _ in SCALES["confidence"]] == list(CONFIDENCES)
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Where templates come from: a theme folder overrides the defaults file by file."""
+
+    folder: Path | None = None
+    extra_css: Path | None = None
+
+    @classmethod
+    def from_config(cls, config: Config, override: Path | None = None) -> Theme:
+        folder = override or config.templates
+        extra = folder / "extra.css" if folder and (folder / "extra.css").is_file() else None
+        return cls(folder, extra)
+
+
+@functools.cache
+def _environment(kind: str, theme: Theme) -> jinja2.Environment:
+    folders = [str(theme.folder)] if theme.folder else []
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([*folders, str(TEMPLATES_DIR)]),
+        autoescape=kind == "html",
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["date"] = format_date
+    env.filters["label"] = label
+    env.filters["mdtext"] = markdown.escape_markdown
+    env.filters["css_string"] = css_string
+    return env
+
+
+def format_date(value: dt.date | None) -> str:
+    """28 November 2025."""
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def label(value: str) -> str:
+    """almost-certain -> Almost certain."""
+    return value.replace("-", " ").capitalize()
+
+
+def css_string(value: str) -> str:
+    """Quote text for a CSS content: string, so it can never end the rule."""
+    out = []
+    for char in value:
+        if char.isalnum() or char in " .,:;()-_/'&!?":
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):06x}")
+    return '"' + "".join(out) + '"'
+
+
+def short_title(brief: Brief, limit: int = 60) -> str:
+    """The brief's title cut at a word boundary, for the running header."""
+    if len(brief.title) <= limit:
+        return brief.title
+    return brief.title[:limit].rsplit(" ", 1)[0].rstrip(",;:-") + "…"
+
+
+def _context(brief: Brief, config: Config, fmt: str) -> dict[str, Any]:
+    citations = markdown.Citations([s.id for s in brief.sources])
+    md: Callable[..., Any]
+    if fmt == "html":
+
+        def md(text: str | None, inline: bool = False) -> Markup:
+            return Markup(markdown.to_html(text or "", citations, inline=inline))
+
+        def cite(source_id: str) -> int:
+            return citations.number(source_id)
+
+        figures = {
+            "risk_matrix": Markup(risk_matrix_svg(brief.risks)) if brief.risks else "",
+            "timeline": Markup(
+                timeline_svg(brief.historical_context.timeline if brief.historical_context else [], brief.trigger)
+            ),
+        }
+    else:
+
+        def md(text: str | None, inline: bool = False) -> str:
+            return markdown.to_markdown(text or "", citations)
+
+        def cite(source_id: str) -> int:
+            return citations.number(source_id)
+
+        figures = {}
+
+    def matrix_cell(likelihood: str, impact: str) -> str:
+        numbers = [str(n) for n, r in enumerate(brief.risks, 1) if (r.likelihood, r.impact) == (likelihood, impact)]
+        return ", ".join(numbers) or "–"
+
+    return {
+        "matrix_cell": matrix_cell,
+        "brief": brief,
+        "config": config,
+        "md": md,
+        "cite": cite,
+        "citations": citations,
+        "sources": {s.id: s for s in brief.sources},
+        "actors": {a.id: a for a in brief.actors},
+        "severity": severity,
+        "scales": SCALES,
+        "likelihoods": LIKELIHOODS,
+        "impacts": IMPACTS,
+        "figures": figures,
+        "short_title": short_title(brief),
+        "version": __version__,
+    }
+
+
+def render_html(brief: Brief, config: Config, theme: Theme | None = None) -> str:
+    """Render the brief as one self-contained HTML page."""
+    theme = theme or Theme.from_config(config)
+    context = _context(brief, config, "html")
+    context["extra_css"] = theme.extra_css.read_text(encoding="utf-8") if theme.extra_css else ""
+    return _environment("html", theme).get_template("brief.html.j2").render(context)
+
+
+def render_markdown(brief: Brief, config: Config, theme: Theme | None = None) -> str:
+    """Render the brief as CommonMark."""
+    theme = theme or Theme.from_config(config)
+    text = _environment("md", theme).get_template("brief.md.j2").render(_context(brief, config, "md"))
+    return _tidy_blank_lines(text)
+
+
+def _tidy_blank_lines(text: str) -> str:
+    """Collapse runs of blank lines left by template logic (not inside fenced code)."""
+    out: list[str] = []
+    fence = ""
+    for line in text.splitlines():
+        stripped = line.lstrip()
+        if fence:
+            fence = "" if stripped.startswith(fence) else fence
+        elif stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+        elif not line.strip() and (not out or not out[-1].strip()):
+            continue
+        out.append(line.rstrip() if not fence else line)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def render_print_css(brief: Brief, config: Config, theme: Theme | None = None) -> str:
+    """Render the print stylesheet (page size, margin boxes, markings) for this brief."""
+    theme = theme or Theme.from_config(config)
+    context = {"brief": brief, "config": config, "short_title": short_title(brief)}
+    return _environment("css", theme).get_template("print.css.j2").render(context)
