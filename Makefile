@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 .PHONY: build test lint check bench schema clean
 
 build: $(STAMP)
-	$(BIN)/briefgen validate briefs/
+	$(BIN)/briefgen build briefs/
 
 test: $(STAMP) .system-test-deps
 	$(BIN)/ruff check briefgen tests benchmarks

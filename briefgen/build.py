@@ -139,3 +139,35 @@ class RenderResult:
     id: str
     outputs: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class BuildResult:
+    """The outcome of building many briefs."""
+
+    rendered: list[RenderResult] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def build(
+    paths: list[Path],
+    config: Config,
+    out_dir: Path,
+    formats: tuple[str, ...] = FORMATS,
+    *,
+    theme: Theme | None = None,
+    variant: str | None = None,
+) -> BuildResult:
+    """Validate and render every brief under ``paths``; one brief's failure does not stop the others."""
+    checked = check(paths, config)
+    result = BuildResult(problems=list(checked.problems), failed=list(checked.failed))
+    for source, brief in checked.briefs:
+        try:
+            result.rendered.append(render_brief(source, brief, config, out_dir, formats, theme=theme, variant=variant))
+        except BriefgenError as exc:
+            result.problems.extend(exc.problems)
+            result.failed.append(source.path)
+    for rendered in result.rendered:
+        result.problems.extend(rendered.warnings)
+    return result

@@ -111,41 +111,83 @@ def new_cmd(slug: str, folder: Path) -> None:
     click.echo(f"wrote {target}")
 
 
-@main.command("render")
-@click.argument("brief", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
+FORMAT_OPTION = click.option(
     "--format",
     "formats",
     default="md,html,pdf",
     show_default=True,
     help="Comma-separated output formats: md, html, pdf.",
 )
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: output/].")
-@click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Theme folder.")
-@click.option("--pdf-variant", default="pdf/ua-1", show_default=True, help="PDF variant: pdf/ua-1, pdf/a-3b, ... or none.")
+OUT_OPTION = click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: output/]."
+)
+TEMPLATES_OPTION = click.option(
+    "--templates", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Theme folder."
+)
+VARIANT_OPTION = click.option(
+    "--pdf-variant",
+    default="pdf/ua-1",
+    show_default=True,
+    help="PDF variant: pdf/ua-1 (tagged, accessible), pdf/a-3b (archival), ... or none.",
+)
+
+
+def _formats(formats: str) -> tuple[str, ...]:
+    from briefgen.build import FORMATS
+
+    wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
+    if not wanted or any(f not in FORMATS for f in wanted):
+        raise click.BadParameter(f"expected some of {', '.join(FORMATS)}; got {formats!r}", param_hint="--format")
+    return wanted
+
+
+def _variant(variant: str) -> str:
+    from briefgen.pdf_variants import VARIANTS
+
+    if variant not in VARIANTS:
+        raise click.BadParameter(f"expected one of {', '.join(VARIANTS)}; got {variant!r}", param_hint="--pdf-variant")
+    return variant
+
+
+@main.command("render")
+@click.argument("brief", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@FORMAT_OPTION
+@OUT_OPTION
+@TEMPLATES_OPTION
+@VARIANT_OPTION
 def render_cmd(brief: Path, formats: str, out_dir: Path | None, templates: Path | None, pdf_variant: str) -> None:
     """Render one brief to Markdown, HTML and PDF."""
-    from briefgen.build import FORMATS, check, render_brief
+    build_cmd.callback([brief], formats, out_dir, templates, pdf_variant)  # type: ignore[misc]
+
+
+@main.command("build")
+@PATHS
+@FORMAT_OPTION
+@OUT_OPTION
+@TEMPLATES_OPTION
+@VARIANT_OPTION
+def build_cmd(
+    paths: tuple[Path, ...], formats: str, out_dir: Path | None, templates: Path | None, pdf_variant: str
+) -> None:
+    """Render every brief under PATHS (default briefs/); a failing brief does not stop the others."""
+    from briefgen.build import build
     from briefgen.config import load_config
     from briefgen.render import Theme
 
-    wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
-    unknown = [f for f in wanted if f not in FORMATS]
-    if unknown or not wanted:
-        raise click.BadParameter(f"expected some of {', '.join(FORMATS)}; got {formats!r}", param_hint="--format")
+    wanted, variant = _formats(formats), _variant(pdf_variant)
     try:
         config = load_config()
-        result = check([brief], config)
-        if result.errors:
-            raise BriefgenError(result.problems)
-        source, valid = result.briefs[0]
-        out = out_dir or config.output or Path("output")
-        rendered = render_brief(
-            source, valid, config, out, wanted, theme=Theme.from_config(config, templates), variant=pdf_variant
-        )
     except BriefgenError as exc:
         _fail(exc)
-    for problem in [*result.warnings, *rendered.warnings]:
+    out = out_dir or config.output or Path("output")
+    result = build(
+        _default_paths(tuple(paths)), config, out, wanted, theme=Theme.from_config(config, templates), variant=variant
+    )
+    for problem in result.problems:
         click.echo(str(problem), err=True)
-    for path in rendered.outputs:
-        click.echo(f"wrote {path}")
+    for rendered in result.rendered:
+        for path in rendered.outputs:
+            click.echo(f"wrote {path}")
+    if result.failed:
+        click.echo(f"FAILED: {len(result.failed)} of {len(result.failed) + len(result.rendered)} briefs", err=True)
+        sys.exit(1)

@@ -76,7 +76,9 @@ def _make_parser() -> MarkdownIt:
     return md
 
 
-def _render_citation_html(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: MutableMapping[str, Any]) -> str:
+def _render_citation_html(
+    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: MutableMapping[str, Any]
+) -> str:
     citations: Citations = env["citations"]
     links = []
     for source_id in tokens[idx].meta["ids"]:

@@ -16,10 +16,8 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import Source
+from briefgen.pdf_variants import DEFAULT_VARIANT
 from briefgen.model import walk_strings
-
-DEFAULT_VARIANT = "pdf/ua-1"
-VARIANTS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-2b", "pdf/a-3b", "pdf/a-3u", "pdf/a-2u", "pdf/a-4u", "none")
 
 
 class RefusedResource(FatalURLFetchingError):
@@ -132,9 +130,5 @@ def missing_glyphs(source: Source) -> list[Problem]:
         missing = sorted({c for c in text if ord(c) > 0x7E and not c.isspace() and not _covered(ord(c), ranges)})
         if missing:
             shown = ", ".join(f"U+{ord(c):04X} {c!r}" for c in missing[:5])
-            problems.append(
-                source.problem(loc, f"no installed font can draw {shown}; install a font that covers it")
-            )
+            problems.append(source.problem(loc, f"no installed font can draw {shown}; install a font that covers it"))
     return problems
-
-

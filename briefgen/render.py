@@ -99,7 +99,7 @@ def css_string(value: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def short_title(brief: Brief, limit: int = 60) -> str:
+def short_title(brief: Brief, limit: int = 55) -> str:
     """The brief's title cut at a word boundary, for the running header."""
     if len(brief.title) <= limit:
         return brief.title
