@@ -12,6 +12,7 @@ from briefgen.config import Config
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import Source, find_briefs, load_source
 from briefgen.model import Brief, validate
+from briefgen.pdf_variants import DEFAULT_VARIANT
 
 if TYPE_CHECKING:
     from briefgen.render import Theme
@@ -122,7 +123,7 @@ def render_brief(
                     render_print_css(brief, config, theme),
                     tmp,
                     name=source.path,
-                    variant=variant or pdf.DEFAULT_VARIANT,
+                    variant=variant or DEFAULT_VARIANT,
                 )
                 os.replace(tmp, target)
             finally:

@@ -16,11 +16,11 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import Source
-from briefgen.pdf_variants import DEFAULT_VARIANT
 from briefgen.model import walk_strings
+from briefgen.pdf_variants import DEFAULT_VARIANT
 
 
-class RefusedResource(FatalURLFetchingError):
+class RefusedResource(FatalURLFetchingError):  # type: ignore[misc]
     """A resource a brief may not load."""
 
 
