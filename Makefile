@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 build: $(STAMP)
 	$(BIN)/briefgen build briefs/
 
-test: $(STAMP) .system-test-deps
+test: $(STAMP) .system-test-deps node_modules/.installed
 	$(BIN)/ruff check briefgen tests benchmarks
 	$(BIN)/ruff format --check briefgen tests benchmarks
 	$(BIN)/mypy
@@ -22,15 +22,20 @@ $(STAMP): pyproject.toml scripts/setup-system.sh
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 .system-test-deps: scripts/setup-system.sh
 	./scripts/setup-system.sh --test
 	@touch $@
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_validate.py
+	$(BIN)/python benchmarks/bench_render.py
 
 schema: $(STAMP)
 	$(BIN)/briefgen schema > schema/brief.schema.json
 
 clean:
-	rm -rf $(VENV) .system-test-deps output/*.pdf output/*.html output/*.md
+	rm -rf $(VENV) .system-test-deps node_modules output/*.pdf output/*.html output/*.md

@@ -112,8 +112,8 @@ class PartialDate:
             )
         parts = [int(p) for p in value.split("-")]
         year, month, day = [*parts, 0, 0][:3]
-        try:
-            dt.date(year, month or 1, day or 1)
+        try:  # check the parts given (2012-00 is not 2012), defaulting only the ones left out
+            dt.date(year, *[*parts[1:], 1, 1][:2])
         except ValueError:
             raise PydanticCustomError("briefgen", "'{value}' is not a real date", {"value": value}) from None
         return cls(year, month, day)
@@ -148,6 +148,7 @@ class PartialDate:
 Text = Annotated[str, BeforeValidator(_line)]
 Markdown = Annotated[str, BeforeValidator(_text)]
 Slug = Annotated[str, BeforeValidator(_slug)]
+Lang = Annotated[str, Field(pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")]
 Date = Annotated[dt.date, BeforeValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date"})]
 FlexDate = Annotated[
     PartialDate,
@@ -187,6 +188,7 @@ class Actor(_Model):
     name: Text
     role: Text | None = None
     affiliation: Text | None = None
+    lang: Lang | None = Field(None, description="Language of the name's native script, e.g. ja or zh-Hans")
 
 
 class Trigger(_Model):
@@ -489,6 +491,8 @@ def _translate(source: Source, err: Any) -> Problem:
         close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6) if isinstance(value, str) else []
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return source.problem(loc, f"expected one of {', '.join(choices)}; got {_describe(value)}{hint}")
+    if kind == "string_pattern_mismatch":
+        return source.problem(loc, f"expected a language tag such as ja, zh-Hans or ko; got {_describe(value)}")
     if kind in ("string_type", "str_type"):
         return source.problem(loc, f"expected text; got {_describe(value)}")
     if kind == "list_type":

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from briefgen import __version__, markdown
 from briefgen.config import Config
@@ -75,7 +76,31 @@ def _environment(kind: str, theme: Theme) -> jinja2.Environment:
     env.filters["label"] = label
     env.filters["mdtext"] = markdown.escape_markdown
     env.filters["css_string"] = css_string
+    env.filters["cjk"] = cjk_text
     return env
+
+
+# Han, kana, Hangul and CJK punctuation: runs of these get a lang so the right CJK face is used
+_CJK_RUN = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+
+
+def mark_cjk(html: str, lang: str | None = None) -> Markup:
+    """Wrap CJK runs in escaped HTML in <span lang>: kana means ja, Hangul ko, else ``lang`` or zh-Hans."""
+
+    def wrap(match: re.Match[str]) -> str:
+        run = match.group()
+        tag = "ko" if _HANGUL.search(run) else "ja" if _KANA.search(run) else (lang or "zh-Hans")
+        return f'<span lang="{tag}">{run}</span>'
+
+    parts = re.split(r"(<[^>]*>)", html)
+    return Markup("".join(p if p.startswith("<") else _CJK_RUN.sub(wrap, p) for p in parts))
+
+
+def cjk_text(value: str | None, lang: str | None = None) -> Markup:
+    """Escape plain text for HTML and mark its CJK runs (a Jinja filter)."""
+    return mark_cjk(str(escape(value or "")), lang)
 
 
 def format_date(value: dt.date | None) -> str:
@@ -112,7 +137,7 @@ def _context(brief: Brief, config: Config, fmt: str) -> dict[str, Any]:
     if fmt == "html":
 
         def md(text: str | None, inline: bool = False) -> Markup:
-            return Markup(markdown.to_html(text or "", citations, inline=inline))
+            return mark_cjk(markdown.to_html(text or "", citations, inline=inline))
 
         def cite(source_id: str) -> int:
             return citations.number(source_id)
