@@ -49,7 +49,7 @@ def main() -> None:
     t0 = time.perf_counter()
     checked = check([brief], config)
     t_validate = time.perf_counter() - t0
-    source, model = checked.briefs[0]
+    _source, model = checked.briefs[0]
     t0 = time.perf_counter()
     html = render_html(model, config)
     css = render_print_css(model, config)

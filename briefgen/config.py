@@ -64,7 +64,8 @@ def load_config(start: Path | None = None) -> Config:
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
-        raise BriefgenError([_problem(shown, text, err) for err in exc.errors(include_url=False)]) from None
+        problems = [_problem(shown, text, err) for err in exc.errors(include_url=False)]
+        raise BriefgenError(sorted(problems, key=lambda p: (p.line, p.col))) from None
     base = path.parent
     return config.model_copy(
         update={
@@ -86,7 +87,7 @@ def _problem(shown: str, text: str, err: Any) -> Problem:
     key = str(err["loc"][0]).lstrip("\0") if err["loc"] else ""
     line, col = 0, 0
     for number, content in enumerate(text.splitlines(), 1):
-        match = re.match(rf"\s*({re.escape(key)})\s*=", content)
+        match = re.match(rf"\s*\[?\s*({re.escape(key)})\s*[=\]]", content)  # `key =` or a `[key]` table
         if key and match:
             line, col = number, match.start(1) + 1
             break
@@ -98,6 +99,8 @@ def _problem(shown: str, text: str, err: Any) -> Problem:
     elif err["type"] == "literal_error":
         choices = re.findall(r"'([^']*)'", err["ctx"]["expected"])
         message = f"expected one of {', '.join(choices)}; got {err['input']!r}"
+    elif err["type"] in ("string_type", "path_type"):
+        message = f"expected text in quotes; got {err['input']!r}"
     else:
         message = err["msg"]
     return Problem(shown, line, col, key, message)

@@ -62,7 +62,9 @@ def dotted(loc: PathKey) -> str:
     """Render a data path as writers read it: ``risks[2].likelihood``."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, str):
+            part = " ".join(part.split())  # a quoted key may hold a line break; a problem is one line
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
     return out
 
 
@@ -101,7 +103,7 @@ def parse_source(raw: bytes, name: str) -> Source:
         raise BriefgenError([_reader_problem(name, text, exc)]) from None
     if source.problems:
         raise BriefgenError(source.problems)
-    if root is _EMPTY:
+    if root is _EMPTY or root is None:
         raise BriefgenError.at(name, "file is empty; a brief needs at least title, date, summary and trigger", 1, 1)
     if not isinstance(root, dict):
         line, col = source.positions.get((), (1, 1))
@@ -164,7 +166,7 @@ class _Builder:
         start: Any = ev.start_mark
         mark = (start.line + 1, start.column + 1)
         if isinstance(ev, yaml.ScalarEvent):
-            empty_plain = ev.style is None and ev.value in _NULLS
+            empty_plain = not ev.style and ev.value in _NULLS  # libyaml gives plain as "", PyYAML None
             self.add(None if empty_plain else ev.value, mark, ev, is_scalar=True)
             return
         if len(self.stack) >= MAX_DEPTH:
@@ -222,7 +224,10 @@ def _yaml_problem(name: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
             return Problem(name, number, indent.index("\t") + 1, "", "tab used for indentation; indent with spaces")
     message = exc.problem or "invalid YAML"
     if exc.context:
-        message = f"{message} ({exc.context})"
+        start = exc.context_mark
+        # an unclosed quote or bracket is found far from where it opened: say where that was
+        opened = f" at line {start.line + 1}" if start is not None and start.line + 1 != line else ""
+        message = f"{message} ({exc.context}{opened})"
     return Problem(name, line, col, "", f"invalid YAML: {message}")
 
 

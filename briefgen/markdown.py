@@ -129,4 +129,5 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|!&#~])")
 def escape_markdown(text: str) -> str:
     """Escape plain text for a Markdown document, so it shows exactly as typed."""
     escaped = _MD_SPECIAL.sub(r"\\\1", text)
-    return re.sub(r"^(\s*)([-+=]|\d+[.)])", r"\1\\\2", escaped)
+    escaped = re.sub(r"^(\s*)(\d+)([.)])", r"\1\2\\\3", escaped)
+    return re.sub(r"^(\s*)([-+=])", r"\1\\\2", escaped)

@@ -34,7 +34,7 @@ Likelihood = Literal["rare", "unlikely", "possible", "likely", "almost-certain"]
 Impact = Literal["minimal", "minor", "moderate", "major", "severe"]
 Confidence = Literal["low", "moderate", "high"]
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: `$` would allow a final newline
 # [@id] or [@a; @b]: pandoc-style citations of ids in `sources`
 CITATION_RE = re.compile(r"\[@([A-Za-z0-9][\w.:-]*(?:\s*;\s*@[A-Za-z0-9][\w.:-]*)*)\]")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
@@ -59,6 +59,12 @@ def _text(value: Any) -> Any:
     return value
 
 
+def _shown(value: str, limit: int = 60) -> str:
+    """Quote a writer's value in a message on one line, shortened if long."""
+    text = " ".join(value.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _line(value: Any) -> Any:
     value = _text(value)
     if isinstance(value, str):
@@ -71,7 +77,7 @@ def _slug(value: Any) -> Any:
         raise PydanticCustomError(
             "briefgen",
             "'{value}' is not a valid id: use lowercase letters, digits and single hyphens",
-            {"value": value},
+            {"value": _shown(value)},
         )
     return value
 
@@ -82,8 +88,10 @@ _PARTIAL_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 def _iso_date(value: Any) -> Any:
     if isinstance(value, str):
-        if not _DATE_RE.match(value):
-            raise PydanticCustomError("briefgen", "expected a date as YYYY-MM-DD; got '{value}'", {"value": value})
+        if not _DATE_RE.fullmatch(value):
+            raise PydanticCustomError(
+                "briefgen", "expected a date as YYYY-MM-DD; got '{value}'", {"value": _shown(value)}
+            )
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
@@ -105,8 +113,8 @@ class PartialDate:
             return value
         if isinstance(value, dt.date):
             return cls(value.year, value.month, value.day)
-        if not isinstance(value, str) or not _PARTIAL_RE.match(value):
-            shown = value if isinstance(value, str) else type(value).__name__
+        if not isinstance(value, str) or not _PARTIAL_RE.fullmatch(value):
+            shown = _shown(value) if isinstance(value, str) else type(value).__name__
             raise PydanticCustomError(
                 "briefgen", "expected a date as YYYY, YYYY-MM or YYYY-MM-DD; got '{value}'", {"value": shown}
             )
@@ -357,7 +365,7 @@ def _ids(data: dict[str, Any], key: str) -> tuple[dict[str, int], list[tuple[Pat
         ident = item.get("id") if isinstance(item, dict) else None
         if isinstance(ident, str):
             if ident in ids:
-                dups.append(((key, i, "id"), f"duplicate id '{ident}' (also {key}[{ids[ident]}])", False))
+                dups.append(((key, i, "id"), f"duplicate id '{_shown(ident)}' (also {key}[{ids[ident]}])", False))
             else:
                 ids[ident] = i
     return ids, dups
@@ -366,7 +374,7 @@ def _ids(data: dict[str, Any], key: str) -> tuple[dict[str, int], list[tuple[Pat
 def _unknown(kind: str, value: str, known: dict[str, int], context: str = "") -> str:
     close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"unknown {kind} '{value}'{context}{hint}"
+    return f"unknown {kind} '{_shown(value)}'{context}{hint}"
 
 
 def walk_strings(data: Any, loc: PathKey = ()) -> Iterator[tuple[PathKey, str]]:
@@ -408,7 +416,7 @@ def _check_references(data: dict[str, Any]) -> Iterator[tuple[PathKey, str, bool
             if ref not in sources:
                 yield loc, _unknown("source", ref, sources, f" in citation [@{ref}]"), False
     date, updated = data.get("date"), data.get("updated")
-    if isinstance(date, str) and isinstance(updated, str) and _DATE_RE.match(date) and _DATE_RE.match(updated):
+    if isinstance(date, str) and isinstance(updated, str) and _DATE_RE.fullmatch(date) and _DATE_RE.fullmatch(updated):
         if updated < date:
             yield ("updated",), f"{updated} is before the brief's date {date}", False
 
@@ -470,7 +478,7 @@ def _describe(value: Any) -> str:
         return "a mapping (key: value pairs)"
     if isinstance(value, list):
         return "a list"
-    return f"'{value}'"
+    return f"'{_shown(str(value))}'"
 
 
 def _translate(source: Source, err: Any) -> Problem:

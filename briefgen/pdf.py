@@ -70,13 +70,15 @@ def write_pdf(html: str, css: str, target: Path, *, name: str, variant: str = DE
     options: dict[str, Any] = {"pdf_tags": True}
     if variant != "none":
         options["pdf_variant"] = variant
+    # WeasyPrint treats `stylesheets=` as user style sheets, which lose to the page's own <style>; the print
+    # rules must win, so they go in as the last author sheet. Brief text reaches them only as escaped CSS strings.
+    if "</style" in css.lower():
+        raise ValueError("print stylesheet must not contain '</style'")
+    printable = html.replace("</head>", f'<style media="print">\n{css}</style>\n</head>', 1)
     with captured_warnings() as messages:
         try:
-            document = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=None)
-            stylesheet = weasyprint.CSS(string=css, url_fetcher=fetcher, font_config=_font_config())
-            document.write_pdf(
-                target, stylesheets=[stylesheet], font_config=_font_config(), uncompressed_pdf=False, **options
-            )
+            document = weasyprint.HTML(string=printable, url_fetcher=fetcher, base_url=None)
+            document.write_pdf(target, font_config=_font_config(), **options)
         except RefusedResource as exc:
             raise BriefgenError.at(name, str(exc)) from None
     return messages

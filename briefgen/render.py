@@ -103,6 +103,11 @@ def cjk_text(value: str | None, lang: str | None = None) -> Markup:
     return mark_cjk(str(escape(value or "")), lang)
 
 
+def link_ok(url: str) -> bool:
+    """A source URL becomes a link only if it is safe and cannot break out of Markdown's <...> form."""
+    return markdown.safe_url(url) and not re.search(r"[\s<>\\]", url)
+
+
 def format_date(value: dt.date | None) -> str:
     """28 November 2025."""
     return f"{value.day} {value:%B %Y}" if value else ""
@@ -164,6 +169,7 @@ def _context(brief: Brief, config: Config, fmt: str) -> dict[str, Any]:
 
     return {
         "matrix_cell": matrix_cell,
+        "link_ok": link_ok,
         "brief": brief,
         "config": config,
         "md": md,

@@ -1,0 +1,402 @@
+"""Shared fixtures and helpers for the render tests (Markdown, HTML, PDF, browser). PYTEST_DONT_REWRITE
+
+Test modules load this as a plugin (``pytest_plugins = ["render_helpers"]``). Rendering is the slow part,
+so every brief is rendered at most once per session and per set of formats (``render_once``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import pytest
+
+from briefgen.build import RenderResult, render_brief
+from briefgen.config import Config
+from briefgen.load import Source, load_source
+from briefgen.model import Brief, validate
+
+REPO = Path(__file__).resolve().parent.parent
+BRIEFS = REPO / "briefs"
+REAL_BRIEF = BRIEFS / "china-france-japan-2025-11.yaml"
+EXAMPLE_BRIEF = BRIEFS / "example-port-strike.yaml"  # a draft
+NODE_MODULES = REPO / "node_modules"
+MARKDOWNLINT = NODE_MODULES / ".bin" / "markdownlint"
+MARKDOWNLINT_CONFIG = REPO / ".markdownlint.json"
+VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
+
+CONFIG = Config()  # defaults: UNCLASSIFIED, A4, no organisation; independent of any briefgen.toml around
+
+ANNEX = "Annex: How to read this brief"
+
+
+def expected_h2(brief: Brief) -> list[str]:
+    """The section headings a brief must have, in the order the issue prescribes."""
+    titles = ["Bottom line up front", f"Trigger: {brief.trigger.title}"]
+    titles += ["Motivations"] * bool(brief.motivations) + ["Asks"] * bool(brief.asks)
+    titles += ["Risks"] * bool(brief.risks) + ["Watch list"] * bool(brief.watch_list)
+    titles += ["Historical context"] * bool(brief.historical_context)
+    titles += [s.title for s in brief.sections]
+    titles += ["Sources"] * bool(brief.sources)
+    return [*titles, ANNEX]
+
+
+# --- a brief whose every plain-text field tries to inject markup
+
+PAYLOAD = "<script>alert(1)</script> <img src=x onerror=alert(1)> [link](javascript:alert(1))"
+
+
+def injection_data(url: str = "javascript:alert(1)") -> dict[str, Any]:
+    """A valid brief with the payload in title, summary, an actor, a source (title and url), marking and tags."""
+    return {
+        "title": f"Title {PAYLOAD}",
+        "subtitle": f"Subtitle {PAYLOAD}",
+        "date": "2025-11-28",
+        "status": "final",
+        "classification": f"Marking {PAYLOAD}",
+        "authors": [{"name": f"Author {PAYLOAD}"}],
+        "tags": ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[link](javascript:alert(1))"],
+        "summary": f"Summary {PAYLOAD} [@evil-source]",
+        "key_points": [{"text": f"Point {PAYLOAD}", "confidence": "low"}],
+        "actors": [
+            {"id": "evil-actor", "name": f"Actor {PAYLOAD}", "role": f"Role {PAYLOAD}"},
+            {"id": "other", "name": "Other actor"},
+        ],
+        "trigger": {"title": f"Trigger {PAYLOAD}", "summary": f"It happened. {PAYLOAD}", "actors": ["evil-actor"]},
+        "asks": [{"by": "evil-actor", "of": "other", "ask": f"Ask {PAYLOAD}", "quote": f"Quote {PAYLOAD}"}],
+        "risks": [{"title": f"Risk {PAYLOAD}", "likelihood": "likely", "impact": "major"}],
+        "watch_list": [{"title": f"Watch {PAYLOAD}", "indicator": f"Indicator {PAYLOAD}"}],
+        "sections": [{"title": f"Section {PAYLOAD}", "body": f"Body {PAYLOAD}"}],
+        "sources": [{"id": "evil-source", "title": f"Source {PAYLOAD}", "url": url}],
+    }
+
+
+def minimal_data(**extra: Any) -> dict[str, Any]:
+    """The smallest valid brief, plus ``extra`` top-level fields."""
+    data: dict[str, Any] = {
+        "title": "A minimal brief",
+        "date": "2025-11-28",
+        "status": "final",
+        "summary": "The bottom line.",
+        "trigger": {"title": "What happened", "summary": "It happened."},
+    }
+    data.update(extra)
+    return data
+
+
+def to_yaml(data: Any, indent: int = 0) -> str:
+    """Block-style YAML with every scalar double-quoted (JSON escapes), one field per line."""
+    pad = " " * indent
+    lines: list[str] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(value, (dict, list)):
+                lines.append(f"{pad}{key}:")
+                lines.append(to_yaml(value, indent + 2))
+            else:
+                lines.append(f"{pad}{key}: {json.dumps(value, ensure_ascii=False)}")
+    else:
+        for item in data:
+            if isinstance(item, dict):
+                inner = to_yaml(item, indent + 2).splitlines()
+                lines.append(f"{pad}- {inner[0].lstrip()}")
+                lines.extend(inner[1:])
+            else:
+                lines.append(f"{pad}- {json.dumps(item, ensure_ascii=False)}")
+    return "\n".join(lines)
+
+
+def write_brief(folder: Path, name: str, data: dict[str, Any]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.yaml"
+    path.write_text(to_yaml(data) + "\n", encoding="utf-8")
+    return path
+
+
+def load(path: Path) -> tuple[Source, Brief]:
+    source = load_source(path)
+    return source, validate(source, classification=CONFIG.classification)
+
+
+# --- rendering once per session
+
+
+@dataclass
+class Rendered:
+    source: Source
+    brief: Brief
+    result: RenderResult
+    out: Path
+
+    def path(self, ext: str) -> Path:
+        target = self.out / f"{self.result.id}.{ext}"
+        assert target in self.result.outputs, f"{ext} was not rendered"
+        return target
+
+    def text(self, ext: str) -> str:
+        return self.path(ext).read_text(encoding="utf-8")
+
+
+BRIEF_FILES: dict[str, Callable[[Path], Path]] = {
+    "real": lambda _: REAL_BRIEF,
+    "example": lambda _: EXAMPLE_BRIEF,
+    "injection": lambda folder: write_brief(folder, "injection", injection_data()),
+}
+
+
+@pytest.fixture(scope="session")
+def render_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, tuple[str, ...]], Rendered]:
+    """``render_once("real", ("md", "html"))``: render a named brief once per session and formats."""
+    cache: dict[tuple[str, tuple[str, ...]], Rendered] = {}
+
+    def get(name: str, formats: tuple[str, ...] = ("md", "html", "pdf")) -> Rendered:
+        key = (name, formats)
+        if key not in cache:
+            out = tmp_path_factory.mktemp(f"{name}-{'-'.join(formats)}")
+            source, brief = load(BRIEF_FILES[name](out / "src"))
+            result = render_brief(source, brief, CONFIG, out, formats)
+            cache[key] = Rendered(source, brief, result, out)
+        return cache[key]
+
+    return get
+
+
+# --- HTML as a small tree (html.parser; lxml is not installed)
+
+VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"])
+
+
+@dataclass(eq=False)  # nodes compare by identity
+class Node:
+    tag: str
+    attrs: dict[str, str | None] = field(default_factory=dict)
+    children: list[Node | str] = field(default_factory=list)
+    parent: Node | None = None
+
+    def iter(self, tag: str | None = None) -> Iterator[Node]:
+        """This node and every element below it, in document order (optionally only ``tag``)."""
+        if tag is None or self.tag == tag:
+            yield self
+        for child in self.children:
+            if isinstance(child, Node):
+                yield from child.iter(tag)
+
+    def find(self, tag: str) -> Node | None:
+        return next((n for n in self.iter(tag) if n is not self), None)
+
+    def text(self) -> str:
+        parts = [c if isinstance(c, str) else c.text() for c in self.children]
+        return " ".join("".join(parts).split())
+
+    def get(self, name: str) -> str:
+        return self.attrs.get(name) or ""
+
+    def classes(self) -> list[str]:
+        return self.get("class").split()
+
+    def ancestors(self) -> Iterator[Node]:
+        node = self.parent
+        while node is not None:
+            yield node
+            node = node.parent
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#document")
+        self.stack = [self.root]
+        self.doctype = ""
+
+    def handle_decl(self, decl: str) -> None:
+        self.doctype = decl
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = Node(tag, dict(attrs), parent=self.stack[-1])
+        self.stack[-1].children.append(node)
+        if tag not in VOID:
+            self.stack.append(node)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.stack[-1].children.append(Node(tag, dict(attrs), parent=self.stack[-1]))
+
+    def handle_endtag(self, tag: str) -> None:
+        for i in range(len(self.stack) - 1, 0, -1):
+            if self.stack[i].tag == tag:
+                del self.stack[i:]
+                return
+        raise AssertionError(f"end tag </{tag}> without a start tag")
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].children.append(data)
+
+
+def parse_html(text: str, *, fragment: bool = False) -> Node:
+    """Parse a whole page (or, with ``fragment``, a piece of HTML) into a tree of Nodes."""
+    builder = _TreeBuilder()
+    builder.feed(text)
+    builder.close()
+    assert len(builder.stack) == 1, f"unclosed elements: {[n.tag for n in builder.stack[1:]]}"
+    assert fragment or builder.doctype.lower() == "doctype html"
+    return builder.root
+
+
+def markdown_tree(text: str) -> Node:
+    """A Markdown document as rendered by a plain CommonMark renderer with GFM tables (raw HTML allowed)."""
+    from markdown_it import MarkdownIt
+
+    return parse_html(MarkdownIt("commonmark", {"html": True}).enable("table").render(text), fragment=True)
+
+
+# --- external checkers
+
+
+def need(path: Path, what: str) -> None:
+    if not path.exists():
+        pytest.skip(f"{what} not installed ({path.relative_to(REPO)} missing): run `npm ci` (the test command does)")
+
+
+def markdownlint(*files: Path) -> subprocess.CompletedProcess[str]:
+    need(MARKDOWNLINT, "markdownlint-cli")
+    return subprocess.run(
+        [str(MARKDOWNLINT), "--config", str(MARKDOWNLINT_CONFIG), *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def vnu(*files: Path) -> subprocess.CompletedProcess[str]:
+    need(VNU_JAR, "vnu-jar")
+    if not shutil.which("java"):
+        pytest.skip("java not installed: the Nu HTML checker needs it")
+    return subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--errors-only", "--stdout", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+# --- PDF inspection with poppler-utils
+
+
+def run_tool(*args: str | Path) -> str:
+    return subprocess.run([str(a) for a in args], capture_output=True, text=True, check=True, timeout=120).stdout
+
+
+def pdfinfo(pdf: Path) -> dict[str, str]:
+    info = {}
+    for line in run_tool("pdfinfo", "-isodates", pdf).splitlines():
+        key, _, value = line.partition(":")
+        info[key.strip()] = value.strip()
+    return info
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """Text of each page, with -layout (form feeds split the pages)."""
+    pages = run_tool("pdftotext", "-layout", "-enc", "UTF-8", pdf, "-").split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+@dataclass(frozen=True)
+class Word:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+
+@dataclass
+class Page:
+    width: float
+    height: float
+    words: list[Word]
+
+    def band(self, top: bool, tolerance: float = 3.0) -> list[Word]:
+        """The words of the top-most (or bottom-most) line of the page, left to right."""
+        if top:
+            edge = min(w.y0 for w in self.words)
+            picked = [w for w in self.words if w.y0 <= edge + tolerance]
+        else:
+            edge = max(w.y1 for w in self.words)
+            picked = [w for w in self.words if w.y1 >= edge - tolerance]
+        return sorted(picked, key=lambda w: w.x0)
+
+
+def page_words(pdf: Path) -> list[Page]:
+    """Every word of every page with its box (pdftotext -bbox), y growing downwards."""
+    xhtml = run_tool("pdftotext", "-bbox", "-enc", "UTF-8", pdf, "-")
+    ns = {"h": "http://www.w3.org/1999/xhtml"}
+    pages = []
+    for page in ElementTree.fromstring(xhtml).iterfind(".//h:page", ns):
+        words = [
+            Word(*(float(w.get(k, "0")) for k in ("xMin", "yMin", "xMax", "yMax")), w.text or "")
+            for w in page.iterfind("h:word", ns)
+        ]
+        pages.append(Page(float(page.get("width", "0")), float(page.get("height", "0")), words))
+    return pages
+
+
+def pdffonts(pdf: Path) -> list[tuple[str, bool]]:
+    """(font name, embedded) for each font of the PDF."""
+    rows = run_tool("pdffonts", pdf).splitlines()[2:]
+    return [(row.split()[0], row.split()[-5] == "yes") for row in rows if row.strip()]
+
+
+def pdf_bytes_expanded(pdf: Path) -> bytes:
+    """The raw PDF followed by every stream it holds, inflated (object streams hide dictionaries)."""
+    raw = pdf.read_bytes()
+    parts, view = [raw], memoryview(raw)
+    for match in re.finditer(rb"stream\r?\n", raw):
+        try:
+            parts.append(zlib.decompressobj().decompress(view[match.end() :]))
+        except zlib.error:
+            continue  # not a Flate stream (or not a stream start at all)
+    return b"\n".join(parts)
+
+
+def pdf_string(token: bytes) -> str:
+    """Decode a PDF literal ``(...)`` or hex ``<...>`` string token."""
+    if token.startswith(b"<"):
+        data = bytes.fromhex(token[1:-1].decode("ascii"))
+    else:
+        body, out, i = token[1:-1], bytearray(), 0
+        escapes = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+        while i < len(body):
+            char = body[i : i + 1]
+            if char == b"\\":
+                nxt = body[i + 1 : i + 2]
+                octal = re.match(rb"[0-7]{1,3}", body[i + 1 : i + 4])
+                if octal:
+                    out.append(int(octal.group(), 8) & 0xFF)
+                    i += 1 + len(octal.group())
+                    continue
+                out += escapes.get(nxt, nxt)
+                i += 2
+                continue
+            out += char
+            i += 1
+        data = bytes(out)
+    if data.startswith(b"\xfe\xff"):
+        return data[2:].decode("utf-16-be")
+    return data.decode("latin-1")
+
+
+_PDF_STRING = rb"(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)"
+
+
+def pdf_uris(expanded: bytes) -> list[str]:
+    """Every /URI action target in the (expanded) PDF bytes."""
+    return [pdf_string(m.group(1)) for m in re.finditer(rb"/URI\s*" + _PDF_STRING, expanded, re.S)]

@@ -1,0 +1,363 @@
+"""The command line, in-process through CliRunner and end to end through the console script."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import Result
+from conftest import BRIEFS, CASES, MINIMAL, REPO, brief_text, write_tree
+
+from briefgen import __version__
+from briefgen.cli import main
+from briefgen.load import parse_source
+from briefgen.model import Brief, brief_schema, validate
+
+STALE = brief_text("watch_list:\n  - title: Old news\n    indicator: Something.\n    by: 2000-01-01\n")
+STALE_WARNING = (
+    "stale.yaml:10:9: warning: watch_list[0].by: still 'watching' after its date 2000-01-01; update its status or date"
+)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty project folder that is the working directory."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+# --- validate
+
+
+def test_validate_real_briefs(run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    result = run("validate", "briefs")
+    count = len(list(BRIEFS.glob("*.yaml")))
+    assert result.exit_code == 0, result.stderr
+    # stale watch items in a past brief are warnings only
+    assert re.fullmatch(rf"ok: {count} briefs, 0 errors, \d+ warnings?", result.stderr.splitlines()[-1])
+    assert "error" not in "".join(result.stderr.splitlines()[:-1])
+
+
+def test_validate_defaults_to_briefs_folder(project: Path, run: Callable[..., Result]) -> None:
+    write_tree(project, {"briefs/one.yaml": MINIMAL})
+    result = run("validate")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "ok: 1 brief, 0 errors, 0 warnings\n")
+
+
+def test_validate_without_briefs_folder_is_a_usage_error(project: Path, run: Callable[..., Result]) -> None:
+    result = run("validate")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == "Error: no briefs/ folder here; name the briefs or folders to use"
+
+
+def test_validate_missing_path_is_a_usage_error(project: Path, run: Callable[..., Result]) -> None:
+    result = run("validate", "nowhere.yaml")
+    assert result.exit_code == 2
+    assert (
+        result.stderr.splitlines()[-1] == "Error: Invalid value for '[PATHS]...': Path 'nowhere.yaml' does not exist."
+    )
+
+
+def test_validate_unknown_option_is_a_usage_error(project: Path, run: Callable[..., Result]) -> None:
+    assert run("validate", "--format", "xml", ".").exit_code == 2
+
+
+def test_validate_folder_without_briefs(project: Path, run: Callable[..., Result]) -> None:
+    write_tree(project, {"empty/notes.txt": "nothing"})
+    result = run("validate", "empty")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "empty: no briefs found here (*.yaml files)",
+        "FAILED: 0 briefs, 1 error, 0 warnings",
+    ]
+
+
+def test_validate_reports_every_file(project: Path, run: Callable[..., Result]) -> None:
+    write_tree(
+        project,
+        {
+            "briefs/a.yaml": brief_text("status: done\n"),
+            "briefs/b.yaml": MINIMAL,
+            "briefs/c.yaml": brief_text("watchlist: []\nrisks: nope\n"),
+            "more/d.yaml": "- a list\n",
+        },
+    )
+    result = run("validate", "briefs", "more/d.yaml")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "briefs/a.yaml:7:9: status: expected one of draft, final; got 'done'",
+        "briefs/c.yaml:7:1: watchlist: unknown field; did you mean 'watch_list'?",
+        "briefs/c.yaml:8:8: risks: expected a list (one '- ' item per line); got 'nope'",
+        "more/d.yaml:1:1: a brief must be a mapping of fields (title: ..., date: ...), not a list",
+        "FAILED: 4 briefs, 4 errors, 0 warnings",
+    ]
+
+
+def test_duplicate_brief_ids_across_files(project: Path, run: Callable[..., Result]) -> None:
+    write_tree(project, {"briefs/a.yaml": MINIMAL, "briefs/b.yaml": "id: a\n" + MINIMAL})
+    result = run("validate")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "briefs/b.yaml:1:5: id: id 'a' is already used by briefs/a.yaml",
+        "FAILED: 2 briefs, 1 error, 0 warnings",
+    ]
+
+
+def test_stale_watch_item_is_a_warning(project: Path, run: Callable[..., Result]) -> None:
+    write_tree(project, {"stale.yaml": STALE})
+    result = run("validate", "stale.yaml")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [STALE_WARNING, "ok: 1 brief, 0 errors, 1 warning"]
+
+
+def test_strict_fails_on_warnings(project: Path, run: Callable[..., Result]) -> None:
+    write_tree(project, {"stale.yaml": STALE})
+    result = run("validate", "--strict", "stale.yaml")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [STALE_WARNING, "FAILED: 1 brief, 0 errors, 1 warning"]
+
+
+def test_strict_passes_without_warnings(project: Path, run: Callable[..., Result]) -> None:
+    write_tree(project, {"ok.yaml": MINIMAL})
+    assert run("validate", "--strict", "ok.yaml").exit_code == 0
+
+
+def test_format_json(project: Path, run: Callable[..., Result]) -> None:
+    write_tree(project, {"stale.yaml": STALE, "bad.yaml": brief_text("risks:\n  - title: r\n    likelihood: medium\n")})
+    result = run("validate", "--format", "json", "bad.yaml", "stale.yaml")
+    assert result.exit_code == 1
+    assert result.stderr == ""
+    assert json.loads(result.stdout) == [
+        {
+            "path": "bad.yaml",
+            "line": 8,
+            "col": 5,
+            "where": "risks[0]",
+            "message": "missing required field 'impact'",
+            "severity": "error",
+        },
+        {
+            "path": "bad.yaml",
+            "line": 9,
+            "col": 17,
+            "where": "risks[0].likelihood",
+            "message": "expected one of rare, unlikely, possible, likely, almost-certain; got 'medium'",
+            "severity": "error",
+        },
+        {
+            "path": "stale.yaml",
+            "line": 10,
+            "col": 9,
+            "where": "watch_list[0].by",
+            "message": "still 'watching' after its date 2000-01-01; update its status or date",
+            "severity": "warning",
+        },
+    ]
+
+
+def test_format_json_when_all_valid(project: Path, run: Callable[..., Result]) -> None:
+    write_tree(project, {"ok.yaml": MINIMAL})
+    result = run("validate", "--format", "json", "ok.yaml")
+    assert (result.exit_code, json.loads(result.stdout)) == (0, [])
+
+
+def test_format_json_keeps_unicode(project: Path, run: Callable[..., Result]) -> None:
+    write_tree(project, {"u.yaml": brief_text("status: 草稿\n")})
+    result = run("validate", "--format", "json", "u.yaml")
+    assert "草稿" in result.stdout
+    assert json.loads(result.stdout)[0]["message"] == "expected one of draft, final; got '草稿'"
+
+
+def test_format_github(project: Path, run: Callable[..., Result]) -> None:
+    write_tree(project, {"stale.yaml": STALE, "bad.yaml": brief_text("watchlist: []\n"), "none/x.txt": ""})
+    result = run("validate", "--format", "github", "bad.yaml", "stale.yaml", "none")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "::error file=none::no briefs found here (*.yaml files)",
+        "::error file=bad.yaml,line=7,col=1::watchlist: unknown field; did you mean 'watch_list'?",
+        "::warning file=stale.yaml,line=10,col=9::watch_list[0].by: still 'watching' after its date 2000-01-01; "
+        "update its status or date",
+    ]
+
+
+# --- schema
+
+
+def test_schema_command_prints_the_models_schema(run: Callable[..., Result]) -> None:
+    result = run("schema")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == brief_schema()
+
+
+# --- new
+
+
+# every field of the format; `id` defaults to the file name, `classification` is present as a comment
+TOP_LEVEL = {name for name in Brief.model_fields if name not in ("id", "classification", "updated")}
+
+
+def test_new_writes_a_valid_skeleton_with_every_section(project: Path, run: Callable[..., Result]) -> None:
+    result = run("new", "q3-energy")
+    assert (result.exit_code, result.stdout) == (0, "wrote briefs/q3-energy.yaml\n")
+    target = project / "briefs" / "q3-energy.yaml"
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../schema/brief.schema.json\n")
+    source = parse_source(text.encode(), "briefs/q3-energy.yaml")
+    assert set(source.data) == TOP_LEVEL
+    assert re.search(r"^# classification: ", text, re.MULTILINE)  # present, commented: the default applies
+    brief = validate(source, today=dt.date.today())
+    assert source.problems == []
+    assert brief.id == "q3-energy"
+    assert brief.title == "Q3 energy"
+    assert brief.date == dt.date.today()
+    assert brief.historical_context is not None and brief.historical_context.events
+    # every section (from the summary on) carries a comment saying what goes there
+    lines = text.splitlines()
+    fields = list(Brief.model_fields)
+    for name in fields[fields.index("summary") :]:
+        index = next(i for i, line in enumerate(lines) if line.startswith(f"{name}:"))
+        assert "#" in lines[index] or lines[index - 1].startswith("#"), name
+    check = run("validate", "briefs")
+    assert (check.exit_code, check.stderr) == (0, "ok: 1 brief, 0 errors, 0 warnings\n")
+
+
+def test_new_refuses_to_overwrite(project: Path, run: Callable[..., Result]) -> None:
+    write_tree(project, {"briefs/taken.yaml": "my work\n"})
+    result = run("new", "taken")
+    assert result.exit_code == 1
+    assert result.stderr == "briefs/taken.yaml: already exists; not overwritten\n"
+    assert (project / "briefs" / "taken.yaml").read_text(encoding="utf-8") == "my work\n"
+
+
+@pytest.mark.parametrize("slug", ["Bad_Slug", "two--hyphens", "-leading", "trailing-", "with space", "ünï", "a/b"])
+def test_new_rejects_bad_slug(project: Path, run: Callable[..., Result], slug: str) -> None:
+    result = run("new", "--", slug)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for SLUG: use lowercase letters, digits and single hyphens, e.g. q3-energy"
+    )
+    assert not (project / "briefs").exists()
+
+
+def test_new_into_another_folder(project: Path, run: Callable[..., Result]) -> None:
+    result = run("new", "x1", "--dir", "drafts/2025")
+    assert result.exit_code == 0
+    assert (project / "drafts" / "2025" / "x1.yaml").is_file()
+
+
+# --- help and version
+
+
+def test_version(run: Callable[..., Result]) -> None:
+    result = run("--version")
+    assert (result.exit_code, result.stdout) == (0, f"briefgen, version {__version__}\n")
+
+
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_help_lists_commands(run: Callable[..., Result], flag: str) -> None:
+    result = run(flag)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Usage: briefgen [OPTIONS] COMMAND [ARGS]...\n")
+    for name in ("validate", "schema", "new"):
+        assert re.search(rf"^  {name} +\S", result.stdout, re.MULTILINE), name
+
+
+def test_every_command_and_option_has_help(run: Callable[..., Result]) -> None:
+    assert isinstance(main, click.Group)
+    for name, command in main.commands.items():
+        assert command.help, f"{name} has no help text"
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert param.help or param.name in ("folder",), f"{name} {param.opts} has no help"
+        result = run(name, "--help")
+        assert result.exit_code == 0
+        assert result.stdout.startswith(f"Usage: briefgen {name} ")
+
+
+# --- end to end through the installed console script
+
+
+def console_script() -> str:
+    local = Path(sys.executable).parent / "briefgen"
+    found = str(local) if local.is_file() else shutil.which("briefgen")
+    assert found, "briefgen console script not installed (pip install -e .)"
+    return found
+
+
+def test_console_script_validates_real_briefs() -> None:
+    proc = subprocess.run(
+        [console_script(), "validate", "briefs"], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.splitlines()[-1].startswith("ok: ")
+    assert "Traceback" not in proc.stderr
+
+
+def test_console_script_reports_broken_file() -> None:
+    proc = subprocess.run(
+        [console_script(), "validate", "nul-byte.yaml", "several-problems.yaml"],
+        cwd=CASES / "broken",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.splitlines()
+    assert lines[0] == "nul-byte.yaml:7:12: contains U+0000, which YAML does not allow; remove it"
+    assert (
+        "several-problems.yaml:13:17: risks[0].likelihood: expected one of rare, unlikely, possible, likely, "
+        "almost-certain; got 'medium'" in lines
+    )
+    assert lines[-1] == "FAILED: 2 briefs, 7 errors, 0 warnings"
+    assert proc.stdout == ""
+
+
+def test_python_m_briefgen_works() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "briefgen", "--version"], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert (proc.returncode, proc.stdout) == (0, f"briefgen, version {__version__}\n")
+
+
+CHECK_IMPORTS = """
+import sys
+from briefgen.cli import main
+try:
+    main(sys.argv[1:], standalone_mode=False)
+except SystemExit:
+    pass
+heavy = sorted(m for m in ("weasyprint", "jinja2", "markdown_it") if m in sys.modules)
+print(",".join(heavy) or "none")
+"""
+
+
+@pytest.mark.parametrize("args", [["--help"], ["validate", "briefs"], ["validate", "--help"], ["schema"]])
+def test_light_commands_do_not_import_weasyprint(args: list[str]) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", CHECK_IMPORTS, *args], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "weasyprint" not in proc.stdout.splitlines()[-1]
+
+
+def test_help_importtime_has_no_weasyprint() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "briefgen", "--help"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("Usage: python -m briefgen ")
+    assert "weasyprint" not in proc.stderr

@@ -1,0 +1,316 @@
+"""The PDF, checked from the file with poppler-utils: text, markings, page numbers, outline, metadata, fonts.
+
+The real brief is laid out once per session (``render_once``) and every test reads that one file.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from render_helpers import (
+    ANNEX,
+    CONFIG,
+    PAYLOAD,
+    Page,
+    Rendered,
+    expected_h2,
+    load,
+    minimal_data,
+    page_texts,
+    page_words,
+    pdf_bytes_expanded,
+    pdf_uris,
+    pdffonts,
+    pdfinfo,
+    write_brief,
+)
+
+from briefgen.build import FORMATS, render_brief
+from briefgen.errors import BriefgenError
+from briefgen.markdown import safe_url
+from briefgen.render import Theme, format_date, short_title
+
+pytest_plugins = ["render_helpers"]
+
+RenderOnce = Callable[..., Rendered]
+FACTS = ["Guterres", "Bonne", "7 November 2025", "state visit", "Senkaku", "Macron", "王毅", "高市早苗", "António"]
+
+
+@pytest.fixture(scope="session")
+def real(render_once: RenderOnce) -> Rendered:
+    return render_once("real", ("pdf",))
+
+
+@pytest.fixture(scope="session")
+def real_pages(real: Rendered) -> list[str]:
+    return page_texts(real.path("pdf"))
+
+
+@pytest.fixture(scope="session")
+def real_words(real: Rendered) -> list[Page]:
+    return page_words(real.path("pdf"))
+
+
+@pytest.fixture(scope="session")
+def real_info(real: Rendered) -> dict[str, str]:
+    return pdfinfo(real.path("pdf"))
+
+
+def flat(text: str) -> str:
+    """Text on one line: hyphenated words rejoined (WeasyPrint hyphenates with U+2010), whitespace collapsed."""
+    text = re.sub(r"\u2010[ \t]*\n\s*", "", text)
+    text = re.sub(r"(?<=\w)-[ \t]*\n\s*(?=\w)", "-", text)
+    return " ".join(text.split())
+
+
+def lines(page: str) -> list[str]:
+    return [" ".join(line.split()) for line in page.splitlines() if line.strip()]
+
+
+# --- text
+
+
+def test_pdf_text_has_every_section_and_the_key_facts(real: Rendered, real_pages: list[str]) -> None:
+    text = flat(" ".join(real_pages))
+    brief = real.brief
+    for title in [brief.title, "Key judgements", "Contents", *expected_h2(brief)]:
+        assert title in text, title
+    for fact in FACTS:
+        assert fact in text, fact
+    assert format_date(brief.date) in text
+    for point in brief.key_points:
+        assert flat(point.text.split("[@")[0]).strip() in text
+
+
+# --- page furniture: classification banners, running header, page numbers
+
+
+def joined(words: list[object]) -> str:
+    return "".join(w.text for w in words)  # type: ignore[attr-defined]
+
+
+def test_classification_at_top_and_bottom_of_every_page(real_words: list[Page], real_info: dict[str, str]) -> None:
+    assert len(real_words) == int(real_info["Pages"]) > 1
+    for number, page in enumerate(real_words, 1):
+        for top in (True, False):
+            band = page.band(top)
+            marking = [w for w in band if w.text in ("U", "NCLASSIFIED", "UNCLASSIFIED")]
+            assert "UNCLASSIFIED" in joined(marking), (number, "top" if top else "bottom", joined(band))
+            middle = (min(w.x0 for w in marking) + max(w.x1 for w in marking)) / 2
+            assert abs(middle - page.width / 2) < 5, f"marking not centred on page {number}"
+
+
+def test_footer_page_x_of_y_on_every_page(real_words: list[Page], real_info: dict[str, str]) -> None:
+    total = int(real_info["Pages"])
+    for number, page in enumerate(real_words, 1):
+        band = page.band(top=False)
+        texts = [w.text for w in band]
+        assert texts[-4:] == ["Page", str(number), "of", str(total)], texts
+        assert band[-1].x1 > page.width * 0.85, "page number is not at the right"
+
+
+def test_running_header_from_the_second_page(real: Rendered, real_words: list[Page]) -> None:
+    header = short_title(real.brief)
+    date = format_date(real.brief.date)
+    first = " ".join(w.text for w in real_words[0].band(top=True))
+    assert header.split()[0] not in first and date not in first
+    for page in real_words[1:]:
+        top = " ".join(w.text for w in page.band(top=True))
+        assert top.startswith(header) and top.endswith(date), top
+
+
+# --- table of contents and outline
+
+
+def toc_entries(pages: list[str]) -> tuple[int, list[tuple[str, int]]]:
+    """The page holding the Contents heading and its entries (title, page number)."""
+    toc_page = next(i for i, page in enumerate(pages, 1) if "Contents" in lines(page))
+    entries = []
+    for line in lines(pages[toc_page - 1]):
+        match = re.fullmatch(r"(.+?)\s*\.{3,}\s*(\d+)", line)
+        if match:
+            entries.append((match.group(1), int(match.group(2))))
+    return toc_page, entries
+
+
+def heading_page(pages: list[str], title: str, after: int) -> int:
+    """The first page after ``after`` with a line that is the heading (or its first line, when it wraps)."""
+    for number, page in enumerate(pages, 1):
+        if number <= after:
+            continue
+        for line in lines(page):
+            if line == title or (len(line) >= 20 and title.startswith(line)):
+                return number
+    raise AssertionError(f"heading {title!r} not found after page {after}")
+
+
+def test_toc_page_numbers_match_where_the_headings_are(real: Rendered, real_pages: list[str]) -> None:
+    toc_page, entries = toc_entries(real_pages)
+    assert [title for title, _ in entries] == expected_h2(real.brief)[1:]  # the BLUF comes before the TOC
+    found = [heading_page(real_pages, title, toc_page) for title, _ in entries]
+    assert [page for _, page in entries] == found
+    assert found == sorted(found) and found[-1] <= len(real_pages)
+    assert heading_page(real_pages, "Bottom line up front", 0) < toc_page
+
+
+def test_outline_has_an_entry_per_section(real: Rendered, real_pages: list[str]) -> None:
+    pypdf = pytest.importorskip("pypdf", reason="pypdf is needed to read the PDF outline: add it to the dev extras")
+    reader = pypdf.PdfReader(real.path("pdf"))
+    outline = reader.outline
+    assert all(not isinstance(item, list) for item in outline), "outline should be flat"
+    titles = [item.title for item in outline]
+    assert titles == ["Bottom line up front", "Contents", *expected_h2(real.brief)[1:]]
+    assert titles[-1] == ANNEX
+    toc_page, entries = toc_entries(real_pages)
+    pages = [reader.get_destination_page_number(item) + 1 for item in outline]
+    assert pages[:2] == [1, toc_page]
+    assert pages[2:] == [page for _, page in entries]
+
+
+# --- metadata, tagging, fonts, warnings
+
+
+def test_metadata(real: Rendered, real_info: dict[str, str]) -> None:
+    brief = real.brief
+    assert real_info["Title"] == brief.title
+    assert real_info["Author"] == ", ".join(a.name for a in brief.authors)
+    assert real_info["Subject"] == brief.subtitle
+    assert real_info["Keywords"] == ", ".join(brief.tags)
+    assert real_info["CreationDate"].startswith(brief.date.isoformat())
+    assert real_info["Tagged"] == "yes"
+    assert real_info["Page size"].endswith("(A4)")
+    assert real_info["JavaScript"] == "no"
+    assert re.search(rb"/Lang\s*\(en-GB\)", pdf_bytes_expanded(real.path("pdf")))
+    assert re.search(rb"/StructTreeRoot", pdf_bytes_expanded(real.path("pdf")))
+
+
+def test_fonts_embedded_with_cjk_and_no_weasyprint_warnings(real: Rendered) -> None:
+    fonts = pdffonts(real.path("pdf"))
+    assert fonts and all(embedded for _, embedded in fonts), fonts
+    names = [name.split("+")[-1].replace("-", "").replace(" ", "") for name, _ in fonts]
+    # the real brief has Chinese (zh-Hans) and Japanese (ja) names: each gets its own CJK face
+    assert any(name.startswith("NotoSansCJKSC") for name in names), names
+    assert any(name.startswith("NotoSansCJKJP") for name in names), names
+    assert real.result.warnings == []
+
+
+# --- a draft
+
+
+def test_draft_brief_renders_with_watermark_text(render_once: RenderOnce, real_words: list[Page]) -> None:
+    example = render_once("example", ("pdf",))
+    assert example.result.warnings == []
+    pages = page_words(example.path("pdf"))
+    assert len(pages) == int(pdfinfo(example.path("pdf"))["Pages"]) >= 2
+    for page in pages:
+        letters = {w.text for w in page.words if len(w.text) == 1}
+        assert set("DRAFT") <= letters  # the rotated watermark's letters
+        assert "OFFICIAL" in joined(page.band(top=True)) and "OFFICIAL" in joined(page.band(top=False))
+    for page in real_words:  # final: no watermark
+        big = [w for w in page.words if len(w.text) == 1 and w.text in "DRAFT" and w.y1 - w.y0 > 60]
+        assert big == []
+
+
+def watermark_pixels(pdf: Path) -> list[int]:
+    """Per page, how many pixels have the watermark's pale red (at 20 dpi)."""
+    out = subprocess.run(["pdftoppm", "-r", "20", str(pdf)], capture_output=True, check=True, timeout=60).stdout
+    counts = []
+    while out:
+        magic, size, depth, rest = out.split(b"\n", 3)
+        assert magic == b"P6" and depth == b"255"
+        width, height = map(int, size.split())
+        pixels, out = rest[: width * height * 3], rest[width * height * 3 :]
+        rgb = zip(pixels[0::3], pixels[1::3], pixels[2::3], strict=True)
+        counts.append(sum(1 for r, g, b in rgb if r >= 240 and r - g >= 6 and abs(g - b) <= 6))
+    return counts
+
+
+def test_draft_watermark_is_visible_on_every_page(render_once: RenderOnce) -> None:
+    counts = watermark_pixels(render_once("example", ("pdf",)).path("pdf"))
+    assert all(count > 150 for count in counts), counts
+
+
+# --- injection
+
+
+def test_injection_pdf_shows_the_text(render_once: RenderOnce) -> None:
+    injection = render_once("injection", ("pdf",))
+    assert injection.result.warnings == []
+    text = flat(" ".join(page_texts(injection.path("pdf"))))
+    assert f"Summary {PAYLOAD}" in text
+    assert "<script>alert(1)</script>" in text and "[link](javascript:alert(1))" in text
+    for prefix in ["Title", "Actor", "Source", "Risk", "Watch", "Section"]:
+        assert f"{prefix} <script>alert(1)</script>" in text, prefix
+
+
+def test_injection_pdf_has_no_javascript(render_once: RenderOnce) -> None:
+    pdf = render_once("injection", ("pdf",)).path("pdf")
+    assert pdfinfo(pdf)["JavaScript"] == "no"
+    data = pdf_bytes_expanded(pdf)
+    for name in (rb"/JavaScript", rb"/JS", rb"/Launch", rb"/SubmitForm", rb"/ImportData", rb"/AA"):
+        assert not re.search(re.escape(name) + rb"(?![A-Za-z0-9])", data), name
+
+
+def test_pdf_uri_scan_finds_links(render_once: RenderOnce) -> None:
+    """Guard for the next test: the scanner does find a source's link in the example PDF."""
+    example = render_once("example", ("pdf",))
+    assert "https://example.org/valmora/dockers-walk-out" in pdf_uris(pdf_bytes_expanded(example.path("pdf")))
+
+
+def test_injection_pdf_has_no_javascript_link(render_once: RenderOnce) -> None:
+    uris = pdf_uris(pdf_bytes_expanded(render_once("injection", ("pdf",)).path("pdf")))
+    assert all(safe_url(uri) for uri in uris), uris
+
+
+# --- characters no font can draw, and failures that must not clobber a good PDF
+
+NO_FONT = "\U0010fffd"  # last code point of Supplementary Private Use Area-B: no installed font draws it
+
+
+def glyph_brief(folder: Path) -> Path:
+    data = minimal_data(trigger={"title": "What happened", "summary": f"It happened {NO_FONT} here."})
+    return write_brief(folder, "glyph", data)
+
+
+def test_missing_glyph_is_a_located_error_and_no_pdf(tmp_path: Path) -> None:
+    path = glyph_brief(tmp_path / "src")
+    line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if NO_FONT in text)
+    source, brief = load(path)
+    out = tmp_path / "out"
+    with pytest.raises(BriefgenError) as raised:
+        render_brief(source, brief, CONFIG, out, FORMATS)
+    [problem] = raised.value.problems
+    assert problem.where == "trigger.summary"
+    assert problem.line == line and problem.col > 0
+    assert "U+10FFFD" in problem.message
+    assert problem.path == source.path
+    assert not list(out.glob("*.pdf")) and not list(out.glob(".*"))
+
+
+def test_failed_render_keeps_the_previous_pdf(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    good_source, good_brief = load(write_brief(tmp_path / "src", "glyph", minimal_data()))
+    render_brief(good_source, good_brief, CONFIG, out, ("pdf",))
+    target = out / "glyph.pdf"
+    good = target.read_bytes()
+    assert good.startswith(b"%PDF-")
+
+    # 1. refused before layout: a character no font can draw
+    source, brief = load(glyph_brief(tmp_path / "src"))
+    with pytest.raises(BriefgenError):
+        render_brief(source, brief, CONFIG, out, ("pdf",))
+    assert target.read_bytes() == good
+    assert [p.name for p in out.iterdir()] == ["glyph.pdf"]
+
+    # 2. refused during layout: a theme's stylesheet asks for a network resource
+    theme_dir = tmp_path / "theme"
+    theme_dir.mkdir()
+    (theme_dir / "extra.css").write_text("body { background-image: url(http://evil.example/x.png); }")
+    with pytest.raises(BriefgenError, match="refused to load"):
+        render_brief(good_source, good_brief, CONFIG, out, ("pdf",), theme=Theme(theme_dir, theme_dir / "extra.css"))
+    assert target.read_bytes() == good
+    assert [p.name for p in out.iterdir()] == ["glyph.pdf"]  # no .tmp left behind
