@@ -66,7 +66,8 @@ def validate_cmd(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     try:
         config = load_config()
     except BriefgenError as exc:
-        _fail(exc)
+        _report(exc.problems, fmt)
+        sys.exit(1)
     result = check(_default_paths(paths), config)
     _report(result.problems, fmt)
     failed = bool(result.errors) or (strict and bool(result.warnings))

@@ -64,17 +64,24 @@ def _font_config() -> Any:
     return FontConfiguration()
 
 
+def printable_html(html: str, css: str) -> str:
+    """Add the print stylesheet to the page as its last author style sheet.
+
+    WeasyPrint treats `stylesheets=` as user style sheets, which lose to the page's own <style>; the print
+    rules must win. Brief text reaches the print CSS only as escaped CSS strings.
+    """
+    if "</style" in css.lower():
+        raise ValueError("print stylesheet must not contain '</style'")
+    return html.replace("</head>", f'<style media="print">\n{css}</style>\n</head>', 1)
+
+
 def write_pdf(html: str, css: str, target: Path, *, name: str, variant: str = DEFAULT_VARIANT) -> list[str]:
     """Lay out ``html`` with ``css`` and write the PDF bytes to ``target``; return WeasyPrint's warnings."""
     fetcher = ClosedFetcher()
     options: dict[str, Any] = {"pdf_tags": True}
     if variant != "none":
         options["pdf_variant"] = variant
-    # WeasyPrint treats `stylesheets=` as user style sheets, which lose to the page's own <style>; the print
-    # rules must win, so they go in as the last author sheet. Brief text reaches them only as escaped CSS strings.
-    if "</style" in css.lower():
-        raise ValueError("print stylesheet must not contain '</style'")
-    printable = html.replace("</head>", f'<style media="print">\n{css}</style>\n</head>', 1)
+    printable = printable_html(html, css)
     with captured_warnings() as messages:
         try:
             document = weasyprint.HTML(string=printable, url_fetcher=fetcher, base_url=None)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 import pytest
-from click.testing import Result
+from click.testing import CliRunner, Result
 from conftest import BRIEFS, CASES, MINIMAL, REPO, brief_text, write_tree
 
 from briefgen import __version__
@@ -361,3 +361,15 @@ def test_help_importtime_has_no_weasyprint() -> None:
     assert proc.returncode == 0
     assert proc.stdout.startswith("Usage: python -m briefgen ")
     assert "weasyprint" not in proc.stderr
+
+
+def test_validate_reports_a_config_error_in_the_requested_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "briefgen.toml").write_text('page_size = "A5"\n', encoding="utf-8")
+    (tmp_path / "briefs").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate", "--format", "json"])
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)
+    assert [(p["path"], p["line"], p["where"]) for p in problems] == [("briefgen.toml", 1, "page_size")]
