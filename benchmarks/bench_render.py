@@ -7,6 +7,8 @@ Prints figures only; nothing here asserts a time (the machine is shared and nois
 from __future__ import annotations
 
 import argparse
+import logging
+import resource
 import statistics
 import subprocess
 import sys
@@ -18,14 +20,32 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
-def whole_process(cmd: list[str], runs: int) -> float:
-    """Median wall time of a command, in seconds."""
-    times = []
+def whole_process(cmd: list[str], runs: int) -> tuple[float, float]:
+    """Median wall time and median CPU time (user + system) of a command, in seconds.
+
+    CPU time is the steadier figure on a shared machine: it does not count time spent waiting for a core.
+    """
+    walls, cpus = [], []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+class _PageLayouts(logging.Handler):
+    """Count the pages WeasyPrint lays out (its progress log), a figure that does not depend on load."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        self.count += "Creating layout - Page" in message and "up-to-date" not in message
 
 
 def main() -> None:
@@ -64,12 +84,21 @@ def main() -> None:
         layouts, no_toc = [], []
         for _ in range(args.runs):  # interleaved, so the machine's noise falls on both alike
             t0 = time.perf_counter()
-            write_pdf(html, css, out / "warm.pdf", name="bench")
+            (out / "warm.pdf").write_bytes(write_pdf(html, css, name="bench")[0])
             layouts.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
-            write_pdf(html, no_toc_css, out / "notoc.pdf", name="bench")
+            write_pdf(html, no_toc_css, name="bench")
             no_toc.append(time.perf_counter() - t0)
         t_layout = statistics.median(layouts)
+        counter = _PageLayouts()
+        progress = logging.getLogger("weasyprint.progress")
+        progress.setLevel(logging.INFO)
+        progress.addHandler(counter)
+        write_pdf(html, css, name="bench")
+        laid_toc, counter.count = counter.count, 0
+        write_pdf(html, no_toc_css, name="bench")
+        laid_no_toc = counter.count
+        progress.removeHandler(counter)
         t_no_toc = statistics.median(no_toc)
 
         briefgen = [str(BIN / "briefgen"), "render", str(brief), "--out", str(out)]
@@ -81,10 +110,13 @@ def main() -> None:
         page_count = next(line.split()[-1] for line in pages.splitlines() if line.startswith("Pages:"))
 
     print(f"brief: {brief.name} ({page_count} pages), median of {args.runs} runs")
-    print(f"  briefgen render --format pdf (whole process)   {t_pdf:6.2f} s")
-    print(f"  weasyprint CLI on the same HTML + print CSS    {t_cli:6.2f} s")
-    print(f"  briefgen overhead over the CLI                 {100 * (t_pdf - t_cli) / t_cli:+6.1f} %")
-    print(f"  briefgen render --format html,md (whole)       {t_html_md:6.2f} s")
+    print("whole process:                                  wall      CPU")
+    print(f"  briefgen render --format pdf                   {t_pdf[0]:6.2f} s  {t_pdf[1]:6.2f} s")
+    print(f"  weasyprint CLI on the same HTML + print CSS    {t_cli[0]:6.2f} s  {t_cli[1]:6.2f} s")
+    over_wall = 100 * (t_pdf[0] - t_cli[0]) / t_cli[0]
+    over_cpu = 100 * (t_pdf[1] - t_cli[1]) / t_cli[1]
+    print(f"  briefgen overhead over the CLI                 {over_wall:+6.1f} %  {over_cpu:+6.1f} %")
+    print(f"  briefgen render --format html,md               {t_html_md[0]:6.2f} s  {t_html_md[1]:6.2f} s")
     print("in one process:")
     print(f"  import weasyprint                              {t_import:6.3f} s")
     print(f"  load + validate                                {t_validate:6.3f} s")
@@ -92,6 +124,7 @@ def main() -> None:
     print(f"  layout + PDF writing (warm)                    {t_layout:6.3f} s")
     print(f"  same without TOC page numbers                  {t_no_toc:6.3f} s")
     print(f"  cost of target-counter TOC                     {100 * (t_layout - t_no_toc) / t_no_toc:+6.1f} %")
+    print(f"  pages laid out with / without TOC numbers      {laid_toc} / {laid_no_toc}")
 
 
 if __name__ == "__main__":

@@ -98,37 +98,30 @@ def render_brief(
     from briefgen.render import render_html, render_markdown, render_print_css
 
     result = RenderResult(brief.id or source.stem)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    # everything is made in memory first: a brief that fails in any format leaves all its old outputs alone
+    outputs: dict[str, bytes] = {}
     if "md" in formats:
-        target = out_dir / f"{result.id}.md"
-        write_atomic(target, render_markdown(brief, config, theme).encode())
-        result.outputs.append(target)
+        outputs["md"] = render_markdown(brief, config, theme).encode()
     if "html" in formats or "pdf" in formats:
         html = render_html(brief, config, theme)
         if "html" in formats:
-            target = out_dir / f"{result.id}.html"
-            write_atomic(target, html.encode())
-            result.outputs.append(target)
+            outputs["html"] = html.encode()
         if "pdf" in formats:
             from briefgen import pdf
 
-            glyphs = pdf.missing_glyphs(source)
-            if glyphs:
-                raise BriefgenError(glyphs)
-            target = out_dir / f"{result.id}.pdf"
-            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            try:
-                warnings = pdf.write_pdf(
-                    html,
-                    render_print_css(brief, config, theme),
-                    tmp,
-                    name=source.path,
-                    variant=variant or DEFAULT_VARIANT,
-                )
-                os.replace(tmp, target)
-            finally:
-                tmp.unlink(missing_ok=True)
+            data, warnings = pdf.write_pdf(
+                html, render_print_css(brief, config, theme), name=source.path, variant=variant or DEFAULT_VARIANT
+            )
+            missing, warnings = pdf.split_notdef(warnings)
+            if missing:  # a PDF with empty boxes for names is not shipped
+                raise BriefgenError(pdf.glyph_problems(source, missing))
+            outputs["pdf"] = data
             result.warnings += [Problem(source.path, 0, 0, "pdf", w, "warning") for w in warnings]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for fmt in FORMATS:
+        if fmt in outputs:
+            target = out_dir / f"{result.id}.{fmt}"
+            write_atomic(target, outputs[fmt])
             result.outputs.append(target)
     return result
 

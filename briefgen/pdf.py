@@ -5,10 +5,8 @@ from __future__ import annotations
 import functools
 import logging
 import re
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import weasyprint
@@ -75,8 +73,8 @@ def printable_html(html: str, css: str) -> str:
     return html.replace("</head>", f'<style media="print">\n{css}</style>\n</head>', 1)
 
 
-def write_pdf(html: str, css: str, target: Path, *, name: str, variant: str = DEFAULT_VARIANT) -> list[str]:
-    """Lay out ``html`` with ``css`` and write the PDF bytes to ``target``; return WeasyPrint's warnings."""
+def write_pdf(html: str, css: str, *, name: str, variant: str = DEFAULT_VARIANT) -> tuple[bytes, list[str]]:
+    """Lay out ``html`` with ``css``; return the PDF bytes and what WeasyPrint warned about."""
     fetcher = ClosedFetcher()
     options: dict[str, Any] = {"pdf_tags": True}
     if variant != "none":
@@ -85,59 +83,39 @@ def write_pdf(html: str, css: str, target: Path, *, name: str, variant: str = DE
     with captured_warnings() as messages:
         try:
             document = weasyprint.HTML(string=printable, url_fetcher=fetcher, base_url=None)
-            document.write_pdf(target, font_config=_font_config(), **options)
+            data = document.write_pdf(font_config=_font_config(), **options)
         except RefusedResource as exc:
             raise BriefgenError.at(name, str(exc)) from None
-    return messages
+    return data, messages
 
 
 # --- characters that no installed font can draw
 
+_NOTDEF = re.compile(r"^\.notdef glyph rendered for Unicode string unsupported by fonts: .* \(U\+([0-9A-F]{4,6})\)$")
 
-@functools.cache
-def _installed_coverage() -> tuple[tuple[int, int], ...]:
-    """Code point ranges covered by at least one installed font (from fontconfig)."""
-    try:
-        listing = subprocess.run(
-            ["fc-list", "--format", "%{charset}\n"], capture_output=True, text=True, check=True, timeout=60
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return ()
-    ranges: set[tuple[int, int]] = set()
-    for token in re.findall(r"[0-9a-f]+(?:-[0-9a-f]+)?", listing):
-        low, _, high = token.partition("-")
-        ranges.add((int(low, 16), int(high or low, 16)))
-    merged: list[tuple[int, int]] = []
-    for low, high in sorted(ranges):
-        if merged and low <= merged[-1][1] + 1:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+
+def split_notdef(warnings: list[str]) -> tuple[set[str], list[str]]:
+    """Separate WeasyPrint's missing-glyph warnings (as the characters) from the other warnings."""
+    missing: set[str] = set()
+    others: list[str] = []
+    for warning in warnings:
+        match = _NOTDEF.match(warning)
+        if match:
+            missing.add(chr(int(match.group(1), 16)))
         else:
-            merged.append((low, high))
-    return tuple(merged)
+            others.append(warning)
+    return missing, others
 
 
-def _covered(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
-    lo, hi = 0, len(ranges)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if ranges[mid][1] < code:
-            lo = mid + 1
-        elif ranges[mid][0] > code:
-            hi = mid
-        else:
-            return True
-    return False
-
-
-def missing_glyphs(source: Source) -> list[Problem]:
+def glyph_problems(source: Source, missing: set[str]) -> list[Problem]:
     """Report each field holding a character that no installed font covers (it would print as a box)."""
-    ranges = _installed_coverage()
-    if not ranges:
-        return []
     problems = []
     for loc, text in walk_strings(source.data):
-        missing = sorted({c for c in text if ord(c) > 0x7E and not c.isspace() and not _covered(ord(c), ranges)})
-        if missing:
-            shown = ", ".join(f"U+{ord(c):04X} {c!r}" for c in missing[:5])
+        found = sorted(missing.intersection(text))
+        if found:
+            shown = ", ".join(f"U+{ord(c):04X}" for c in found[:5])
             problems.append(source.problem(loc, f"no installed font can draw {shown}; install a font that covers it"))
+    if not problems:  # a character the templates added, not the brief
+        shown = ", ".join(f"U+{ord(c):04X}" for c in sorted(missing))
+        problems.append(Problem(source.path, 0, 0, "", f"no installed font can draw {shown} (from the templates)"))
     return problems

@@ -316,3 +316,15 @@ def test_failed_render_keeps_the_previous_pdf(tmp_path: Path) -> None:
         render_brief(good_source, good_brief, CONFIG, out, ("pdf",), theme=Theme(theme_dir, theme_dir / "extra.css"))
     assert target.read_bytes() == good
     assert [p.name for p in out.iterdir()] == ["glyph.pdf"]  # no .tmp left behind
+
+
+def test_a_pdf_failure_keeps_every_previous_output_of_the_brief(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    good_source, good_brief = load(write_brief(tmp_path / "src", "glyph", minimal_data()))
+    render_brief(good_source, good_brief, CONFIG, out, FORMATS)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert sorted(before) == ["glyph.html", "glyph.md", "glyph.pdf"]
+    source, brief = load(glyph_brief(tmp_path / "src"))  # same id, new text, fails only at the PDF
+    with pytest.raises(BriefgenError):
+        render_brief(source, brief, CONFIG, out, FORMATS)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
