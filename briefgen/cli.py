@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -157,8 +158,36 @@ def _variant(variant: str) -> str:
 @TEMPLATES_OPTION
 @VARIANT_OPTION
 def render_cmd(brief: Path, formats: str, out_dir: Path | None, templates: Path | None, pdf_variant: str) -> None:
-    """Render one brief to Markdown, HTML and PDF."""
-    build_cmd.callback([brief], formats, out_dir, templates, pdf_variant)  # type: ignore[misc]
+    """Render one brief to Markdown, HTML and PDF (no manifest, no index page)."""
+    from briefgen.build import check, render_brief
+    from briefgen.config import load_config
+    from briefgen.render import Theme
+
+    wanted, variant = _formats(formats), _variant(pdf_variant)
+    try:
+        config = load_config()
+        checked = check([brief], config)
+        if checked.errors:
+            raise BriefgenError(checked.problems)
+        source, valid = checked.briefs[0]
+        theme = Theme.from_config(config, templates)
+        out = out_dir or config.output or Path("output")
+        rendered = render_brief(source, valid, config, out, wanted, theme=theme, variant=variant)
+    except BriefgenError as exc:
+        _fail(exc)
+    for problem in [*checked.warnings, *rendered.warnings]:
+        click.echo(str(problem), err=True)
+    for path in rendered.outputs:
+        click.echo(f"wrote {path}")
+
+
+def _shard(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    k, _, n = value.partition("/")
+    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise click.BadParameter(f"expected K/N with 1 <= K <= N, e.g. 2/4; got {value!r}", param_hint="--shard")
+    return int(k), int(n)
 
 
 @main.command("build")
@@ -167,28 +196,80 @@ def render_cmd(brief: Path, formats: str, out_dir: Path | None, templates: Path 
 @OUT_OPTION
 @TEMPLATES_OPTION
 @VARIANT_OPTION
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Briefs rendered at once [default: number of cores].")
+@click.option("--force", is_flag=True, help="Rebuild every brief, changed or not.")
+@click.option("--shard", metavar="K/N", help="Build only shard K of N (for CI matrices); merge with `briefgen index`.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print every file written and each brief's time.")
 def build_cmd(
-    paths: tuple[Path, ...], formats: str, out_dir: Path | None, templates: Path | None, pdf_variant: str
+    paths: tuple[Path, ...],
+    formats: str,
+    out_dir: Path | None,
+    templates: Path | None,
+    pdf_variant: str,
+    jobs: int | None,
+    force: bool,
+    shard: str | None,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
-    """Render every brief under PATHS (default briefs/); a failing brief does not stop the others."""
+    """Build every brief under PATHS (default briefs/) that changed, plus the index page and manifest."""
     from briefgen.build import build
     from briefgen.config import load_config
+    from briefgen.progress import Progress
     from briefgen.render import Theme
 
-    wanted, variant = _formats(formats), _variant(pdf_variant)
+    wanted, variant, parts = _formats(formats), _variant(pdf_variant), _shard(shard)
     try:
         config = load_config()
     except BriefgenError as exc:
         _fail(exc)
     out = out_dir or config.output or Path("output")
-    result = build(
-        _default_paths(tuple(paths)), config, out, wanted, theme=Theme.from_config(config, templates), variant=variant
-    )
+    with Progress(quiet=quiet, verbose=verbose) as progress:
+        result = build(
+            _default_paths(tuple(paths)),
+            config,
+            out,
+            wanted,
+            theme=Theme.from_config(config, templates),
+            variant=variant,
+            jobs=jobs or os.cpu_count() or 1,
+            force=force,
+            shard=parts,
+            report=progress.report,
+        )
     for problem in result.problems:
-        click.echo(str(problem), err=True)
-    for rendered in result.rendered:
-        for path in rendered.outputs:
+        if not quiet or problem.severity == "error":
+            click.echo(str(problem), err=True)
+    if verbose:
+        for path in result.outputs:
             click.echo(f"wrote {path}")
-    if result.failed:
-        click.echo(f"FAILED: {len(result.failed)} of {len(result.failed) + len(result.rendered)} briefs", err=True)
-        sys.exit(1)
+        for name in result.removed:
+            click.echo(f"removed {out / name}")
+    if not quiet:
+        click.echo(
+            f"built {len(result.built)}, unchanged {len(result.unchanged)}, failed {len(result.failed)}"
+            f" in {result.seconds:.1f} s",
+            err=True,
+        )
+    sys.exit(1 if result.failed else 0)
+
+
+@main.command("index")
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: output/]."
+)
+@TEMPLATES_OPTION
+def index_cmd(out_dir: Path | None, templates: Path | None) -> None:
+    """Merge the shards' manifests in the output folder and write manifest.json and index.html."""
+    from briefgen.build import merge_shards
+    from briefgen.config import load_config
+    from briefgen.render import Theme
+
+    try:
+        config = load_config()
+        out = out_dir or config.output or Path("output")
+        manifest = merge_shards(out, config, Theme.from_config(config, templates))
+    except BriefgenError as exc:
+        _fail(exc)
+    click.echo(f"indexed {len(manifest.entries)} briefs in {out / 'index.html'}")

@@ -77,6 +77,7 @@ def _environment(kind: str, theme: Theme) -> jinja2.Environment:
     env.filters["mdtext"] = markdown.escape_markdown
     env.filters["css_string"] = css_string
     env.filters["cjk"] = cjk_text
+    env.filters["isodate"] = lambda value: format_date(dt.date.fromisoformat(value))
     return env
 
 
@@ -223,3 +224,20 @@ def render_print_css(brief: Brief, config: Config, theme: Theme | None = None) -
     theme = theme or Theme.from_config(config)
     context = {"brief": brief, "config": config, "short_title": short_title(brief)}
     return _environment("css", theme).get_template("print.css.j2").render(context)
+
+
+def render_index(
+    entries: list[Any], config: Config, theme: Theme | None = None, *, built_at: dt.datetime | None = None
+) -> str:
+    """Render the site's front page from manifest entries (already sorted)."""
+    theme = theme or Theme.from_config(config)
+    title = f"{config.organisation} briefs" if config.organisation else "Briefs"
+    context = {
+        "entries": entries,
+        "config": config,
+        "site_title": title,
+        "built_at": built_at,
+        "version": __version__,
+        "extra_css": theme.extra_css.read_text(encoding="utf-8") if theme.extra_css else "",
+    }
+    return _environment("html", theme).get_template("index.html.j2").render(context)

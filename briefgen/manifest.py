@@ -1,0 +1,123 @@
+"""The build manifest: what each brief was built from and what it produced, by content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from briefgen import __version__
+from briefgen.config import Config
+
+MANIFEST = "manifest.json"
+_SHARD_MANIFEST = re.compile(r"^manifest\.shard-(\d+)-of-(\d+)\.json$")
+
+
+@dataclass
+class Entry:
+    """One brief in the manifest."""
+
+    id: str
+    source: str
+    source_sha256: str
+    inputs_sha256: str
+    outputs: dict[str, str] = field(default_factory=dict)  # file name -> sha256
+    errors: list[str] = field(default_factory=list)
+    stale: bool = False
+    title: str = ""
+    subtitle: str = ""
+    date: str = ""
+    updated: str = ""
+    status: str = ""
+    classification: str = ""
+    tags: list[str] = field(default_factory=list)
+    lead: str = ""  # the summary's first sentence, for the index page
+
+
+@dataclass
+class Manifest:
+    """Every brief built into one output folder."""
+
+    version: str = __version__
+    entries: dict[str, Entry] = field(default_factory=dict)  # by source path
+
+    def to_json(self) -> str:
+        briefs = [asdict(self.entries[key]) for key in sorted(self.entries)]
+        return json.dumps({"briefgen": self.version, "briefs": briefs}, ensure_ascii=False, indent=2) + "\n"
+
+
+class ManifestError(Exception):
+    """The manifest is missing fields, mistyped or not JSON."""
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse_manifest(text: str) -> Manifest:
+    """Read a manifest; raise ManifestError if it was damaged or edited into something else."""
+    try:
+        data = json.loads(text)
+        if not isinstance(data, dict) or not isinstance(data.get("briefs"), list):
+            raise ManifestError("not a briefgen manifest")
+        manifest = Manifest(version=str(data.get("briefgen", "")))
+        for item in data["briefs"]:
+            entry = Entry(**item)
+            _check_entry(entry)
+            manifest.entries[entry.source] = entry
+    except (ValueError, TypeError, KeyError) as exc:
+        raise ManifestError(str(exc)) from None
+    return manifest
+
+
+def _check_entry(entry: Entry) -> None:
+    text_fields = (entry.id, entry.source, entry.source_sha256, entry.inputs_sha256, entry.title, entry.date)
+    if not all(isinstance(value, str) for value in text_fields):
+        raise ManifestError(f"bad entry for {entry.source!r}")
+    if not isinstance(entry.outputs, dict) or not all(
+        isinstance(k, str) and "/" not in k and not k.startswith(".") and isinstance(v, str)
+        for k, v in entry.outputs.items()
+    ):
+        raise ManifestError(f"bad outputs for {entry.source!r}")
+    if not isinstance(entry.errors, list) or not isinstance(entry.tags, list):
+        raise ManifestError(f"bad entry for {entry.source!r}")
+
+
+def read_manifest(out_dir: Path) -> tuple[Manifest, str | None]:
+    """Load the manifest of ``out_dir``; return an empty one and the reason when it is unusable."""
+    path = out_dir / MANIFEST
+    if not path.exists():
+        return Manifest(), None
+    try:
+        manifest = parse_manifest(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ManifestError) as exc:
+        return Manifest(), f"{path}: unreadable manifest ({exc}); rebuilding everything"
+    if manifest.version != __version__:
+        return Manifest(), None  # a new briefgen renders differently: rebuild all
+    return manifest, None
+
+
+def shard_manifests(out_dir: Path) -> list[Path]:
+    """The manifests written by `build --shard K/N` into ``out_dir``."""
+    return sorted(p for p in out_dir.glob("manifest.shard-*.json") if _SHARD_MANIFEST.match(p.name))
+
+
+def shard_manifest_name(shard: tuple[int, int]) -> str:
+    return f"manifest.shard-{shard[0]}-of-{shard[1]}.json"
+
+
+def environment_hash(config: Config, template_dirs: list[Path], formats: tuple[str, ...], variant: str) -> str:
+    """Hash everything besides the source that shapes the outputs: version, templates, config, options."""
+    digest = hashlib.sha256()
+    settings: dict[str, Any] = config.model_dump(mode="json", exclude={"root", "output"})
+    digest.update(json.dumps([__version__, settings, list(formats), variant], sort_keys=True).encode())
+    # the package's own code too, so a development change without a version bump still rebuilds
+    for folder in [Path(__file__).resolve().parent, *template_dirs]:
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()

@@ -1,0 +1,58 @@
+"""Build feedback: a progress bar on a terminal, one line per brief in CI, nothing with --quiet."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from types import TracebackType
+
+import click
+
+
+class Progress:
+    """Receives build events (see build.Report) and shows them the way the terminal suits."""
+
+    def __init__(self, *, quiet: bool = False, verbose: bool = False) -> None:
+        self.quiet, self.verbose = quiet, verbose
+        self.interactive = sys.stderr.isatty() and not os.environ.get("CI")
+        self.started = time.perf_counter()
+        self.total = 0
+        self.finished = 0
+        self.current = ""
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if self.interactive and self.total and not self.quiet:
+            click.echo("\r\033[K", nl=False, err=True)
+
+    def report(self, event: str, name: str, status: str, seconds: float) -> None:
+        if self.quiet:
+            return
+        if event == "start":
+            self.total += 1
+            self.current = name
+            if self.interactive:
+                self._bar()
+            return
+        if status == "unchanged":
+            if self.verbose:
+                click.echo(f"unchanged {name}", err=True)
+            return
+        self.finished += 1
+        if self.interactive:
+            self._bar()
+        else:
+            timing = f" ({seconds:.1f} s)" if self.verbose or status == "built" else ""
+            click.echo(f"{status} {name}{timing}", err=True)
+
+    def _bar(self) -> None:
+        done, total = self.finished, max(self.total, 1)
+        width = 24
+        filled = int(width * done / total)
+        elapsed = time.perf_counter() - self.started
+        eta = f" ETA {elapsed / done * (total - done):.0f} s" if done else ""
+        bar = "#" * filled + "-" * (width - filled)
+        click.echo(f"\r\033[K[{bar}] {done}/{total}{eta} {self.current}", nl=False, err=True)
