@@ -4,14 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test lint check bench schema clean
+.PHONY: build test lint check bench schema clean fuzz
 
 build: $(STAMP)
 	$(BIN)/briefgen build briefs/
 
 test: $(STAMP) .system-test-deps node_modules/.installed
-	$(BIN)/ruff check briefgen tests benchmarks
-	$(BIN)/ruff format --check briefgen tests benchmarks
+	$(BIN)/ruff check briefgen tests benchmarks fuzz
+	$(BIN)/ruff format --check briefgen tests benchmarks fuzz
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
@@ -34,8 +34,16 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_validate.py
 	$(BIN)/python benchmarks/bench_render.py
 
+# Coverage-guided fuzzing of the loader and validator with atheris, for FUZZ_SECONDS (not part of `make test`).
+FUZZ_SECONDS ?= 60
+fuzz: $(STAMP)
+	$(BIN)/pip install -q 'atheris>=2.3'
+	rm -rf .fuzz-corpus && mkdir -p .fuzz-corpus && cp fuzz/corpus/* .fuzz-corpus/
+	$(BIN)/python fuzz/fuzz_load.py .fuzz-corpus fuzz/corpus -max_total_time=$(FUZZ_SECONDS) \
+	  -rss_limit_mb=2048 -artifact_prefix=fuzz/regressions/
+
 schema: $(STAMP)
 	$(BIN)/briefgen schema > schema/brief.schema.json
 
 clean:
-	rm -rf $(VENV) .system-test-deps node_modules output/*.pdf output/*.html output/*.md
+	rm -rf $(VENV) .system-test-deps node_modules .fuzz-corpus output/*.pdf output/*.html output/*.md

@@ -1,0 +1,86 @@
+"""Time `briefgen build` on generated variants of the real brief: -j 1 against -j 2, no-op and one-brief
+rebuilds, and the per-brief time next to running the plain `weasyprint` CLI once per brief.
+
+Run: .venv/bin/python benchmarks/bench_build.py [--count 40] [--cli-samples 4]
+Prints figures only; nothing here asserts a time (the machine is shared and noisy).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+REAL = ROOT / "briefs" / "china-france-japan-2025-11.yaml"
+
+
+def run(cmd: list[str], cwd: Path) -> float:
+    """Wall time of one command, in seconds."""
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, cwd=cwd, capture_output=True, env={**os.environ, "CI": "1"})
+    return time.perf_counter() - start
+
+
+def make_variants(folder: Path, count: int) -> list[Path]:
+    """Copies of the real brief, each with its own title, so that every output differs."""
+    text = REAL.read_text(encoding="utf-8")
+    folder.mkdir(parents=True)
+    paths = []
+    for i in range(count):
+        path = folder / f"variant-{i:03d}.yaml"
+        path.write_text(text.replace("\ntitle: ", f"\ntitle: Variant {i} of ", 1), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=40)
+    parser.add_argument("--cli-samples", type=int, default=4, help="briefs to time with the weasyprint CLI")
+    args = parser.parse_args()
+    briefgen = str(BIN / "briefgen")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        paths = make_variants(work / "briefs", args.count)
+        t_j1 = run([briefgen, "build", "briefs", "--out", "out1", "-j", "1"], work)
+        t_j2 = run([briefgen, "build", "briefs", "--out", "out2", "-j", "2"], work)
+        t_noop = run([briefgen, "build", "briefs", "--out", "out2", "-j", "2"], work)
+        paths[0].write_text(paths[0].read_text(encoding="utf-8").replace("Variant 0 of", "Variant zero of"), "utf-8")
+        t_one = run([briefgen, "build", "briefs", "--out", "out2", "-j", "2"], work)
+        # the plain CLI, one process per brief, on briefgen's own print-ready HTML
+        sys.path.insert(0, str(ROOT))
+        from briefgen.build import check
+        from briefgen.config import load_config
+        from briefgen.pdf import printable_html
+        from briefgen.render import render_html, render_print_css
+
+        config = load_config(ROOT)
+        cli_times = []
+        for _source, brief in check(paths[: args.cli_samples], config).briefs:
+            html = work / f"{brief.id}.html"
+            html.write_text(printable_html(render_html(brief, config), render_print_css(brief, config)), "utf-8")
+            cmd = [str(BIN / "weasyprint"), "--pdf-variant", "pdf/ua-1", "--pdf-tags", str(html), str(html) + ".pdf"]
+            cli_times.append(run(cmd, work))
+        shutil.rmtree(work / "out1", ignore_errors=True)
+    per_cli = sum(cli_times) / len(cli_times)
+    n = args.count
+    print(f"{n} variants of the real brief (11 pages each), CI=1 (one line per brief), {os.cpu_count()} cores")
+    print(f"  full build -j 1                   {t_j1:7.2f} s   {t_j1 / n:5.2f} s per brief")
+    print(
+        f"  full build -j 2                   {t_j2:7.2f} s   {t_j2 / n:5.2f} s per brief   ({t_j1 / t_j2:.2f}x -j 1)"
+    )
+    print(f"  no-op rebuild                     {t_noop:7.2f} s")
+    print(f"  rebuild after editing one brief   {t_one:7.2f} s")
+    print(f"  weasyprint CLI, once per brief    {per_cli:7.2f} s per brief (mean of {len(cli_times)})")
+    print(f"    -> {n} briefs would take        {per_cli * n:7.2f} s   ({per_cli * n / t_j2:.2f}x the -j 2 build)")
+
+
+if __name__ == "__main__":
+    main()
