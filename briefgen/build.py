@@ -30,6 +30,7 @@ from briefgen.manifest import (
 )
 from briefgen.model import CITATION_RE, Brief, validate
 from briefgen.pdf_variants import DEFAULT_VARIANT
+from briefgen.resources import Policy, Refused
 
 if TYPE_CHECKING:
     from briefgen.render import Theme
@@ -110,24 +111,34 @@ def render_brief(
     *,
     theme: Theme | None = None,
     variant: str | None = None,
+    allow_remote: bool = False,
 ) -> RenderResult:
     """Render one brief to the requested formats in ``out_dir``; a failure leaves earlier outputs untouched."""
-    from briefgen.render import render_html, render_markdown, render_print_css
+    from briefgen.render import Theme, collect_images, render_html, render_markdown, render_print_css
+
+    theme = theme or Theme.from_config(config)
+    policy = Policy(config.root or Path(source.path).parent, allow_remote)
 
     result = RenderResult(brief.id or source.stem)
     # everything is made in memory first: a brief that fails in any format leaves all its old outputs alone
     outputs: dict[str, bytes] = {}
+    images = collect_images(source, policy)  # every format: a refused image fails the brief everywhere
     if "md" in formats:
         outputs["md"] = render_markdown(brief, config, theme).encode()
     if "html" in formats or "pdf" in formats:
-        html = render_html(brief, config, theme)
+        html = render_html(brief, config, theme, images)
         if "html" in formats:
             outputs["html"] = html.encode()
         if "pdf" in formats:
             from briefgen import pdf
 
             data, warnings = pdf.write_pdf(
-                html, render_print_css(brief, config, theme), name=source.path, variant=variant or DEFAULT_VARIANT
+                html,
+                render_print_css(brief, config, theme),
+                name=source.path,
+                variant=variant or DEFAULT_VARIANT,
+                policy=policy,
+                base_dir=theme.folder or policy.project_dir,
             )
             missing, warnings = pdf.split_notdef(warnings)
             if missing:  # a PDF with empty boxes for names is not shipped
@@ -208,6 +219,7 @@ def build(
     force: bool = False,
     shard: tuple[int, int] | None = None,
     report: Report | None = None,
+    allow_remote: bool = False,
 ) -> BuildResult:
     """Render every brief under ``paths`` that changed since the last build; one failure stops no other."""
     from briefgen.render import TEMPLATES_DIR, Theme
@@ -224,6 +236,7 @@ def build(
     if warning:
         result.problems.append(Problem(str(out_dir / MANIFEST), 0, 0, "", warning, "warning"))
     env = environment_hash(config, [p for p in (theme.folder, TEMPLATES_DIR) if p], formats, variant)
+    env = sha256(f"{env} remote={allow_remote}".encode())
 
     files, not_found = find_briefs(paths)
     result.problems += not_found
@@ -237,7 +250,8 @@ def build(
             result.problems.append(Problem(name, 0, 0, "", f"cannot read file: {exc.strerror or exc}"))
             result.failed.append(name)
             continue
-        task = _Task(shown[name], name, sha256(raw), sha256((env + sha256(raw)).encode()))
+        assets = _asset_digest(raw, shown[name], Policy(config.root or shown[name].parent, allow_remote))
+        task = _Task(shown[name], name, sha256(raw), sha256((env + sha256(raw) + assets).encode()))
         previous = old.entries.get(name)
         if not force and previous and _up_to_date(previous, task, out_dir):
             manifest.entries[name] = previous
@@ -247,7 +261,7 @@ def build(
             tasks.append(task)
 
     tasks = _validate_first(tasks, manifest, config, result, old)
-    for done in _run(tasks, config, out_dir, formats, theme, variant, jobs, report):
+    for done in _run(tasks, config, out_dir, formats, theme, variant, allow_remote, jobs, report):
         if done.entry is None:
             _fail(done.task, done.problems, manifest, result, old)
         else:
@@ -263,6 +277,25 @@ def build(
         write_index(out_dir, manifest, config, theme)
     result.seconds = time.perf_counter() - started
     return result
+
+
+_IMAGE_SRC = re.compile(rb"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
+
+
+def _asset_digest(raw: bytes, path: Path, policy: Policy) -> str:
+    """Hash the local images a brief uses, so that editing an image rebuilds the brief."""
+    if b"![" not in raw:
+        return ""
+    digest = sha256(b"")
+    for match in _IMAGE_SRC.finditer(raw):
+        src = match.group(1).decode("utf-8", "replace")
+        if "://" in src or src.startswith("data:"):
+            continue
+        try:
+            digest = sha256((digest + src + sha256(policy.read(src, path.parent))).encode())
+        except Refused:
+            digest = sha256((digest + src + "refused").encode())
+    return digest
 
 
 def _up_to_date(entry: Entry, task: _Task, out_dir: Path) -> bool:
@@ -284,11 +317,12 @@ def _run(
     formats: tuple[str, ...],
     theme: Theme,
     variant: str,
+    allow_remote: bool,
     jobs: int,
     report: Report,
 ) -> Iterator[_Done]:
     """Render the tasks here (one job: WeasyPrint stays warm in this process) or in worker processes."""
-    args = (config, out_dir, formats, theme, variant)
+    args = (config, out_dir, formats, theme, variant, allow_remote)
     if jobs <= 1 or len(tasks) <= 1:
         for task in tasks:
             report("start", task.shown, "", 0.0)
@@ -319,7 +353,13 @@ BRIEFS_PER_WORKER = 25
 
 
 def _render_task(
-    task: _Task, config: Config, out_dir: Path, formats: tuple[str, ...], theme: Theme, variant: str
+    task: _Task,
+    config: Config,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    theme: Theme,
+    variant: str,
+    allow_remote: bool,
 ) -> _Done:
     """Load, validate and render one brief; never raise (a failure is returned as problems)."""
     started = time.perf_counter()
@@ -327,7 +367,9 @@ def _render_task(
     try:
         source = load_source(task.path, task.shown)
         brief = validate(source, classification=config.classification)
-        rendered = render_brief(source, brief, config, out_dir, formats, theme=theme, variant=variant)
+        rendered = render_brief(
+            source, brief, config, out_dir, formats, theme=theme, variant=variant, allow_remote=allow_remote
+        )
     except BriefgenError as exc:
         done.problems = exc.problems
     except Exception as exc:  # a bug must not take the other briefs down; say which brief hit it

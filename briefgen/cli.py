@@ -126,6 +126,9 @@ OUT_OPTION = click.option(
 TEMPLATES_OPTION = click.option(
     "--templates", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Theme folder."
 )
+REMOTE_OPTION = click.option(
+    "--allow-remote", is_flag=True, help="Let briefs use http(s) images (fetched with a timeout and a size cap)."
+)
 VARIANT_OPTION = click.option(
     "--pdf-variant",
     default="pdf/ua-1",
@@ -157,7 +160,10 @@ def _variant(variant: str) -> str:
 @OUT_OPTION
 @TEMPLATES_OPTION
 @VARIANT_OPTION
-def render_cmd(brief: Path, formats: str, out_dir: Path | None, templates: Path | None, pdf_variant: str) -> None:
+@REMOTE_OPTION
+def render_cmd(
+    brief: Path, formats: str, out_dir: Path | None, templates: Path | None, pdf_variant: str, allow_remote: bool
+) -> None:
     """Render one brief to Markdown, HTML and PDF (no manifest, no index page)."""
     from briefgen.build import check, render_brief
     from briefgen.config import load_config
@@ -172,7 +178,9 @@ def render_cmd(brief: Path, formats: str, out_dir: Path | None, templates: Path 
         source, valid = checked.briefs[0]
         theme = Theme.from_config(config, templates)
         out = out_dir or config.output or Path("output")
-        rendered = render_brief(source, valid, config, out, wanted, theme=theme, variant=variant)
+        rendered = render_brief(
+            source, valid, config, out, wanted, theme=theme, variant=variant, allow_remote=allow_remote
+        )
     except BriefgenError as exc:
         _fail(exc)
     for problem in [*checked.warnings, *rendered.warnings]:
@@ -201,6 +209,7 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 @click.option("--shard", metavar="K/N", help="Build only shard K of N (for CI matrices); merge with `briefgen index`.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print every file written and each brief's time.")
+@REMOTE_OPTION
 def build_cmd(
     paths: tuple[Path, ...],
     formats: str,
@@ -212,6 +221,7 @@ def build_cmd(
     shard: str | None,
     quiet: bool,
     verbose: bool,
+    allow_remote: bool,
 ) -> None:
     """Build every brief under PATHS (default briefs/) that changed, plus the index page and manifest."""
     from briefgen.build import build
@@ -237,6 +247,7 @@ def build_cmd(
             force=force,
             shard=parts,
             report=progress.report,
+            allow_remote=allow_remote,
         )
     for problem in result.problems:
         if not quiet or problem.severity == "error":
@@ -273,3 +284,29 @@ def index_cmd(out_dir: Path | None, templates: Path | None) -> None:
     except BriefgenError as exc:
         _fail(exc)
     click.echo(f"indexed {len(manifest.entries)} briefs in {out / 'index.html'}")
+
+
+@main.command("serve")
+@PATHS
+@OUT_OPTION
+@TEMPLATES_OPTION
+@VARIANT_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (this machine only).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free one).")
+def serve_cmd(
+    paths: tuple[Path, ...], out_dir: Path | None, templates: Path | None, pdf_variant: str, host: str, port: int
+) -> None:
+    """Preview the briefs under PATHS (default briefs/): rebuild on save and reload the open page."""
+    from briefgen.serve import serve
+
+    variant = _variant(pdf_variant)
+
+    def log(message: str) -> None:
+        click.echo(message, err=True)
+
+    try:
+        serve(
+            _default_paths(paths), out_dir=out_dir, host=host, port=port, templates=templates, variant=variant, log=log
+        )
+    except BriefgenError as exc:
+        _fail(exc)

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml as escape_html
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdformat.renderer import MDRenderer, RenderContext, RenderTreeNode
@@ -68,12 +69,35 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
 
 def _make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    # headings inside a field would break the document outline; images would fetch resources
-    md.disable(["heading", "lheading", "image"])
+    # headings inside a field would break the document outline
+    md.disable(["heading", "lheading"])
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.validateLink = safe_url  # type: ignore[method-assign]
     md.add_render_rule("citation", _render_citation_html)
+    md.add_render_rule("image", _render_image_html)
     return md
+
+
+def _render_image_html(
+    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: MutableMapping[str, Any]
+) -> str:
+    """Images are embedded as data: URIs resolved beforehand (render.collect_images); never a live URL."""
+    token = tokens[idx]
+    alt = escape_html(self.renderInlineAsText(token.children or [], options, env))
+    data = env.get("images", {}).get(token.attrGet("src"))
+    if not data:
+        return f"[image: {alt}]"
+    return f'<img src="{escape_html(data)}" alt="{alt}">'
+
+
+def image_sources(text: str) -> list[str]:
+    """The src of every image in a Markdown field, in order."""
+    sources = []
+    for token in _PARSER.parse(text, {"citations": Citations([])}):
+        for child in token.children or []:
+            if child.type == "image":
+                sources.append(str(child.attrGet("src")))
+    return sources
 
 
 def _render_citation_html(
@@ -93,10 +117,16 @@ def _render_citation_md(node: RenderTreeNode, context: RenderContext) -> str:
     return f"[\\[{numbers}\\]](#sources)"
 
 
-class _MarkdownCitations:
-    """mdformat extension that writes citations as numbered links to the Sources section."""
+def _render_image_md(node: RenderTreeNode, context: RenderContext) -> str:
+    # the .md file stands in another folder than the brief, and a remote image would be a tracking pixel
+    alt = "".join(child.content for child in node.walk() if child.type == "text")
+    return f"\\[image: {escape_markdown(alt)}\\]"
 
-    RENDERERS: Mapping[str, Any] = {"citation": _render_citation_md}
+
+class _MarkdownCitations:
+    """mdformat extension: citations as numbered links to the Sources section; images as their description."""
+
+    RENDERERS: Mapping[str, Any] = {"citation": _render_citation_md, "image": _render_image_md}
     POSTPROCESSORS: Mapping[str, Any] = {}
 
     @staticmethod
@@ -108,9 +138,9 @@ _PARSER = _make_parser()
 _MD_OPTIONS: dict[str, Any] = {"parser_extension": [_MarkdownCitations], "mdformat": {"number": True}}
 
 
-def to_html(text: str, citations: Citations, *, inline: bool = False) -> str:
-    """Render a Markdown field to HTML; ``inline`` drops the wrapping paragraph."""
-    env: dict[str, Any] = {"citations": citations}
+def to_html(text: str, citations: Citations, *, inline: bool = False, images: Mapping[str, str] | None = None) -> str:
+    """Render a Markdown field to HTML; ``inline`` drops the wrapping paragraph; ``images`` maps src to data URI."""
+    env: dict[str, Any] = {"citations": citations, "images": images or {}}
     if inline:
         return str(_PARSER.renderInline(text, env))
     return str(_PARSER.render(text, env))

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import functools
 import logging
+import mimetypes
 import re
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import weasyprint
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import Source
 from briefgen.model import walk_strings
 from briefgen.pdf_variants import DEFAULT_VARIANT
+from briefgen.resources import TIMEOUT, Policy, Refused
 
 
 class RefusedResource(FatalURLFetchingError):  # type: ignore[misc]
@@ -23,12 +27,23 @@ class RefusedResource(FatalURLFetchingError):  # type: ignore[misc]
 
 
 class ClosedFetcher(URLFetcher):  # type: ignore[misc]
-    """Give WeasyPrint data: URIs only; every other URL stops the render."""
+    """WeasyPrint's only way to resources: data: URIs, and what the brief's Policy allows; the rest stops the render."""
+
+    def __init__(self, policy: Policy | None = None) -> None:
+        super().__init__(timeout=TIMEOUT, allowed_protocols=("data", "file", "http", "https"), allow_redirects=False)
+        self.policy = policy
 
     def fetch(self, url: str, headers: Any = None) -> Any:
         if url.startswith("data:"):
             return super().fetch(url, headers)
-        raise RefusedResource(f"refused to load {url!r}: briefs may only use embedded (data:) resources")
+        if self.policy is None:
+            raise RefusedResource(f"refused to load {url!r}: briefs may only use embedded (data:) resources")
+        try:
+            body = self.policy.read(url, self.policy.project_dir)
+        except Refused as exc:
+            raise RefusedResource(str(exc)) from None
+        mime = mimetypes.guess_type(urllib.parse.urlsplit(url).path)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": mime})
 
 
 class _Capture(logging.Handler):
@@ -73,19 +88,31 @@ def printable_html(html: str, css: str) -> str:
     return html.replace("</head>", f'<style media="print">\n{css}</style>\n</head>', 1)
 
 
-def write_pdf(html: str, css: str, *, name: str, variant: str = DEFAULT_VARIANT) -> tuple[bytes, list[str]]:
-    """Lay out ``html`` with ``css``; return the PDF bytes and what WeasyPrint warned about."""
-    fetcher = ClosedFetcher()
+def write_pdf(
+    html: str,
+    css: str,
+    *,
+    name: str,
+    variant: str = DEFAULT_VARIANT,
+    policy: Policy | None = None,
+    base_dir: Path | None = None,
+) -> tuple[bytes, list[str]]:
+    """Lay out ``html`` with ``css``; return the PDF bytes and what WeasyPrint warned about.
+
+    Relative URLs (in a theme's CSS) resolve against ``base_dir``; every fetch goes through ``policy``.
+    """
+    fetcher = ClosedFetcher(policy)
+    base_url = base_dir.resolve().as_uri() + "/" if base_dir else None
     options: dict[str, Any] = {"pdf_tags": True}
     if variant != "none":
         options["pdf_variant"] = variant
     printable = printable_html(html, css)
     with captured_warnings() as messages:
         try:
-            document = weasyprint.HTML(string=printable, url_fetcher=fetcher, base_url=None)
+            document = weasyprint.HTML(string=printable, url_fetcher=fetcher, base_url=base_url)
             data = document.write_pdf(font_config=_font_config(), **options)
         except RefusedResource as exc:
-            raise BriefgenError.at(name, str(exc)) from None
+            raise BriefgenError.at(name, f"pdf: {exc}") from None
     return data, messages
 
 

@@ -15,8 +15,11 @@ from markupsafe import Markup, escape
 
 from briefgen import __version__, markdown
 from briefgen.config import Config
+from briefgen.errors import BriefgenError, Problem
 from briefgen.figures import risk_matrix_svg, severity, timeline_svg
-from briefgen.model import CONFIDENCES, IMPACTS, LIKELIHOODS, Brief
+from briefgen.load import Source
+from briefgen.model import CONFIDENCES, IMPACTS, LIKELIHOODS, Brief, walk_strings
+from briefgen.resources import Policy, Refused, image_data_uri
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -137,13 +140,34 @@ def short_title(brief: Brief, limit: int = 55) -> str:
     return brief.title[:limit].rsplit(" ", 1)[0].rstrip(",;:-") + "…"
 
 
-def _context(brief: Brief, config: Config, fmt: str) -> dict[str, Any]:
+def collect_images(source: Source, policy: Policy) -> dict[str, str]:
+    """Resolve every Markdown image of a brief through the resource policy into a data: URI.
+
+    Raise BriefgenError naming each field whose image is refused (outside the project, remote, not an image).
+    """
+    images: dict[str, str] = {}
+    problems: list[Problem] = []
+    base_dir = Path(source.path).parent
+    for loc, text in walk_strings(source.data):
+        for src in markdown.image_sources(text):
+            if src in images:
+                continue
+            try:
+                images[src] = image_data_uri(policy.read(src, base_dir), src)
+            except Refused as exc:
+                problems.append(source.problem(loc, str(exc)))
+    if problems:
+        raise BriefgenError(problems)
+    return images
+
+
+def _context(brief: Brief, config: Config, fmt: str, images: dict[str, str] | None = None) -> dict[str, Any]:
     citations = markdown.Citations([s.id for s in brief.sources])
     md: Callable[..., Any]
     if fmt == "html":
 
         def md(text: str | None, inline: bool = False) -> Markup:
-            return mark_cjk(markdown.to_html(text or "", citations, inline=inline))
+            return mark_cjk(markdown.to_html(text or "", citations, inline=inline, images=images))
 
         def cite(source_id: str) -> int:
             return citations.number(source_id)
@@ -188,10 +212,10 @@ def _context(brief: Brief, config: Config, fmt: str) -> dict[str, Any]:
     }
 
 
-def render_html(brief: Brief, config: Config, theme: Theme | None = None) -> str:
-    """Render the brief as one self-contained HTML page."""
+def render_html(brief: Brief, config: Config, theme: Theme | None = None, images: dict[str, str] | None = None) -> str:
+    """Render the brief as one self-contained HTML page (``images``: from collect_images)."""
     theme = theme or Theme.from_config(config)
-    context = _context(brief, config, "html")
+    context = _context(brief, config, "html", images)
     context["extra_css"] = theme.extra_css.read_text(encoding="utf-8") if theme.extra_css else ""
     return _environment("html", theme).get_template("brief.html.j2").render(context)
 

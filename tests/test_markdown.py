@@ -165,12 +165,15 @@ def test_raw_html_is_escaped_in_markdown(text: str) -> None:
     assert html.unescape(rendered.replace("<p>", "").replace("</p>", "")).strip() == text
 
 
-def test_images_are_not_rendered() -> None:
+def test_images_never_load_a_url_only_resolved_data() -> None:
     out = to_html("![tracking pixel](https://evil.example/pixel.png)", Citations([]))
-    assert "<img" not in out
-    assert "src=" not in out
+    assert "<img" not in out and "src=" not in out
+    assert "[image: tracking pixel]" in out
+    resolved = to_html("![box](box.png)", Citations([]), images={"box.png": "data:image/png;base64,AAAA"})
+    assert '<img src="data:image/png;base64,AAAA" alt="box">' in resolved
     markdown = to_markdown("![tracking pixel](https://evil.example/pixel.png)", Citations([]))
     assert "<img" not in MarkdownIt("commonmark").render(markdown)
+    assert markdown == "\\[image: tracking pixel\\]"
 
 
 def test_headings_in_fields_do_not_become_headings() -> None:
