@@ -174,6 +174,7 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    interrupted: bool = False
 
 
 @dataclass
@@ -229,8 +230,11 @@ def build(
     variant = variant or DEFAULT_VARIANT
     report = report or (lambda *args: None)
     result = BuildResult()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _remove_leftover_temporaries(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        _remove_leftover_temporaries(out_dir)
+    except OSError as exc:
+        raise BriefgenError.at(str(out_dir), f"cannot use the output folder: {exc.strerror or exc}") from None
     manifest_name = shard_manifest_name(shard) if shard else MANIFEST
     old, warning = read_manifest(out_dir) if not shard else (Manifest(), None)
     if warning:
@@ -261,20 +265,29 @@ def build(
             tasks.append(task)
 
     tasks = _validate_first(tasks, manifest, config, result, old)
-    for done in _run(tasks, config, out_dir, formats, theme, variant, allow_remote, jobs, report):
-        if done.entry is None:
-            _fail(done.task, done.problems, manifest, result, old)
-        else:
-            result.problems += done.problems
-            manifest.entries[done.task.shown] = done.entry
-            result.built.append(done.task.shown)
-            result.outputs += done.outputs
-
-    if not shard:
-        result.removed = _remove_deleted(old, manifest, out_dir)
-    write_atomic(out_dir / manifest_name, manifest.to_json().encode())
-    if not shard:
-        write_index(out_dir, manifest, config, theme)
+    try:
+        for done in _run(tasks, config, out_dir, formats, theme, variant, allow_remote, jobs, report):
+            if done.entry is None:
+                _fail(done.task, done.problems, manifest, result, old)
+            else:
+                result.problems += done.problems
+                manifest.entries[done.task.shown] = done.entry
+                result.built.append(done.task.shown)
+                result.outputs += done.outputs
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: what is done is complete; the rest keeps its old outputs
+        result.interrupted = True
+        for task in tasks:
+            if task.shown not in manifest.entries and task.shown in old.entries:
+                manifest.entries[task.shown] = old.entries[task.shown]
+    try:
+        if not shard and not result.interrupted:
+            result.removed = _remove_deleted(old, manifest, out_dir)
+        write_atomic(out_dir / manifest_name, manifest.to_json().encode())
+        if not shard:
+            write_index(out_dir, manifest, config, theme)
+    except OSError as exc:
+        message = f"cannot write the manifest or index: {exc.strerror or exc}; the previous ones are unchanged"
+        raise BriefgenError.at(str(out_dir), message) from None
     result.seconds = time.perf_counter() - started
     return result
 
@@ -339,14 +352,18 @@ def _run(
         for task in tasks:
             report("start", task.shown, "", 0.0)
             futures[pool.submit(_render_task, task, *args)] = task
-        for future in as_completed(futures):
-            task = futures[future]
-            try:
-                done = future.result()
-            except Exception as exc:  # a worker that died (killed, out of memory) fails its brief only
-                done = _Done(task, problems=[Problem(task.shown, 0, 0, "", f"rendering failed: {exc!r}")])
-            report("done", task.shown, "built" if done.entry else "failed", done.seconds)
-            yield done
+        try:
+            for future in as_completed(futures):
+                task = futures[future]
+                try:
+                    done = future.result()
+                except Exception as exc:  # a worker that died (killed, out of memory) fails its brief only
+                    done = _Done(task, problems=[Problem(task.shown, 0, 0, "", f"rendering failed: {exc!r}")])
+                report("done", task.shown, "built" if done.entry else "failed", done.seconds)
+                yield done
+        except KeyboardInterrupt:
+            pool.shutdown(wait=True, cancel_futures=True)  # queued briefs are not started
+            raise
 
 
 BRIEFS_PER_WORKER = 25
@@ -372,6 +389,9 @@ def _render_task(
         )
     except BriefgenError as exc:
         done.problems = exc.problems
+    except OSError as exc:  # disk full, folder not writable, the brief deleted meanwhile
+        where = exc.filename or out_dir
+        done.problems = [Problem(task.shown, 0, 0, "", f"cannot write {where}: {exc.strerror or exc}")]
     except Exception as exc:  # a bug must not take the other briefs down; say which brief hit it
         done.problems = [Problem(task.shown, 0, 0, "", f"internal error while rendering: {exc!r}")]
     else:

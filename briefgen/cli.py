@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -15,6 +16,10 @@ from briefgen import __version__
 from briefgen.errors import BriefgenError, Problem, problems_to_json
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _fail(exc: BriefgenError) -> NoReturn:
@@ -235,20 +240,24 @@ def build_cmd(
     except BriefgenError as exc:
         _fail(exc)
     out = out_dir or config.output or Path("output")
+    signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: finished briefs kept, no half-written file
     with Progress(quiet=quiet, verbose=verbose) as progress:
-        result = build(
-            _default_paths(tuple(paths)),
-            config,
-            out,
-            wanted,
-            theme=Theme.from_config(config, templates),
-            variant=variant,
-            jobs=jobs or os.cpu_count() or 1,
-            force=force,
-            shard=parts,
-            report=progress.report,
-            allow_remote=allow_remote,
-        )
+        try:
+            result = build(
+                _default_paths(tuple(paths)),
+                config,
+                out,
+                wanted,
+                theme=Theme.from_config(config, templates),
+                variant=variant,
+                jobs=jobs or os.cpu_count() or 1,
+                force=force,
+                shard=parts,
+                report=progress.report,
+                allow_remote=allow_remote,
+            )
+        except BriefgenError as exc:
+            _fail(exc)
     for problem in result.problems:
         if not quiet or problem.severity == "error":
             click.echo(str(problem), err=True)
@@ -257,6 +266,9 @@ def build_cmd(
             click.echo(f"wrote {path}")
         for name in result.removed:
             click.echo(f"removed {out / name}")
+    if result.interrupted:
+        click.echo("interrupted: briefs built so far are complete; the others keep their previous outputs", err=True)
+        sys.exit(130)
     if not quiet:
         click.echo(
             f"built {len(result.built)}, unchanged {len(result.unchanged)}, failed {len(result.failed)}"
