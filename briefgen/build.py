@@ -22,6 +22,7 @@ from briefgen.manifest import (
     Manifest,
     ManifestError,
     environment_hash,
+    is_output_name,
     parse_manifest,
     read_manifest,
     sha256,
@@ -264,7 +265,8 @@ def build(
         else:
             tasks.append(task)
 
-    tasks = _validate_first(tasks, manifest, config, result, old)
+    tasks = _validate_first(tasks, manifest, config, result, old, report)
+    dropped: list[str] = []  # outputs a rebuilt brief no longer has (a format left out, an id changed)
     try:
         for done in _run(tasks, config, out_dir, formats, theme, variant, allow_remote, jobs, report):
             if done.entry is None:
@@ -274,14 +276,17 @@ def build(
                 manifest.entries[done.task.shown] = done.entry
                 result.built.append(done.task.shown)
                 result.outputs += done.outputs
+                previous = old.entries.get(done.task.shown)
+                dropped += [n for n in (previous.outputs if previous else {}) if n not in done.entry.outputs]
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: what is done is complete; the rest keeps its old outputs
         result.interrupted = True
         for task in tasks:
             if task.shown not in manifest.entries and task.shown in old.entries:
                 manifest.entries[task.shown] = old.entries[task.shown]
     try:
+        result.removed = _remove_unowned(dropped, manifest, out_dir)
         if not shard and not result.interrupted:
-            result.removed = _remove_deleted(old, manifest, out_dir)
+            result.removed += _remove_deleted(old, manifest, out_dir)
         write_atomic(out_dir / manifest_name, manifest.to_json().encode())
         if not shard:
             write_index(out_dir, manifest, config, theme)
@@ -425,7 +430,7 @@ def first_sentence(markdown_text: str) -> str:
 
 
 def _validate_first(
-    tasks: list[_Task], manifest: Manifest, config: Config, result: BuildResult, old: Manifest
+    tasks: list[_Task], manifest: Manifest, config: Config, result: BuildResult, old: Manifest, report: Report
 ) -> list[_Task]:
     """Validate changed briefs here, before any rendering, so that a bad or clashing one writes nothing."""
     owners = {e.id: name for name, e in manifest.entries.items() if e.id}
@@ -436,6 +441,7 @@ def _validate_first(
             brief = validate(source, classification=config.classification)
         except BriefgenError as exc:
             _fail(task, exc.problems, manifest, result, old)
+            report("done", task.shown, "failed", 0.0)
             continue
         result.problems += source.problems
         assert brief.id is not None
@@ -443,6 +449,7 @@ def _validate_first(
             line, col = source.locate(("id",))
             clash = f"id '{brief.id}' is already used by {owners[brief.id]}; give one of them another id"
             _fail(task, [Problem(task.shown, line, col, "id", clash)], manifest, result, old)
+            report("done", task.shown, "failed", 0.0)
             continue
         owners[brief.id] = task.shown
         ready.append(task)
@@ -456,9 +463,19 @@ def _fail(task: _Task, problems: list[Problem], manifest: Manifest, result: Buil
     result.failed.append(name)
     errors = [str(p) for p in problems if p.severity == "error"]
     if name in old.entries:
-        manifest.entries[name] = replace(old.entries[name], errors=errors, stale=True)
+        previous = old.entries[name]
+        manifest.entries[name] = replace(previous, errors=errors, stale=bool(previous.outputs))
     else:
         manifest.entries[name] = Entry("", name, task.source_sha256, "", errors=errors)
+
+
+def _remove_unowned(names: list[str], manifest: Manifest, out_dir: Path) -> list[str]:
+    """Delete the named outputs unless a brief of the new manifest owns them."""
+    kept = {name for entry in manifest.entries.values() for name in entry.outputs}
+    gone = sorted({n for n in names if n not in kept and is_output_name(n) and (out_dir / n).is_file()})
+    for name in gone:
+        (out_dir / name).unlink()
+    return gone
 
 
 def _remove_deleted(old: Manifest, new: Manifest, out_dir: Path) -> list[str]:
@@ -471,7 +488,7 @@ def _remove_deleted(old: Manifest, new: Manifest, out_dir: Path) -> list[str]:
                 new.entries[source] = entry  # built before but outside these paths: keep it listed
             continue
         for name in entry.outputs:
-            if name not in kept and (out_dir / name).is_file():
+            if name not in kept and is_output_name(name) and (out_dir / name).is_file():
                 (out_dir / name).unlink()
                 removed.append(name)
     return sorted(removed)

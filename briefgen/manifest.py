@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -74,16 +75,29 @@ def parse_manifest(text: str) -> Manifest:
 
 
 def _check_entry(entry: Entry) -> None:
-    text_fields = (entry.id, entry.source, entry.source_sha256, entry.inputs_sha256, entry.title, entry.date)
-    if not all(isinstance(value, str) for value in text_fields):
+    texts = (entry.id, entry.source, entry.source_sha256, entry.inputs_sha256, entry.title, entry.subtitle)
+    more = (entry.date, entry.updated, entry.status, entry.classification, entry.lead)
+    if not all(isinstance(value, str) for value in (*texts, *more)) or not isinstance(entry.stale, bool):
         raise ManifestError(f"bad entry for {entry.source!r}")
+    for value in (entry.date, entry.updated):
+        if value:
+            dt.date.fromisoformat(value)  # ValueError: reported as a bad manifest
     if not isinstance(entry.outputs, dict) or not all(
-        isinstance(k, str) and "/" not in k and not k.startswith(".") and isinstance(v, str)
-        for k, v in entry.outputs.items()
+        isinstance(k, str) and is_output_name(k) and isinstance(v, str) for k, v in entry.outputs.items()
     ):
         raise ManifestError(f"bad outputs for {entry.source!r}")
     if not isinstance(entry.errors, list) or not isinstance(entry.tags, list):
         raise ManifestError(f"bad entry for {entry.source!r}")
+    if not all(isinstance(t, str) for t in [*entry.errors, *entry.tags]):
+        raise ManifestError(f"bad entry for {entry.source!r}")
+
+
+_OUTPUT_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.(?:md|html|pdf)$")
+
+
+def is_output_name(name: str) -> bool:
+    """Only files briefgen writes for a brief (<id>.md/.html/.pdf) may be listed, reused or deleted."""
+    return bool(_OUTPUT_NAME.match(name))
 
 
 def read_manifest(out_dir: Path) -> tuple[Manifest, str | None]:
@@ -94,9 +108,9 @@ def read_manifest(out_dir: Path) -> tuple[Manifest, str | None]:
     try:
         manifest = parse_manifest(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ManifestError) as exc:
-        return Manifest(), f"{path}: unreadable manifest ({exc}); rebuilding everything"
-    if manifest.version != __version__:
-        return Manifest(), None  # a new briefgen renders differently: rebuild all
+        return Manifest(), f"unreadable manifest ({exc}); rebuilding everything"
+    # a manifest of another briefgen version is still read: its input hashes include the version, so
+    # every brief rebuilds, and the outputs of briefs deleted meanwhile are still cleaned up
     return manifest, None
 
 

@@ -312,7 +312,7 @@ def test_failed_render_keeps_the_previous_pdf(tmp_path: Path) -> None:
     theme_dir = tmp_path / "theme"
     theme_dir.mkdir()
     (theme_dir / "extra.css").write_text("body { background-image: url(http://evil.example/x.png); }")
-    with pytest.raises(BriefgenError, match="remote resource .* refused"):
+    with pytest.raises(BriefgenError, match=r"remote resource .* refused"):
         render_brief(good_source, good_brief, CONFIG, out, ("pdf",), theme=Theme(theme_dir, theme_dir / "extra.css"))
     assert target.read_bytes() == good
     assert [p.name for p in out.iterdir()] == ["glyph.pdf"]  # no .tmp left behind
