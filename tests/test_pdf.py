@@ -30,6 +30,7 @@ from render_helpers import (
 )
 
 from briefgen.build import FORMATS, render_brief
+from briefgen.config import Config
 from briefgen.errors import BriefgenError
 from briefgen.markdown import safe_url
 from briefgen.render import Theme, format_date, short_title
@@ -328,3 +329,31 @@ def test_a_pdf_failure_keeps_every_previous_output_of_the_brief(tmp_path: Path) 
     with pytest.raises(BriefgenError):
         render_brief(source, brief, CONFIG, out, FORMATS)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+MULTILINGUAL = {
+    "Thai": "กรุงเทพมหานคร",
+    "Vietnamese": "Nguyễn Thị Minh Khai",
+    "Chinese": "王毅",
+    "Japanese": "たかいち さなえ",
+    "Latin": "Zoë Ångström, Søren Ødegård, François",
+}
+
+
+def test_letter_pdf_a_with_many_scripts_draws_every_glyph(tmp_path: Path) -> None:
+    actors = [{"id": f"a{i}", "name": f"{lang}: {text}"} for i, (lang, text) in enumerate(MULTILINGUAL.items())]
+    source, brief = load(write_brief(tmp_path / "src", "scripts", minimal_data(actors=actors)))
+    config = Config(page_size="Letter")
+    result = render_brief(source, brief, config, tmp_path / "out", ("pdf",), variant="pdf/a-3b")
+    assert result.warnings == []  # no .notdef (empty box) and nothing else from WeasyPrint
+    pdf = tmp_path / "out" / "scripts.pdf"
+    info = pdfinfo(pdf)
+    assert info["Page size"].startswith("612 x 792")  # US Letter, in points
+    assert b"pdfaid:part" in pdf_bytes_expanded(pdf) and b"pdfaid:conformance" in pdf_bytes_expanded(pdf)
+    fonts = pdffonts(pdf)
+    assert all(embedded for _, embedded in fonts)
+    names = " ".join(name for name, _ in fonts)
+    assert "Thai" in names and "CJK-SC" in names and "CJK-JP" in names
+    text = " ".join(page_texts(pdf))
+    for sample in MULTILINGUAL.values():
+        assert sample in text
