@@ -1,21 +1,21 @@
-"""Many briefs at once: check them, render what changed (in parallel), keep the manifest and the index page."""
+"""Many briefs at once: check them, render what changed, keep the manifest, the index page and the shards."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import multiprocessing
+import fcntl
 import os
 import re
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen.config import Config
 from briefgen.errors import BriefgenError, Problem
-from briefgen.load import Source, find_briefs, load_source
+from briefgen.load import Source, find_briefs, load_source, parse_source
 from briefgen.manifest import (
     MANIFEST,
     Entry,
@@ -32,9 +32,13 @@ from briefgen.manifest import (
 from briefgen.model import CITATION_RE, Brief, validate
 from briefgen.pdf_variants import DEFAULT_VARIANT
 from briefgen.resources import Policy, Refused
+from briefgen.workers import Job, Report, Task, run
 
 if TYPE_CHECKING:
     from briefgen.render import Theme
+
+FORMATS = ("md", "html", "pdf")
+RESERVED_IDS = frozenset({"index", "manifest"})  # the site's own pages
 
 
 @dataclass
@@ -62,6 +66,27 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def outside_project(path: Path, config: Config) -> Problem | None:
+    """A brief that is (or sits behind) a link to a file outside its project is refused."""
+    root = config.project_root(path).resolve()
+    if path.resolve().is_relative_to(root):
+        return None
+    return Problem(display_path(path), 0, 0, "", f"refused: the brief is a link to a file outside the project {root}")
+
+
+def claim_id(source: Source, brief: Brief, owners: dict[str, str]) -> Problem | None:
+    """Record the brief's id as taken, or say why it cannot have it."""
+    assert brief.id is not None
+    line, col = source.locate(("id",))
+    if brief.id in RESERVED_IDS:
+        return Problem(source.path, line, col, "id", f"'{brief.id}' is reserved for the site; choose another id")
+    if brief.id in owners:
+        clash = f"id '{brief.id}' is already used by {owners[brief.id]}; give one of them another id"
+        return Problem(source.path, line, col, "id", clash)
+    owners[brief.id] = source.path
+    return None
+
+
 def check(paths: list[Path], config: Config, today: dt.date | None = None) -> Checked:
     """Load and validate every brief under ``paths``; collect every problem of every file."""
     files, problems = find_briefs(paths)
@@ -69,7 +94,10 @@ def check(paths: list[Path], config: Config, today: dt.date | None = None) -> Ch
     owners: dict[str, str] = {}
     for path in files:
         shown = display_path(path)
+        refused = outside_project(path, config)
         try:
+            if refused:
+                raise BriefgenError([refused])
             source = load_source(path, shown)
             brief = validate(source, classification=config.classification, today=today)
         except BriefgenError as exc:
@@ -77,20 +105,13 @@ def check(paths: list[Path], config: Config, today: dt.date | None = None) -> Ch
             result.failed.append(shown)
             continue
         result.problems.extend(source.problems)
-        assert brief.id is not None
-        if brief.id in owners:
-            line, col = source.locate(("id",))
-            result.problems.append(
-                Problem(shown, line, col, "id", f"id '{brief.id}' is already used by {owners[brief.id]}")
-            )
+        clash = claim_id(source, brief, owners)
+        if clash:
+            result.problems.append(clash)
             result.failed.append(shown)
             continue
-        owners[brief.id] = shown
         result.briefs.append((source, brief))
     return result
-
-
-FORMATS = ("md", "html", "pdf")
 
 
 def write_atomic(target: Path, data: bytes) -> None:
@@ -103,6 +124,15 @@ def write_atomic(target: Path, data: bytes) -> None:
         tmp.unlink(missing_ok=True)
 
 
+@dataclass
+class RenderResult:
+    """What rendering one brief produced."""
+
+    id: str
+    outputs: list[Path] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
 def render_brief(
     source: Source,
     brief: Brief,
@@ -113,33 +143,33 @@ def render_brief(
     theme: Theme | None = None,
     variant: str | None = None,
     allow_remote: bool = False,
+    path: Path | None = None,
 ) -> RenderResult:
-    """Render one brief to the requested formats in ``out_dir``; a failure leaves earlier outputs untouched."""
+    """Render one brief to the requested formats in ``out_dir``; a failure leaves earlier outputs untouched.
+
+    ``path`` is the brief's file when ``source.path`` is only its display name.
+    """
     from briefgen.render import Theme, collect_images, render_html, render_markdown, render_print_css
 
     theme = theme or Theme.from_config(config)
-    policy = Policy(config.root or Path(source.path).parent, allow_remote)
-
+    brief_dir = (path or Path(source.path)).parent
+    policy = Policy(config.project_root(path or Path(source.path)), allow_remote)
     result = RenderResult(brief.id or source.stem)
     # everything is made in memory first: a brief that fails in any format leaves all its old outputs alone
     outputs: dict[str, bytes] = {}
-    images = collect_images(source, policy)  # every format: a refused image fails the brief everywhere
+    images = collect_images(source, policy, brief_dir)  # every format: a refused image fails it everywhere
     if "md" in formats:
         outputs["md"] = render_markdown(brief, config, theme).encode()
     if "html" in formats or "pdf" in formats:
-        html = render_html(brief, config, theme, images)
+        html = render_html(brief, config, theme, images, policy=policy)
         if "html" in formats:
             outputs["html"] = html.encode()
         if "pdf" in formats:
             from briefgen import pdf
 
+            css = render_print_css(brief, config, theme)
             data, warnings = pdf.write_pdf(
-                html,
-                render_print_css(brief, config, theme),
-                name=source.path,
-                variant=variant or DEFAULT_VARIANT,
-                policy=policy,
-                base_dir=theme.folder or policy.project_dir,
+                html, css, name=source.path, variant=variant or DEFAULT_VARIANT, policy=policy
             )
             missing, warnings = pdf.split_notdef(warnings)
             if missing:  # a PDF with empty boxes for names is not shipped
@@ -156,49 +186,17 @@ def render_brief(
 
 
 @dataclass
-class RenderResult:
-    """What rendering one brief produced."""
-
-    id: str
-    outputs: list[Path] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-
-
-@dataclass
 class BuildResult:
-    """The outcome of building many briefs."""
+    """The outcome of building many briefs (source paths as the writer sees them)."""
 
-    built: list[str] = field(default_factory=list)  # source paths
+    built: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)  # output files of deleted briefs
+    removed: list[str] = field(default_factory=list)  # output files no brief has any more
     outputs: list[Path] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     interrupted: bool = False
-
-
-@dataclass
-class _Task:
-    path: Path
-    shown: str
-    source_sha256: str
-    inputs_sha256: str
-
-
-@dataclass
-class _Done:
-    """What a worker sends back for one brief."""
-
-    task: _Task
-    entry: Entry | None = None
-    outputs: list[Path] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    seconds: float = 0.0
-
-
-# Called with ("start" | "done", source path, status or "", seconds) as briefs go by.
-Report = Callable[[str, str, str, float], None]
 
 
 def select_shard(files: list[str], shard: tuple[int, int] | None) -> list[str]:
@@ -207,6 +205,28 @@ def select_shard(files: list[str], shard: tuple[int, int] | None) -> list[str]:
         return files
     k, n = shard
     return [f for f in files if int(sha256(f.encode())[:8], 16) % n == k - 1]
+
+
+def manifest_key(path: Path, out_dir: Path) -> str:
+    """Name a brief in the manifest relative to the output folder's parent, whatever the working folder."""
+    return os.path.relpath(path.resolve(), out_dir.resolve().parent)
+
+
+@contextlib.contextmanager
+def locked(out_dir: Path) -> Iterator[None]:
+    """Hold the output folder for one build at a time (another build, a preview server).
+
+    The lock is on the folder itself, so no lock file ends up among the published files.
+    """
+    handle = os.open(out_dir, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BriefgenError.at(str(out_dir), "another briefgen build is writing here; try again after it") from None
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
 
 
 def build(
@@ -224,42 +244,65 @@ def build(
     allow_remote: bool = False,
 ) -> BuildResult:
     """Render every brief under ``paths`` that changed since the last build; one failure stops no other."""
-    from briefgen.render import TEMPLATES_DIR, Theme
+    from briefgen.render import Theme
 
     started = time.perf_counter()
     theme = theme or Theme.from_config(config)
-    variant = variant or DEFAULT_VARIANT
-    report = report or (lambda *args: None)
+    job = Job(config, out_dir, formats, theme, variant or DEFAULT_VARIANT, allow_remote)
     result = BuildResult()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        _remove_leftover_temporaries(out_dir)
+        with locked(out_dir):
+            _remove_leftover_temporaries(out_dir)
+            _build(paths, job, result, jobs, force, shard, report or (lambda *args: None))
     except OSError as exc:
         raise BriefgenError.at(str(out_dir), f"cannot use the output folder: {exc.strerror or exc}") from None
-    manifest_name = shard_manifest_name(shard) if shard else MANIFEST
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _build(
+    paths: list[Path],
+    job: Job,
+    result: BuildResult,
+    jobs: int,
+    force: bool,
+    shard: tuple[int, int] | None,
+    report: Report,
+) -> None:
+    from briefgen.render import TEMPLATES_DIR
+
+    out_dir, config = job.out_dir, job.config
     old, warning = read_manifest(out_dir) if not shard else (Manifest(), None)
     if warning:
         result.problems.append(Problem(str(out_dir / MANIFEST), 0, 0, "", warning, "warning"))
-    env = environment_hash(config, [p for p in (theme.folder, TEMPLATES_DIR) if p], formats, variant)
-    env = sha256(f"{env} remote={allow_remote}".encode())
+    env = environment_hash(config, [p for p in (job.theme.folder, TEMPLATES_DIR) if p], job.formats, job.variant)
+    env = sha256(f"{env} remote={job.allow_remote}".encode())
 
     files, not_found = find_briefs(paths)
     result.problems += not_found
+    result.failed += [p.path for p in not_found]
     shown = {display_path(f): f for f in files}
     manifest = Manifest()
-    tasks: list[_Task] = []
+    tasks: list[Task] = []
     for name in select_shard(sorted(shown), shard):
+        path = shown[name]
         try:
-            raw = shown[name].read_bytes()
-        except OSError as exc:
-            result.problems.append(Problem(name, 0, 0, "", f"cannot read file: {exc.strerror or exc}"))
+            refused = outside_project(path, config)
+            if refused:
+                raise BriefgenError([refused])
+            raw = path.read_bytes()
+        except (OSError, BriefgenError) as exc:
+            message = f"cannot read file: {exc.strerror or exc}" if isinstance(exc, OSError) else ""
+            result.problems += exc.problems if isinstance(exc, BriefgenError) else [Problem(name, 0, 0, "", message)]
             result.failed.append(name)
             continue
-        assets = _asset_digest(raw, shown[name], Policy(config.root or shown[name].parent, allow_remote))
-        task = _Task(shown[name], name, sha256(raw), sha256((env + sha256(raw) + assets).encode()))
-        previous = old.entries.get(name)
+        key = manifest_key(path, out_dir)
+        inputs = sha256((env + sha256(raw) + _image_digest(raw, path, config, job.allow_remote)).encode())
+        task = Task(path, name, key, raw, sha256(raw), inputs)
+        previous = old.entries.get(key)
         if not force and previous and _up_to_date(previous, task, out_dir):
-            manifest.entries[name] = previous
+            manifest.entries[key] = previous
             result.unchanged.append(name)
             report("done", name, "unchanged", 0.0)
         else:
@@ -268,55 +311,59 @@ def build(
     tasks = _validate_first(tasks, manifest, config, result, old, report)
     dropped: list[str] = []  # outputs a rebuilt brief no longer has (a format left out, an id changed)
     try:
-        for done in _run(tasks, config, out_dir, formats, theme, variant, allow_remote, jobs, report):
+        for done in run(tasks, job, jobs, report):
+            key = done.task.key
             if done.entry is None:
                 _fail(done.task, done.problems, manifest, result, old)
-            else:
-                result.problems += done.problems
-                manifest.entries[done.task.shown] = done.entry
-                result.built.append(done.task.shown)
-                result.outputs += done.outputs
-                previous = old.entries.get(done.task.shown)
-                dropped += [n for n in (previous.outputs if previous else {}) if n not in done.entry.outputs]
+                continue
+            result.problems += done.problems
+            manifest.entries[key] = done.entry
+            result.built.append(done.task.shown)
+            result.outputs += done.outputs
+            previous = old.entries.get(key)
+            dropped += [n for n in (previous.outputs if previous else {}) if n not in done.entry.outputs]
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: what is done is complete; the rest keeps its old outputs
         result.interrupted = True
         for task in tasks:
-            if task.shown not in manifest.entries and task.shown in old.entries:
-                manifest.entries[task.shown] = old.entries[task.shown]
+            if task.key not in manifest.entries and task.key in old.entries:
+                manifest.entries[task.key] = old.entries[task.key]
     try:
         result.removed = _remove_unowned(dropped, manifest, out_dir)
         if not shard and not result.interrupted:
             result.removed += _remove_deleted(old, manifest, out_dir)
-        write_atomic(out_dir / manifest_name, manifest.to_json().encode())
+        write_atomic(out_dir / (shard_manifest_name(shard) if shard else MANIFEST), manifest.to_json().encode())
         if not shard:
-            write_index(out_dir, manifest, config, theme)
+            write_index(out_dir, manifest, config, job.theme)
     except OSError as exc:
         message = f"cannot write the manifest or index: {exc.strerror or exc}; the previous ones are unchanged"
-        raise BriefgenError.at(str(out_dir), message) from None
-    result.seconds = time.perf_counter() - started
-    return result
+        raise BriefgenError([*result.problems, Problem(str(out_dir), 0, 0, "", message)]) from None
 
 
-_IMAGE_SRC = re.compile(rb"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
-
-
-def _asset_digest(raw: bytes, path: Path, policy: Policy) -> str:
+def _image_digest(raw: bytes, path: Path, config: Config, allow_remote: bool) -> str:
     """Hash the local images a brief uses, so that editing an image rebuilds the brief."""
     if b"![" not in raw:
         return ""
-    digest = sha256(b"")
-    for match in _IMAGE_SRC.finditer(raw):
-        src = match.group(1).decode("utf-8", "replace")
-        if "://" in src or src.startswith("data:"):
-            continue
-        try:
-            digest = sha256((digest + src + sha256(policy.read(src, path.parent))).encode())
-        except Refused:
-            digest = sha256((digest + src + "refused").encode())
+    from briefgen.markdown import image_sources
+    from briefgen.model import walk_strings
+
+    try:
+        source = parse_source(raw, str(path))
+    except BriefgenError:
+        return ""
+    policy = Policy(config.project_root(path), allow_remote)
+    digest = ""
+    for _, text in walk_strings(source.data):
+        for src in image_sources(text):
+            if "://" in src or src.startswith("data:"):
+                continue
+            try:
+                digest = sha256(f"{digest}{src}{sha256(policy.read(src, path.parent))}".encode())
+            except Refused:
+                digest = sha256(f"{digest}{src}refused".encode())
     return digest
 
 
-def _up_to_date(entry: Entry, task: _Task, out_dir: Path) -> bool:
+def _up_to_date(entry: Entry, task: Task, out_dir: Path) -> bool:
     if entry.inputs_sha256 != task.inputs_sha256 or entry.errors or not entry.outputs:
         return False
     for name, digest in entry.outputs.items():
@@ -328,97 +375,39 @@ def _up_to_date(entry: Entry, task: _Task, out_dir: Path) -> bool:
     return True
 
 
-def _run(
-    tasks: list[_Task],
-    config: Config,
-    out_dir: Path,
-    formats: tuple[str, ...],
-    theme: Theme,
-    variant: str,
-    allow_remote: bool,
-    jobs: int,
-    report: Report,
-) -> Iterator[_Done]:
-    """Render the tasks here (one job: WeasyPrint stays warm in this process) or in worker processes."""
-    args = (config, out_dir, formats, theme, variant, allow_remote)
-    if jobs <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            report("start", task.shown, "", 0.0)
-            done = _render_task(task, *args)
-            report("done", task.shown, "built" if done.entry else "failed", done.seconds)
-            yield done
-        return
-    # Workers fork from a server that has imported WeasyPrint once; each is replaced after a bounded
-    # number of briefs, since a long-lived WeasyPrint process keeps growing.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["briefgen.pdf", "briefgen.render"])
-    with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=context, max_tasks_per_child=BRIEFS_PER_WORKER) as pool:
-        futures = {}
-        for task in tasks:
-            report("start", task.shown, "", 0.0)
-            futures[pool.submit(_render_task, task, *args)] = task
+def _validate_first(
+    tasks: list[Task], manifest: Manifest, config: Config, result: BuildResult, old: Manifest, report: Report
+) -> list[Task]:
+    """Validate changed briefs here, before any rendering, so that a bad or clashing one writes nothing."""
+    owners = {e.id: e.source for e in manifest.entries.values() if e.id}
+    ready = []
+    for task in tasks:
         try:
-            for future in as_completed(futures):
-                task = futures[future]
-                try:
-                    done = future.result()
-                except Exception as exc:  # a worker that died (killed, out of memory) fails its brief only
-                    done = _Done(task, problems=[Problem(task.shown, 0, 0, "", f"rendering failed: {exc!r}")])
-                report("done", task.shown, "built" if done.entry else "failed", done.seconds)
-                yield done
-        except KeyboardInterrupt:
-            pool.shutdown(wait=True, cancel_futures=True)  # queued briefs are not started
-            raise
+            source = parse_source(task.raw, task.shown)
+            brief = validate(source, classification=config.classification)
+            clash = claim_id(source, brief, owners)
+            if clash:
+                raise BriefgenError([clash])
+        except BriefgenError as exc:
+            report("start", task.shown, "", 0.0)
+            _fail(task, exc.problems, manifest, result, old)
+            report("done", task.shown, "failed", 0.0)
+            continue
+        result.problems += source.problems
+        ready.append(task)
+    return ready
 
 
-BRIEFS_PER_WORKER = 25
-
-
-def _render_task(
-    task: _Task,
-    config: Config,
-    out_dir: Path,
-    formats: tuple[str, ...],
-    theme: Theme,
-    variant: str,
-    allow_remote: bool,
-) -> _Done:
-    """Load, validate and render one brief; never raise (a failure is returned as problems)."""
-    started = time.perf_counter()
-    done = _Done(task)
-    try:
-        source = load_source(task.path, task.shown)
-        brief = validate(source, classification=config.classification)
-        rendered = render_brief(
-            source, brief, config, out_dir, formats, theme=theme, variant=variant, allow_remote=allow_remote
-        )
-    except BriefgenError as exc:
-        done.problems = exc.problems
-    except OSError as exc:  # disk full, folder not writable, the brief deleted meanwhile
-        where = exc.filename or out_dir
-        done.problems = [Problem(task.shown, 0, 0, "", f"cannot write {where}: {exc.strerror or exc}")]
-    except Exception as exc:  # a bug must not take the other briefs down; say which brief hit it
-        done.problems = [Problem(task.shown, 0, 0, "", f"internal error while rendering: {exc!r}")]
+def _fail(task: Task, problems: list[Problem], manifest: Manifest, result: BuildResult, old: Manifest) -> None:
+    """Record a failed brief; its previous good outputs stay, marked stale."""
+    result.problems += problems
+    result.failed.append(task.shown)
+    errors = [str(p) for p in problems if p.severity == "error"]
+    if task.key in old.entries:
+        previous = old.entries[task.key]
+        manifest.entries[task.key] = replace(previous, errors=errors, stale=bool(previous.outputs))
     else:
-        done.problems = rendered.warnings  # the brief's own warnings were reported when it was validated
-        done.outputs = rendered.outputs
-        done.entry = Entry(
-            id=rendered.id,
-            source=task.shown,
-            source_sha256=task.source_sha256,
-            inputs_sha256=task.inputs_sha256,
-            outputs={p.name: sha256(p.read_bytes()) for p in rendered.outputs},
-            title=brief.title,
-            subtitle=brief.subtitle or "",
-            date=brief.date.isoformat(),
-            updated=brief.updated.isoformat() if brief.updated else "",
-            status=brief.status,
-            classification=brief.classification or "",
-            tags=list(brief.tags),
-            lead=first_sentence(brief.summary),
-        )
-    done.seconds = time.perf_counter() - started
-    return done
+        manifest.entries[task.key] = Entry("", task.key, task.source_sha256, "", errors=errors)
 
 
 def first_sentence(markdown_text: str) -> str:
@@ -427,46 +416,6 @@ def first_sentence(markdown_text: str) -> str:
     text = re.sub(r"[*_`]", "", text)
     match = re.match(r"(.+?[.!?])(\s|$)", text)
     return (match.group(1) if match else text).replace(" .", ".")
-
-
-def _validate_first(
-    tasks: list[_Task], manifest: Manifest, config: Config, result: BuildResult, old: Manifest, report: Report
-) -> list[_Task]:
-    """Validate changed briefs here, before any rendering, so that a bad or clashing one writes nothing."""
-    owners = {e.id: name for name, e in manifest.entries.items() if e.id}
-    ready = []
-    for task in tasks:
-        try:
-            source = load_source(task.path, task.shown)
-            brief = validate(source, classification=config.classification)
-        except BriefgenError as exc:
-            _fail(task, exc.problems, manifest, result, old)
-            report("done", task.shown, "failed", 0.0)
-            continue
-        result.problems += source.problems
-        assert brief.id is not None
-        if brief.id in owners:
-            line, col = source.locate(("id",))
-            clash = f"id '{brief.id}' is already used by {owners[brief.id]}; give one of them another id"
-            _fail(task, [Problem(task.shown, line, col, "id", clash)], manifest, result, old)
-            report("done", task.shown, "failed", 0.0)
-            continue
-        owners[brief.id] = task.shown
-        ready.append(task)
-    return ready
-
-
-def _fail(task: _Task, problems: list[Problem], manifest: Manifest, result: BuildResult, old: Manifest) -> None:
-    """Record a failed brief; its previous good outputs stay, marked stale."""
-    name = task.shown
-    result.problems += problems
-    result.failed.append(name)
-    errors = [str(p) for p in problems if p.severity == "error"]
-    if name in old.entries:
-        previous = old.entries[name]
-        manifest.entries[name] = replace(previous, errors=errors, stale=bool(previous.outputs))
-    else:
-        manifest.entries[name] = Entry("", name, task.source_sha256, "", errors=errors)
 
 
 def _remove_unowned(names: list[str], manifest: Manifest, out_dir: Path) -> list[str]:
@@ -479,29 +428,26 @@ def _remove_unowned(names: list[str], manifest: Manifest, out_dir: Path) -> list
 
 
 def _remove_deleted(old: Manifest, new: Manifest, out_dir: Path) -> list[str]:
-    """Delete the outputs of briefs whose source is gone (and that no current brief still owns)."""
-    kept = {name for entry in new.entries.values() for name in entry.outputs}
-    removed = []
-    for source, entry in old.entries.items():
-        if source in new.entries or Path(source).exists():
-            if source not in new.entries:
-                new.entries[source] = entry  # built before but outside these paths: keep it listed
+    """Delete the outputs of briefs whose source is gone; keep listing briefs built before from other paths."""
+    gone: list[str] = []
+    for key, entry in old.entries.items():
+        if key in new.entries:
             continue
-        for name in entry.outputs:
-            if name not in kept and is_output_name(name) and (out_dir / name).is_file():
-                (out_dir / name).unlink()
-                removed.append(name)
-    return sorted(removed)
-
-
-def _remove_leftover_temporaries(out_dir: Path) -> None:
-    """Clear temporary files left by a build that was killed while writing."""
-    for leftover in out_dir.glob(".*.tmp"):
-        if _TEMPORARY.match(leftover.name):
-            leftover.unlink(missing_ok=True)
+        if (out_dir.parent / key).exists():
+            new.entries[key] = entry  # built before but outside these paths: keep it listed
+        else:
+            gone += entry.outputs
+    return _remove_unowned(gone, new, out_dir)
 
 
 _TEMPORARY = re.compile(r"^\..+\.\d+\.tmp$")
+
+
+def _remove_leftover_temporaries(out_dir: Path) -> None:
+    """Clear temporary files left by a build that was killed while writing (the lock keeps out live ones)."""
+    for leftover in out_dir.glob(".*.tmp"):
+        if _TEMPORARY.match(leftover.name):
+            leftover.unlink(missing_ok=True)
 
 
 def write_index(out_dir: Path, manifest: Manifest, config: Config, theme: Theme | None = None) -> Path:
@@ -524,16 +470,37 @@ def _source_date() -> dt.datetime | None:
 
 
 def merge_shards(out_dir: Path, config: Config, theme: Theme | None = None) -> Manifest:
-    """Combine the shard manifests in ``out_dir`` (and any manifest there) into one; write the index."""
+    """Combine the shard manifests in ``out_dir`` into manifest.json and write the index page.
+
+    Refuses shards of different splits and briefs of different shards that share an id.
+    """
+    if not out_dir.is_dir():
+        raise BriefgenError.at(str(out_dir), "no such folder; build the shards into it first")
+    parts = shard_manifests(out_dir)
+    splits = {re.sub(r"manifest\.shard-\d+-of-", "", p.name) for p in parts}
+    if len(splits) > 1:
+        raise BriefgenError.at(str(out_dir), f"shard manifests of different splits: {', '.join(p.name for p in parts)}")
     manifest, _ = read_manifest(out_dir)
-    for path in shard_manifests(out_dir):
+    owners: dict[str, str] = {e.id: key for key, e in manifest.entries.items() if e.id}
+    problems: list[Problem] = []
+    for path in parts:
         try:
             part = parse_manifest(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ManifestError) as exc:
             raise BriefgenError.at(str(path), f"unreadable shard manifest: {exc}") from None
-        manifest.entries.update(part.entries)
+        for key, entry in part.entries.items():
+            if entry.id and owners.get(entry.id, key) != key:
+                problems.append(Problem(key, 0, 0, "id", f"id '{entry.id}' is already used by {owners[entry.id]}"))
+                continue
+            if entry.id:
+                owners[entry.id] = key
+            manifest.entries[key] = entry
+    if problems:
+        raise BriefgenError(problems)
+    for key in [k for k in manifest.entries if not (out_dir.parent / k).exists()]:
+        del manifest.entries[key]  # its brief was deleted
     write_atomic(out_dir / MANIFEST, manifest.to_json().encode())
-    for path in shard_manifests(out_dir):
+    for path in parts:
         path.unlink()
     write_index(out_dir, manifest, config, theme)
     return manifest

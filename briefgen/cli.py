@@ -14,6 +14,7 @@ import click
 
 from briefgen import __version__
 from briefgen.errors import BriefgenError, Problem, problems_to_json
+from briefgen.pdf_variants import DEFAULT_VARIANT
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 
@@ -47,7 +48,29 @@ def _report(problems: list[Problem], fmt: str) -> None:
             click.echo(str(problem), err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turn the failures a user can fix into one-line messages instead of tracebacks."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except OSError as exc:  # a folder that is a file, a full disk, no permission
+            where = exc.filename or "briefgen"
+            click.echo(f"{where}: {exc.strerror or exc}", err=True)
+            sys.exit(1)
+        except Exception as exc:
+            if type(exc).__module__.startswith("jinja2"):  # a mistake in a theme's template
+                name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "template"
+                line = getattr(exc, "lineno", None)
+                click.echo(f"{name}{f':{line}' if line else ''}: template error: {exc}", err=True)
+                sys.exit(1)
+            raise
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="briefgen")
 def main() -> None:
     """Turn YAML briefing sources into Markdown, HTML and PDF briefs."""
@@ -136,7 +159,7 @@ REMOTE_OPTION = click.option(
 )
 VARIANT_OPTION = click.option(
     "--pdf-variant",
-    default="pdf/ua-1",
+    default=DEFAULT_VARIANT,
     show_default=True,
     help="PDF variant: pdf/ua-1 (tagged, accessible), pdf/a-3b (archival), ... or none.",
 )
@@ -279,9 +302,7 @@ def build_cmd(
 
 
 @main.command("index")
-@click.option(
-    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: output/]."
-)
+@OUT_OPTION
 @TEMPLATES_OPTION
 def index_cmd(out_dir: Path | None, templates: Path | None) -> None:
     """Merge the shards' manifests in the output folder and write manifest.json and index.html."""

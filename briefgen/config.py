@@ -27,9 +27,9 @@ class Config(BaseModel):
     output: Path | None = None
     root: Path | None = None  # folder of briefgen.toml; set by load_config, not by users
 
-    @property
-    def project_dir(self) -> Path:
-        return self.root or Path.cwd()
+    def project_root(self, brief: Path) -> Path:
+        """The folder a brief's resources must lie in: that of briefgen.toml, else the brief's own."""
+        return self.root or brief.parent
 
 
 def find_config(start: Path) -> Path | None:
@@ -67,6 +67,9 @@ def load_config(start: Path | None = None) -> Config:
         problems = [_problem(shown, text, err) for err in exc.errors(include_url=False)]
         raise BriefgenError(sorted(problems, key=lambda p: (p.line, p.col))) from None
     base = path.parent
+    if config.templates and not (base / config.templates).is_dir():
+        line = next((n for n, t in enumerate(text.splitlines(), 1) if re.match(r"\s*templates\s*=", t)), 0)
+        raise BriefgenError.at(shown, f"no such folder: {base / config.templates}", line, 1 if line else 0)
     return config.model_copy(
         update={
             "root": base,

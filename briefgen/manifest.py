@@ -124,14 +124,20 @@ def shard_manifest_name(shard: tuple[int, int]) -> str:
 
 
 def environment_hash(config: Config, template_dirs: list[Path], formats: tuple[str, ...], variant: str) -> str:
-    """Hash everything besides the source that shapes the outputs: version, templates, config, options."""
+    """Hash everything besides the source that shapes the outputs: version, code, templates, config, options.
+
+    Paths enter only relative to their folder, so the same project hashes alike in any checkout.
+    """
     digest = hashlib.sha256()
-    settings: dict[str, Any] = config.model_dump(mode="json", exclude={"root", "output"})
+    settings: dict[str, Any] = config.model_dump(mode="json", exclude={"root", "output", "templates"})
     digest.update(json.dumps([__version__, settings, list(formats), variant], sort_keys=True).encode())
+    package = Path(__file__).resolve().parent
     # the package's own code too, so a development change without a version bump still rebuilds
-    for folder in [Path(__file__).resolve().parent, *template_dirs]:
+    for folder, pattern in [(package, "*.py"), *[(d, "*") for d in template_dirs]]:
         if not folder.is_dir():
             continue
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+        for path in sorted(folder.rglob(pattern)):
+            relative = path.relative_to(folder)
+            if path.is_file() and not any(part.startswith((".", "__pycache__")) for part in relative.parts):
+                digest.update(str(relative).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

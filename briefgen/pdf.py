@@ -9,7 +9,6 @@ import re
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import weasyprint
@@ -95,21 +94,20 @@ def write_pdf(
     name: str,
     variant: str = DEFAULT_VARIANT,
     policy: Policy | None = None,
-    base_dir: Path | None = None,
 ) -> tuple[bytes, list[str]]:
     """Lay out ``html`` with ``css``; return the PDF bytes and what WeasyPrint warned about.
 
-    Relative URLs (in a theme's CSS) resolve against ``base_dir``; every fetch goes through ``policy``.
+    There is no base URL: a relative link stays a relative link and never becomes a path on this machine;
+    the page embeds its images already, and any other fetch goes through ``policy``.
     """
     fetcher = ClosedFetcher(policy)
-    base_url = base_dir.resolve().as_uri() + "/" if base_dir else None
     options: dict[str, Any] = {"pdf_tags": True}
     if variant != "none":
         options["pdf_variant"] = variant
     printable = printable_html(html, css)
     with captured_warnings() as messages:
         try:
-            document = weasyprint.HTML(string=printable, url_fetcher=fetcher, base_url=base_url)
+            document = weasyprint.HTML(string=printable, url_fetcher=fetcher, base_url=None)
             data = document.write_pdf(font_config=_font_config(), **options)
         except RefusedResource as exc:
             raise BriefgenError.at(name, f"pdf: {exc}") from None

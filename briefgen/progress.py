@@ -7,14 +7,13 @@ import sys
 import time
 from types import TracebackType
 
-import click
-
 
 class Progress:
     """Receives build events (see build.Report) and shows them the way the terminal suits."""
 
     def __init__(self, *, quiet: bool = False, verbose: bool = False) -> None:
         self.quiet, self.verbose = quiet, verbose
+        self.stream = sys.stderr
         self.interactive = sys.stderr.isatty() and not os.environ.get("CI")
         self.started = time.perf_counter()
         self.total = 0
@@ -26,7 +25,7 @@ class Progress:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if self.interactive and self.total and not self.quiet:
-            click.echo("\r\033[K", nl=False, err=True)
+            self._write("\r\033[K")
 
     def report(self, event: str, name: str, status: str, seconds: float) -> None:
         if self.quiet:
@@ -39,14 +38,14 @@ class Progress:
             return
         if status == "unchanged":
             if self.verbose:
-                click.echo(f"unchanged {name}", err=True)
+                self._write(f"unchanged {name}\n")
             return
         self.finished += 1
         if self.interactive:
             self._bar()
         else:
             timing = f" ({seconds:.1f} s)" if self.verbose or status == "built" else ""
-            click.echo(f"{status} {name}{timing}", err=True)
+            self._write(f"{status} {name}{timing}\n")
 
     def _bar(self) -> None:
         done, total = self.finished, max(self.total, 1)
@@ -55,4 +54,8 @@ class Progress:
         elapsed = time.perf_counter() - self.started
         eta = f" ETA {elapsed / done * (total - done):.0f} s" if done else ""
         bar = "#" * filled + "-" * (width - filled)
-        click.echo(f"\r\033[K[{bar}] {done}/{total}{eta} {self.current}", nl=False, err=True)
+        self._write(f"\r\033[K[{bar}] {done}/{total}{eta} {self.current}")
+
+    def _write(self, text: str) -> None:
+        self.stream.write(text)
+        self.stream.flush()

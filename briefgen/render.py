@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import functools
+import mimetypes
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -66,9 +68,14 @@ class Theme:
 
 @functools.cache
 def _environment(kind: str, theme: Theme) -> jinja2.Environment:
-    folders = [str(theme.folder)] if theme.folder else []
+    # a theme's file replaces the default of the same name; "default/<name>" always reaches the default,
+    # so a theme's brief.html.j2 can {% extends "default/brief.html.j2" %} and override only some blocks
+    defaults = jinja2.FileSystemLoader(str(TEMPLATES_DIR))
+    loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"default": defaults})]
+    if theme.folder:
+        loaders.append(jinja2.FileSystemLoader(str(theme.folder)))
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([*folders, str(TEMPLATES_DIR)]),
+        loader=jinja2.ChoiceLoader([*loaders, defaults]),
         autoescape=kind == "html",
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -140,14 +147,13 @@ def short_title(brief: Brief, limit: int = 55) -> str:
     return brief.title[:limit].rsplit(" ", 1)[0].rstrip(",;:-") + "…"
 
 
-def collect_images(source: Source, policy: Policy) -> dict[str, str]:
+def collect_images(source: Source, policy: Policy, base_dir: Path) -> dict[str, str]:
     """Resolve every Markdown image of a brief through the resource policy into a data: URI.
 
     Raise BriefgenError naming each field whose image is refused (outside the project, remote, not an image).
     """
     images: dict[str, str] = {}
     problems: list[Problem] = []
-    base_dir = Path(source.path).parent
     for loc, text in walk_strings(source.data):
         for src in markdown.image_sources(text):
             if src in images:
@@ -212,12 +218,53 @@ def _context(brief: Brief, config: Config, fmt: str, images: dict[str, str] | No
     }
 
 
-def render_html(brief: Brief, config: Config, theme: Theme | None = None, images: dict[str, str] | None = None) -> str:
-    """Render the brief as one self-contained HTML page (``images``: from collect_images)."""
+def render_html(
+    brief: Brief,
+    config: Config,
+    theme: Theme | None = None,
+    images: dict[str, str] | None = None,
+    *,
+    policy: Policy | None = None,
+) -> str:
+    """Render the brief as one self-contained HTML page (``images``: from collect_images).
+
+    A theme's extra.css may use files of the project through ``url()``; they are embedded as data: URIs.
+    """
     theme = theme or Theme.from_config(config)
     context = _context(brief, config, "html", images)
-    context["extra_css"] = theme.extra_css.read_text(encoding="utf-8") if theme.extra_css else ""
+    context["extra_css"] = theme_css(theme, policy)
     return _environment("html", theme).get_template("brief.html.j2").render(context)
+
+
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)""")
+
+
+def theme_css(theme: Theme, policy: Policy | None) -> str:
+    """The theme's extra.css with each url() embedded as a data: URI read through ``policy``.
+
+    Without a policy (the index page) a url() is dropped. A refused one is a BriefgenError.
+    """
+    if not theme.extra_css:
+        return ""
+    css = theme.extra_css.read_text(encoding="utf-8")
+    problems: list[Problem] = []
+
+    def embed(match: re.Match[str]) -> str:
+        url = match.group(2)
+        if url.startswith("data:") or policy is None or theme.folder is None:
+            return match.group(0) if url.startswith("data:") else "none"
+        try:
+            data = policy.read(url, theme.folder)
+        except Refused as exc:
+            problems.append(Problem(str(theme.extra_css), 0, 0, "", str(exc)))
+            return "none"
+        mime = mimetypes.guess_type(url)[0] or "application/octet-stream"
+        return f'url("data:{mime};base64,{base64.b64encode(data).decode("ascii")}")'
+
+    css = _CSS_URL.sub(embed, css)
+    if problems:
+        raise BriefgenError(problems)
+    return css.replace("</", "<\\/")  # it goes inside <style>
 
 
 def render_markdown(brief: Brief, config: Config, theme: Theme | None = None) -> str:
@@ -262,6 +309,6 @@ def render_index(
         "site_title": title,
         "built_at": built_at,
         "version": __version__,
-        "extra_css": theme.extra_css.read_text(encoding="utf-8") if theme.extra_css else "",
+        "extra_css": theme_css(theme, None),
     }
     return _environment("html", theme).get_template("index.html.j2").render(context)

@@ -798,3 +798,100 @@ def test_two_briefs_swapping_ids_keep_both_outputs(project: Path, run: Run) -> N
     out = project / "output"
     assert "Brief A" in (out / "two.html").read_text(encoding="utf-8")
     assert "Brief B" in (out / "one.html").read_text(encoding="utf-8")
+
+
+# --- found in review
+
+
+def test_a_brief_linking_outside_the_project_is_refused(
+    project: Path, run: Run, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("outside") / "secret.yaml"
+    outside.write_text(brief("SECRET-CONTENT"), encoding="utf-8")
+    (project / "briefgen.toml").write_text("", encoding="utf-8")
+    (project / "briefs" / "s.yaml").symlink_to(outside)
+    result = build(run)
+    assert result.exit_code == 1
+    assert f"briefs/s.yaml: refused: the brief is a link to a file outside the project {project.resolve()}" in (
+        result.stderr.splitlines()
+    )
+    published = "".join(p.read_text(encoding="utf-8") for p in (project / "output").iterdir() if p.is_file())
+    assert "SECRET-CONTENT" not in published
+    validated = run("validate")
+    assert validated.exit_code == 1 and "refused: the brief is a link" in validated.stderr
+
+
+def test_building_from_another_folder_keeps_the_outputs(
+    project: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert build(run).exit_code == 0
+    before = (project / "output" / "b.md").read_bytes()
+    write_tree(project, {"briefs/b.yaml": BROKEN})
+    monkeypatch.chdir(project.parent)
+    result = run("build", *FAST, str(project / "briefs"), "--out", str(project / "output"))
+    assert result.exit_code == 1
+    assert (project / "output" / "b.md").read_bytes() == before  # kept, marked stale
+    entries = json.loads((project / "output" / "manifest.json").read_text())["briefs"]
+    assert {e["source"]: e["stale"] for e in entries} == {
+        "briefs/a.yaml": False,
+        "briefs/b.yaml": True,
+        "briefs/c.yaml": False,
+    }
+    monkeypatch.chdir(project)
+    assert counts(build(run)) == (0, 2, 1)  # the keys did not depend on the working folder
+
+
+def test_merging_shards_refuses_two_briefs_with_one_id(project: Path, run: Run) -> None:
+    write_tree(project, {f"briefs/{n}.yaml": brief(f"Brief {n}", "id: same\n") for n in "abcdefgh"})
+    for k in (1, 2):
+        run("build", *FAST, "--shard", f"{k}/2")
+    result = run("index")
+    assert result.exit_code == 1
+    assert re.search(r"^briefs/\w\.yaml: id: id 'same' is already used by briefs/\w\.yaml$", result.stderr, re.M)
+    assert not (project / "output" / "index.html").exists()
+
+
+@pytest.mark.parametrize("reserved", ["index", "manifest"])
+def test_the_site_pages_ids_are_reserved(project: Path, run: Run, reserved: str) -> None:
+    write_tree(project, {"briefs/a.yaml": brief("Brief A", f"id: {reserved}\n")})
+    result = build(run)
+    assert result.exit_code == 1
+    assert f"briefs/a.yaml:7:5: id: '{reserved}' is reserved for the site; choose another id" in result.stderr
+
+
+def test_a_folder_without_briefs_fails_the_build(project: Path, run: Run) -> None:
+    (project / "empty").mkdir()
+    result = run("build", *FAST, "empty")
+    assert result.exit_code == 1
+    assert "empty: no briefs found here (*.yaml files)" in result.stderr
+
+
+def test_compiled_bytecode_does_not_change_the_environment_hash(tmp_path: Path) -> None:
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (theme / "extra.css").write_text("body { color: red; }", encoding="utf-8")
+    before = briefgen.manifest.environment_hash(Config(), [theme], ("md",), "pdf/ua-1")
+    (theme / "__pycache__").mkdir()
+    (theme / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"\0")
+    (theme / ".DS_Store").write_bytes(b"\0")
+    assert briefgen.manifest.environment_hash(Config(), [theme], ("md",), "pdf/ua-1") == before
+    (theme / "extra.css").write_text("body { color: blue; }", encoding="utf-8")
+    assert briefgen.manifest.environment_hash(Config(), [theme], ("md",), "pdf/ua-1") != before
+
+
+def test_editing_a_reference_style_image_rebuilds(project: Path, run: Run) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
+    (project / "briefgen.toml").write_text("", encoding="utf-8")
+    write_tree(
+        project,
+        {
+            "briefs/logo.png": png,
+            "briefs/a.yaml": brief("Brief A", 'subtitle: "x"\n').replace(
+                "summary: The bottom line.", 'summary: "![logo][l]\\n\\n[l]: logo.png"'
+            ),
+        },
+    )
+    assert build(run).exit_code == 0, build(run).stderr
+    assert counts(build(run)) == (0, 3, 0)
+    (project / "briefs" / "logo.png").write_bytes(png + b"\1")
+    assert counts(build(run)) == (1, 2, 0)

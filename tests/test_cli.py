@@ -107,7 +107,7 @@ def test_duplicate_brief_ids_across_files(project: Path, run: Callable[..., Resu
     result = run("validate")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "briefs/b.yaml:1:5: id: id 'a' is already used by briefs/a.yaml",
+        "briefs/b.yaml:1:5: id: id 'a' is already used by briefs/a.yaml; give one of them another id",
         "FAILED: 2 briefs, 1 error, 0 warnings",
     ]
 
@@ -373,3 +373,46 @@ def test_validate_reports_a_config_error_in_the_requested_format(
     assert result.exit_code == 1
     problems = json.loads(result.stdout)
     assert [(p["path"], p["line"], p["where"]) for p in problems] == [("briefgen.toml", 1, "page_size")]
+
+
+def test_file_system_errors_are_one_line_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_tree(tmp_path, {"briefs/a.yaml": MINIMAL, "afile": ""})
+    runner = CliRunner()
+    rendered = runner.invoke(main, ["render", "briefs/a.yaml", "--format", "md", "--out", "afile/sub"])
+    assert rendered.exit_code == 1
+    [line] = rendered.stderr.splitlines()
+    assert line.startswith("afile") and line.endswith(": Not a directory"), line
+    created = runner.invoke(main, ["new", "foo", "--dir", "afile"])
+    assert created.exit_code == 1 and "Traceback" not in created.stderr
+    merged = runner.invoke(main, ["index", "--out", "missing"])
+    assert merged.exit_code == 1
+    assert merged.stderr.splitlines() == ["missing: no such folder; build the shards into it first"]
+
+
+def test_a_theme_can_extend_the_default_template_and_override_one_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_tree(
+        tmp_path,
+        {
+            "briefs/a.yaml": MINIMAL,
+            "theme/brief.html.j2": (
+                '{% extends "default/brief.html.j2" %}{% block footer %}<footer>OUR DESK</footer>{% endblock %}'
+            ),
+        },
+    )
+    result = CliRunner().invoke(main, ["render", "briefs/a.yaml", "--format", "html", "--templates", "theme"])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "output" / "a.html").read_text(encoding="utf-8")
+    assert "<footer>OUR DESK</footer>" in page and "Bottom line up front" in page
+
+
+def test_a_broken_theme_template_is_a_located_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_tree(tmp_path, {"briefs/a.yaml": MINIMAL, "theme/brief.html.j2": "line one\n{% if %}\n"})
+    result = CliRunner().invoke(main, ["render", "briefs/a.yaml", "--format", "html", "--templates", "theme"])
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("theme/brief.html.j2:2: template error: Expected an expression"), line

@@ -34,6 +34,7 @@ def test_found_by_walking_up_from_cwd(tmp_path: Path, monkeypatch: pytest.Monkey
         {
             "briefgen.toml": 'organisation = "Desk"\npage_size = "Letter"\ntemplates = "theme"\noutput = "out"\n',
             "a/b/c/.keep": "",
+            "theme/.keep": "",
         },
     )
     monkeypatch.chdir(tmp_path / "a" / "b" / "c")
@@ -45,7 +46,7 @@ def test_found_by_walking_up_from_cwd(tmp_path: Path, monkeypatch: pytest.Monkey
     # relative folders are relative to the config file, not to where the command runs
     assert config.templates == tmp_path.resolve() / "theme"
     assert config.output == tmp_path.resolve() / "out"
-    assert config.project_dir == tmp_path.resolve()
+    assert config.project_root(Path("elsewhere/x.yaml")) == tmp_path.resolve()
 
 
 def test_nearest_config_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -135,3 +136,12 @@ def test_cli_reports_config_problems(
     result = run("validate")
     assert result.stderr.splitlines() == ["briefgen.toml:1:1: pagesize: unknown setting; did you mean 'page_size'?"]
     assert result.exit_code == 1
+
+
+def test_a_templates_folder_that_does_not_exist_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_tree(tmp_path, {"briefgen.toml": 'organisation = "Desk"\ntemplates = "themez"\n'})
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(BriefgenError) as raised:
+        load_config()
+    [problem] = raised.value.problems
+    assert (problem.line, problem.message) == (2, f"no such folder: {tmp_path / 'themez'}")

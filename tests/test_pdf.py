@@ -357,3 +357,12 @@ def test_letter_pdf_a_with_many_scripts_draws_every_glyph(tmp_path: Path) -> Non
     text = " ".join(page_texts(pdf))
     for sample in MULTILINGUAL.values():
         assert sample in text
+
+
+def test_a_relative_link_never_becomes_a_path_of_this_machine(tmp_path: Path) -> None:
+    summary = "See [the annex](annex.html) and [site](https://example.org/)."
+    source, brief = load(write_brief(tmp_path / "src", "links", minimal_data(summary=summary)))
+    render_brief(source, brief, CONFIG, tmp_path / "out", ("pdf",))
+    uris = pdf_uris(pdf_bytes_expanded(tmp_path / "out" / "links.pdf"))
+    assert "https://example.org/" in uris
+    assert not [u for u in uris if u.startswith("file:") or str(tmp_path) in u], uris

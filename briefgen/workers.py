@@ -1,0 +1,172 @@
+"""Render briefs in worker processes: forked from one that imported WeasyPrint once, replaced after a while."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefgen.config import Config
+from briefgen.errors import BriefgenError, Problem
+from briefgen.manifest import Entry
+
+if TYPE_CHECKING:
+    from briefgen.render import Theme
+
+# A long-lived WeasyPrint process keeps growing (about 0.25 MB a render): replace workers now and then.
+BRIEFS_PER_WORKER = 25
+
+# Called with ("start" | "done", source path, status or "", seconds) as briefs go by.
+Report = Callable[[str, str, str, float], None]
+
+
+@dataclass
+class Task:
+    """One brief to render: its bytes as read when its hash was taken, so both agree."""
+
+    path: Path
+    shown: str  # as the writer sees it, relative to the working folder
+    key: str  # as the manifest knows it
+    raw: bytes
+    source_sha256: str
+    inputs_sha256: str
+
+
+@dataclass
+class Done:
+    """What rendering one brief gave back."""
+
+    task: Task
+    entry: Entry | None = None
+    outputs: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Job:
+    """The settings every brief of one build shares."""
+
+    config: Config
+    out_dir: Path
+    formats: tuple[str, ...]
+    theme: Theme
+    variant: str
+    allow_remote: bool
+
+
+def run(tasks: list[Task], job: Job, jobs: int, report: Report) -> Iterator[Done]:
+    """Render the tasks here (one job: WeasyPrint stays warm in this process) or in worker processes."""
+    if jobs <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            report("start", task.shown, "", 0.0)
+            done = render_task(task, job)
+            report("done", task.shown, "built" if done.entry else "failed", done.seconds)
+            yield done
+        return
+    for task in tasks:
+        report("start", task.shown, "", 0.0)
+    pending = list(tasks)
+    # a worker that dies (killed, out of memory) breaks the whole pool; run what is left in a new one,
+    # and after a second break one brief per pool, so only the brief that kills its worker fails
+    for _attempt in range(2):
+        pending = yield from _in_pool(pending, job, min(jobs, len(pending)), report)
+        if not pending:
+            return
+    for task in pending:
+        left = yield from _in_pool([task], job, 1, report)
+        for lost in left:
+            message = f"rendering failed: the worker process died ({BrokenProcessPool.__name__})"
+            done = Done(lost, problems=[Problem(lost.shown, 0, 0, "", message)])
+            report("done", lost.shown, "failed", 0.0)
+            yield done
+
+
+def _in_pool(tasks: list[Task], job: Job, workers: int, report: Report) -> Generator[Done, None, list[Task]]:
+    """Run tasks in one pool; yield what finished and return the tasks lost to a broken pool."""
+    context = multiprocessing.get_context("forkserver")
+    preload = ["briefgen.render", "briefgen.pdf"] if "pdf" in job.formats else ["briefgen.render"]
+    context.set_forkserver_preload(preload)
+    pool = ProcessPoolExecutor(workers, mp_context=context, max_tasks_per_child=BRIEFS_PER_WORKER)
+    futures: dict[Future[Done], Task] = {pool.submit(render_task, task, job): task for task in tasks}
+    lost: list[Task] = []
+    try:
+        remaining = set(futures)
+        while remaining:
+            finished, remaining = wait(remaining, return_when="FIRST_COMPLETED")
+            for future in finished:
+                task = futures[future]
+                try:
+                    done = future.result()
+                except BrokenProcessPool:
+                    lost.append(task)
+                    continue
+                except Exception as exc:
+                    done = Done(task, problems=[Problem(task.shown, 0, 0, "", f"rendering failed: {exc!r}")])
+                report("done", task.shown, "built" if done.entry else "failed", done.seconds)
+                yield done
+    except KeyboardInterrupt:
+        pool.shutdown(wait=True, cancel_futures=True)  # queued briefs are not started
+        raise
+    pool.shutdown(wait=True)
+    return lost
+
+
+def render_task(task: Task, job: Job) -> Done:
+    """Load, validate and render one brief; never raise (a failure is returned as problems)."""
+    from briefgen.build import first_sentence, render_brief
+    from briefgen.load import parse_source
+    from briefgen.manifest import sha256
+    from briefgen.model import validate
+
+    started = time.perf_counter()
+    done = Done(task)
+    try:
+        source = parse_source(task.raw, task.shown)
+        brief = validate(source, classification=job.config.classification)
+        rendered = render_brief(
+            source,
+            brief,
+            job.config,
+            job.out_dir,
+            job.formats,
+            theme=job.theme,
+            variant=job.variant,
+            allow_remote=job.allow_remote,
+            path=task.path,
+        )
+    except BriefgenError as exc:
+        done.problems = exc.problems
+    except OSError as exc:  # disk full, folder not writable
+        where = exc.filename or job.out_dir
+        done.problems = [Problem(task.shown, 0, 0, "", f"cannot write {where}: {exc.strerror or exc}")]
+    except Exception as exc:  # a bug must not take the other briefs down; say which brief hit it
+        done.problems = [Problem(task.shown, 0, 0, "", f"internal error while rendering: {exc!r}")]
+    else:
+        done.problems = rendered.warnings  # the brief's own warnings were reported when it was validated
+        done.outputs = rendered.outputs
+        done.entry = Entry(
+            id=rendered.id,
+            source=task.key,
+            source_sha256=task.source_sha256,
+            inputs_sha256=task.inputs_sha256,
+            outputs={p.name: sha256(p.read_bytes()) for p in rendered.outputs},
+            title=brief.title,
+            subtitle=brief.subtitle or "",
+            date=brief.date.isoformat(),
+            updated=brief.updated.isoformat() if brief.updated else "",
+            status=brief.status,
+            classification=brief.classification or "",
+            tags=list(brief.tags),
+            lead=first_sentence(brief.summary),
+        )
+    done.seconds = time.perf_counter() - started
+    return done
+
+
+__all__ = ["BRIEFS_PER_WORKER", "Done", "Job", "Report", "Task", "render_task", "run"]
