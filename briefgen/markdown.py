@@ -112,8 +112,11 @@ def _render_citation_html(
 
 
 def _render_citation_md(node: RenderTreeNode, context: RenderContext) -> str:
-    citations: Citations = context.env["citations"]
-    numbers = ", ".join(str(citations.number(source_id)) for source_id in node.meta["ids"])
+    return _citation_link(node.meta["ids"], context.env["citations"])
+
+
+def _citation_link(ids: list[str], citations: Citations) -> str:
+    numbers = ", ".join(str(citations.number(source_id)) for source_id in ids)
     return f"[\\[{numbers}\\]](#sources)"
 
 
@@ -151,6 +154,25 @@ def to_markdown(text: str, citations: Citations) -> str:
     env: dict[str, Any] = {"citations": citations}
     tokens = _PARSER.parse(text, env)
     return MDRenderer().render(tokens, _MD_OPTIONS, env).strip()
+
+
+def to_markdown_cell(text: str, citations: Citations) -> str:
+    """Markdown for one table cell: a single line with `|` escaped; block content (lists, code,
+    several paragraphs) cannot live in a cell, so it becomes its plain text."""
+    rendered = to_markdown(text, citations)
+    block = rendered.startswith(("- ", "* ", "+ ", "> ", "```", "~~~", "    ")) or re.match(r"\d+[.)] ", rendered)
+    if "\n" not in rendered and not block:
+        return rendered.replace("|", "\\|")
+    words = []
+    for token in _PARSER.parse(text, {"citations": citations}):
+        if token.type in ("code_block", "fence"):
+            words.append(escape_markdown(token.content))
+        for child in token.children or []:
+            if child.type in ("text", "code_inline"):
+                words.append(escape_markdown(child.content))
+            elif child.type == "citation":
+                words.append(_citation_link(child.meta["ids"], citations))
+    return " ".join(" ".join(words).split())
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|!&#~])")

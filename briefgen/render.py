@@ -189,6 +189,9 @@ def _context(brief: Brief, config: Config, fmt: str, images: dict[str, str] | No
         def md(text: str | None, inline: bool = False) -> str:
             return markdown.to_markdown(text or "", citations)
 
+        def md_cell(text: str) -> str:
+            return markdown.to_markdown_cell(text, citations)
+
         def cite(source_id: str) -> int:
             return citations.number(source_id)
 
@@ -199,6 +202,7 @@ def _context(brief: Brief, config: Config, fmt: str, images: dict[str, str] | No
         return ", ".join(numbers) or "–"
 
     return {
+        "md_cell": md_cell if fmt != "html" else None,
         "matrix_cell": matrix_cell,
         "link_ok": link_ok,
         "brief": brief,

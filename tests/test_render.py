@@ -480,3 +480,29 @@ def test_render_brief_md_html_only_writes_those(tmp_path: Path) -> None:
     result = render_brief(source, brief, CONFIG, tmp_path, ("html",))
     assert result.outputs == [tmp_path / "example-port-strike.html"]
     assert [p.name for p in tmp_path.iterdir()] == ["example-port-strike.html"]
+
+
+def test_block_markdown_keeps_its_shape_in_the_markdown_output(tmp_path: Path) -> None:
+    data = minimal_data(
+        key_points=[{"text": "```\ncode\n```", "confidence": "high"}],
+        risks=[{"title": "R", "likelihood": "likely", "impact": "major", "mitigation": "- first step\n- second step"}],
+        watch_list=[
+            {"title": "Ratio", "indicator": "A ratio a | b above 3"},
+            {"title": "Steps", "indicator": "- one\n- two"},
+        ],
+    )
+    _, brief = load(write_brief(tmp_path, "shape", data))
+    md = render_markdown(brief, CONFIG)
+    tokens = MarkdownIt("commonmark").enable("table").parse(md)
+    rows = [t for t in tokens if t.type == "tr_open"]
+    watch = md[md.index("## Watch list") :].split("\n## ")[0]
+    watch_rows = [line for line in watch.splitlines() if line.startswith("| ") and "---" not in line]
+    assert [len(re.findall(r"(?<!\\)\|", line)) for line in watch_rows] == [5, 5, 5]  # 4 cells each
+    assert rows  # tables parsed at all
+    assert "| Ratio | A ratio a \\| b above 3 |" in md
+    assert "| Steps | one two |" in md
+    mitigation = md[md.index("**Mitigation:**") :]
+    assert mitigation.startswith("**Mitigation:**\n\n- first step\n- second step")
+    assert "1. *(High confidence)*\n\n   ```\n   code\n   ```" in md
+    fences = [t for t in tokens if t.type == "fence"]
+    assert fences and fences[0].content == "code\n"
