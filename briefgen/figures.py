@@ -259,6 +259,8 @@ _ABOVE_GAP = 12.0  # clearance between the axis and the nearest label above
 _BELOW_GAP = 26.0  # ... and below (tick labels sit in between)
 _TITLE_LIMIT = 40
 _CLEAN_BUDGET = 2  # lanes a label may move outwards to keep its leader clear of other labels
+_MAX_LABELLED = 60  # beyond this many events, no labels: lanes take quadratic time, and the page lists the events
+_DOT_GRID = 0.5  # unlabelled dots closer than this share one mark, which bounds the figure's size
 _EVENT_COLOUR = "#1f4e79"
 _TRIGGER_COLOUR = "#b03a2e"
 
@@ -543,6 +545,67 @@ def _assign_lanes(items: list[_Item], width: float) -> None:
         leaders.append((item.side, item.level, item.x))
 
 
+def _snap(x: float) -> float:
+    return round(x / _DOT_GRID) * _DOT_GRID
+
+
+def _trigger_mark(x: float, axis_y: float) -> str:
+    r = 6.0
+    return (
+        f'<path class="dot" d="M{_num(x)} {_num(axis_y - r)}L{_num(x + r)} {_num(axis_y)}'
+        f'L{_num(x)} {_num(axis_y + r)}L{_num(x - r)} {_num(axis_y)}Z" fill="{_TRIGGER_COLOUR}"'
+        ' stroke="#ffffff" stroke-width="1"/>'
+    )
+
+
+def _labelled_events(items: list[_Item], axis_y: float) -> list[str]:
+    """Each event as a group: its leader, its label in its lane, its dot."""
+    parts = []
+    # events: farther lanes first, so nearer labels are painted over any leader that has to cross them
+    for item in sorted(items, key=lambda i: (-i.level, i.x, i.side, i.order)):
+        if item.side == 0:
+            y0 = axis_y - _ABOVE_GAP - item.level * _LANE_H - _BOX_H
+            leader_end = y0 + _BOX_H
+        else:
+            y0 = axis_y + _BELOW_GAP + item.level * _LANE_H
+            leader_end = y0
+        y1 = y0 + _BOX_H
+        colour = _TRIGGER_COLOUR if item.trigger else _EVENT_COLOUR
+        tip = f"{item.label}: {'Trigger: ' if item.trigger else ''}{item.title}"
+        parts.append(
+            f'<g class="event{" trigger" if item.trigger else ""}" data-date="{_esc(item.key)}"'
+            f' data-x="{_num(item.x)}"><title>{_esc(tip)}</title>'
+        )
+        parts.append(
+            f'<line class="leader" x1="{_num(item.x)}" y1="{_num(axis_y)}" x2="{_num(item.x)}"'
+            f' y2="{_num(leader_end)}" stroke="{colour}" stroke-width="0.75"/>'
+        )
+        tx = item.x0 + _LABEL_PAD if item.anchor == "start" else item.x1 - _LABEL_PAD
+        date_line, title_line = item.lines
+        title_fill = f' fill="{colour}"' if item.trigger else ""
+        if item.trigger:
+            title_svg = f'<tspan font-weight="bold">Trigger:</tspan> {_esc(title_line.removeprefix("Trigger: "))}'
+        else:
+            title_svg = _esc(title_line)
+        parts.append(
+            f'<g class="label" data-box="{_num(item.x0)} {_num(y0)} {_num(item.x1)} {_num(y1)}"'
+            f' text-anchor="{item.anchor}">'
+            f'<rect x="{_num(item.x0)}" y="{_num(y0)}" width="{_num(item.x1 - item.x0)}" height="{_num(_BOX_H)}"'
+            f' fill="#ffffff" fill-opacity="0.85"/>'
+            f'<text x="{_num(tx)}" y="{_num(y0 + 12)}" font-weight="bold" fill="{colour}">{_esc(date_line)}</text>'
+            f'<text x="{_num(tx)}" y="{_num(y0 + 12 + _LINE_H)}"{title_fill}>{title_svg}</text></g>'
+        )
+        if item.trigger:
+            parts.append(_trigger_mark(item.x, axis_y))
+        else:
+            parts.append(
+                f'<circle class="dot" cx="{_num(item.x)}" cy="{_num(axis_y)}" r="4" fill="{colour}"'
+                ' stroke="#ffffff" stroke-width="1"/>'
+            )
+        parts.append("</g>")
+    return parts
+
+
 def timeline_svg(events: Sequence[Event], trigger: Trigger | None = None, *, id_prefix: str = "tl") -> str:
     """A horizontal timeline of events (and the trigger, if dated), with non-colliding labels.
 
@@ -556,6 +619,10 @@ def timeline_svg(events: Sequence[Event], trigger: Trigger | None = None, *, id_
     Each event is ``<g class="event" data-date="2012-09" data-x="..">`` (``class="event trigger"``
     for the trigger) holding a ``<g class="label" data-box="x0 y0 x1 y1">``. Returns "" if there is
     nothing to draw.
+
+    Above ``_MAX_LABELLED`` events the figure has no labels: only the dots (one per ``_DOT_GRID``
+    step, in a ``<g class="dots">``), the period bars and the trigger, and the ``<desc>`` says that
+    the labels are left out, so time and size stay bounded however long the list of events is.
     """
     items = [_item(e.date, e.title, False, n) for n, e in enumerate(events)]
     if trigger is not None and trigger.date is not None:
@@ -592,17 +659,23 @@ def timeline_svg(events: Sequence[Event], trigger: Trigger | None = None, *, id_
         for item in segment.items:
             item.x = segment.x(item.mid)
 
-    ordered = sorted(items, key=lambda i: (i.mid, i.trigger, i.order))
-    _assign_lanes(ordered, _TL_WIDTH)
-    above = max((i.level + 1 for i in items if i.side == 0), default=0)
-    below = max((i.level + 1 for i in items if i.side == 1), default=0)
+    labelled = len(events) <= _MAX_LABELLED
+    if labelled:
+        _assign_lanes(sorted(items, key=lambda i: (i.mid, i.trigger, i.order)), _TL_WIDTH)
+    above = max((i.level + 1 for i in items if i.side == 0 and labelled), default=0)
+    below = max((i.level + 1 for i in items if i.side == 1 and labelled), default=0)
     axis_y = 6 + (_BOX_H + _ABOVE_GAP + (above - 1) * _LANE_H if above else 10)
     height = axis_y + (_BELOW_GAP + (below - 1) * _LANE_H + _BOX_H + 6 if below else 26)
 
-    chronological = sorted(items, key=lambda i: (i.date, i.trigger, i.order))
-    desc = "Events in date order: " + "; ".join(
-        f"{i.label}: {'trigger: ' if i.trigger else ''}{i.title}" for i in chronological
-    )
+    if labelled:
+        chronological = sorted(items, key=lambda i: (i.date, i.trigger, i.order))
+        desc = "Events in date order: " + "; ".join(
+            f"{i.label}: {'trigger: ' if i.trigger else ''}{i.title}" for i in chronological
+        )
+    else:
+        first, *_, last = sorted(items[: len(events)], key=lambda i: i.date)  # the trigger, if added, is last
+        desc = f"{len(events)} events from {first.label} to {last.label}; labels omitted, see the list of events."
+        desc += "".join(f" Trigger: {i.label}: {i.title}." for i in items if i.trigger)
     parts = [_svg_open(_TL_WIDTH, height, id_prefix, "timeline", "Timeline", desc)]
 
     # axis segments, breaks, ticks
@@ -622,10 +695,16 @@ def timeline_svg(events: Sequence[Event], trigger: Trigger | None = None, *, id_
 
     # periods (dates known to the month or year) as bars under everything else
     parts.append('<g class="periods">')
+    drawn: set[tuple[float, float, bool]] = set()
     for segment in segments:
         for item in segment.items:
             if item.date.day == 0:
                 bx0, bx1 = segment.x(_frac(item.start)), segment.x(_frac(item.end))
+                if not labelled:  # one bar per position, as for the dots
+                    bx0, bx1 = _snap(bx0), _snap(bx1)
+                    if (bx0, bx1, item.trigger) in drawn:
+                        continue
+                    drawn.add((bx0, bx1, item.trigger))
                 colour = _TRIGGER_COLOUR if item.trigger else _EVENT_COLOUR
                 parts.append(
                     f'<rect class="period" data-date="{_esc(item.key)}" x="{_num(bx0)}" y="{_num(axis_y - 3.5)}"'
@@ -633,53 +712,20 @@ def timeline_svg(events: Sequence[Event], trigger: Trigger | None = None, *, id_
                 )
     parts.append("</g>")
 
-    # events: farther lanes first, so nearer labels are painted over any leader that has to cross them
-    for item in sorted(items, key=lambda i: (-i.level, i.x, i.side, i.order)):
-        if item.side == 0:
-            y0 = axis_y - _ABOVE_GAP - item.level * _LANE_H - _BOX_H
-            leader_end = y0 + _BOX_H
-        else:
-            y0 = axis_y + _BELOW_GAP + item.level * _LANE_H
-            leader_end = y0
-        y1 = y0 + _BOX_H
-        colour = _TRIGGER_COLOUR if item.trigger else _EVENT_COLOUR
-        tip = f"{item.label}: {'Trigger: ' if item.trigger else ''}{item.title}"
-        parts.append(
-            f'<g class="event{" trigger" if item.trigger else ""}" data-date="{_esc(item.key)}"'
-            f' data-x="{_num(item.x)}"><title>{_esc(tip)}</title>'
-        )
-        parts.append(
-            f'<line class="leader" x1="{_num(item.x)}" y1="{_num(axis_y)}" x2="{_num(item.x)}"'
-            f' y2="{_num(leader_end)}" stroke="{colour}" stroke-width="0.75"/>'
-        )
-        tx = item.x0 + _LABEL_PAD if item.anchor == "start" else item.x1 - _LABEL_PAD
-        date_line, title_line = item.lines
-        title_fill = f' fill="{colour}"' if item.trigger else ""
-        if item.trigger:
-            title_svg = f'<tspan font-weight="bold">Trigger:</tspan> {_esc(title_line.removeprefix("Trigger: "))}'
-        else:
-            title_svg = _esc(title_line)
-        parts.append(
-            f'<g class="label" data-box="{_num(item.x0)} {_num(y0)} {_num(item.x1)} {_num(y1)}"'
-            f' text-anchor="{item.anchor}">'
-            f'<rect x="{_num(item.x0)}" y="{_num(y0)}" width="{_num(item.x1 - item.x0)}" height="{_num(_BOX_H)}"'
-            f' fill="#ffffff" fill-opacity="0.85"/>'
-            f'<text x="{_num(tx)}" y="{_num(y0 + 12)}" font-weight="bold" fill="{colour}">{_esc(date_line)}</text>'
-            f'<text x="{_num(tx)}" y="{_num(y0 + 12 + _LINE_H)}"{title_fill}>{title_svg}</text></g>'
-        )
-        if item.trigger:
-            r = 6.0
-            parts.append(
-                f'<path class="dot" d="M{_num(item.x)} {_num(axis_y - r)}L{_num(item.x + r)} {_num(axis_y)}'
-                f'L{_num(item.x)} {_num(axis_y + r)}L{_num(item.x - r)} {_num(axis_y)}Z" fill="{colour}"'
-                ' stroke="#ffffff" stroke-width="1"/>'
-            )
-        else:
-            parts.append(
-                f'<circle class="dot" cx="{_num(item.x)}" cy="{_num(axis_y)}" r="4" fill="{colour}"'
-                ' stroke="#ffffff" stroke-width="1"/>'
-            )
+    if labelled:
+        parts += _labelled_events(items, axis_y)
+    else:
+        dots = sorted({_snap(i.x) for i in items if not i.trigger})
+        parts.append(f'<g class="dots" fill="{_EVENT_COLOUR}" stroke="#ffffff" stroke-width="1">')
+        parts += [f'<circle class="dot" cx="{_num(x)}" cy="{_num(axis_y)}" r="4"/>' for x in dots]
         parts.append("</g>")
+        for item in items:
+            if item.trigger:
+                tip = f"{item.label}: Trigger: {item.title}"
+                parts.append(
+                    f'<g class="event trigger" data-date="{_esc(item.key)}" data-x="{_num(item.x)}">'
+                    f"<title>{_esc(tip)}</title>{_trigger_mark(item.x, axis_y)}</g>"
+                )
     # tick labels: keep segment starts (and year captions) first, then the rest left to right, dropping any that collide
     tick_labels: list[tuple[int, float, str]] = []
     for segment in segments:

@@ -400,3 +400,36 @@ def test_timeline_grows_with_lanes() -> None:
 def test_timeline_deterministic() -> None:
     assert timeline_svg(CLUSTER, TRIGGER) == timeline_svg(list(CLUSTER), TRIGGER)
     assert timeline_svg(CLUSTER, TRIGGER, id_prefix="x") != timeline_svg(CLUSTER, TRIGGER)
+
+
+def test_many_events_are_drawn_as_dots_without_labels() -> None:
+    events = [event(f"{1900 + n % 126}-{1 + n % 12:02d}-{1 + n % 28:02d}", f"Event number {n}") for n in range(10_000)]
+    svg = timeline_svg(events, TRIGGER)  # about 0.2 s; with labels it took 26 s and made 7 MB
+    assert len(svg) < 1_000_000
+    root = parse(svg)
+    assert not [g for g in root.iter(f"{SVG}g") if g.get("data-box")]
+    assert not [t for t in root.iter(f"{SVG}text") if "Event number" in (t.text or "")]
+    desc = root.find("svg:desc", NS)
+    assert desc is not None
+    assert desc.text == (
+        "10000 events from 1 Jan 1900 to 28 Dec 2025; labels omitted, see the list of events."
+        f" Trigger: 19 Nov 2025: {TRIGGER.title}."
+    )
+    (marked,) = [g for g in event_groups(root) if "trigger" in g.get("class", "").split()]
+    assert marked.get("data-date") == "2025-11-19"
+    dots = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "dots")
+    xs = [float(c.get("cx", "")) for c in dots.iter(f"{SVG}circle")]
+    assert 100 < len(xs) <= 2 * 536 + 1  # at most one dot per half unit of the axis
+    assert xs == sorted(xs)
+    assert 32 <= xs[0] <= xs[-1] <= 568
+    assert tick_labels(root)[0] == "1900"
+
+
+def test_sixty_events_still_get_labels() -> None:
+    events = [event(f"{1960 + n}-{1 + n % 12:02d}-01", f"Event number {n}") for n in range(60)]
+    root = parse(timeline_svg(events, TRIGGER))
+    assert len(label_boxes(root)) == 61
+    assert_labels_clear(root)
+    assert "labels omitted" not in (root.findtext("svg:desc", namespaces=NS) or "")
+    root = parse(timeline_svg([*events, event("2021-01-01", "One more")], TRIGGER))
+    assert not [g for g in root.iter(f"{SVG}g") if g.get("data-box")]

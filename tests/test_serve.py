@@ -9,11 +9,16 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import MINIMAL, write_tree
 
-from briefgen.serve import EVENTS_PATH, Preview, PreviewServer
+import briefgen.preview
+from briefgen.manifest import read_manifest
+from briefgen.preview import Preview
+from briefgen.preview_pages import EVENTS_PATH
+from briefgen.serve import PreviewServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -170,6 +175,39 @@ def test_a_yaml_mistake_replaces_the_page_and_fixing_it_brings_it_back(site: Pat
         _, _, body = get(server, "/note.html")
         assert "<h1>Back again</h1>" in body
         assert "diagnostics" not in get(server, "/index.html")[2]
+
+
+def test_a_brief_that_fails_in_the_pdf_keeps_its_built_html(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source, html_file = site / "briefs/note.yaml", site / "output/note.html"
+    with preview_server(site, watch=False) as (preview, server):
+        built = html_file.read_bytes()
+        seen: list[tuple[str, bytes]] = []
+
+        def build_after_looking(*args: Any, **kwargs: Any) -> Any:
+            seen.append((get(server, "/note.html")[2], html_file.read_bytes()))
+            return build(*args, **kwargs)
+
+        build = briefgen.preview.build
+        monkeypatch.setattr(briefgen.preview, "build", build_after_looking)
+        # no installed font covers U+10FFFD: the HTML renders, the PDF fails
+        failing = brief("Second title").replace("summary: It happened.", 'summary: "It happened \\U0010FFFD."')
+        source.write_text(failing, encoding="utf-8")
+        preview.rebuild({source})
+
+        ((fast, during),) = seen
+        assert "<h1>Second title</h1>" in fast  # the fast preview, from memory
+        assert during == built
+        assert html_file.read_bytes() == built  # output/ still holds the last good build, as with `briefgen build`
+        assert read_manifest(site / "output")[0].entries["briefs/note.yaml"].stale
+        _, _, body = get(server, "/note.html")
+        assert "<title>briefs/note.yaml has errors</title>" in body
+        assert "briefs/note.yaml:6:12: trigger.summary: no installed font can draw U+10FFFD" in body
+        assert "Second title" not in body
+
+        source.write_text(brief("Third title"), encoding="utf-8")
+        preview.rebuild({source})
+        assert "<h1>Third title</h1>" in get(server, "/note.html")[2]
+        assert b"<h1>Third title</h1>" in html_file.read_bytes()
 
 
 def test_a_broken_config_shows_on_every_page(site: Path) -> None:
