@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Literal
@@ -27,7 +28,7 @@ class Problem:
             loc += f":{self.line}:{self.col}"
         label = "warning: " if self.severity == "warning" else ""
         where = f"{self.where}: " if self.where else ""
-        return f"{loc}: {label}{where}{self.message}"
+        return _printable(f"{loc}: {label}{where}{self.message}")
 
     def github(self) -> str:
         """Format as a GitHub Actions workflow command (an inline annotation)."""
@@ -37,6 +38,14 @@ class Problem:
             parts += [f"line={self.line}", f"col={self.col}"]
         text = f"{self.where}: {self.message}" if self.where else self.message
         return f"::{kind} {','.join(parts)}::{_gh_escape(text)}"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    """Show control characters from a brief as escapes, so they cannot drive the terminal or CI log."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _gh_escape(text: str, *, prop: bool = False) -> str:

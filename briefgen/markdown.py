@@ -156,6 +156,24 @@ def to_markdown(text: str, citations: Citations) -> str:
     return MDRenderer().render(tokens, _MD_OPTIONS, env).strip()
 
 
+MAX_NESTING = 20  # markdown-it's limit (commonmark preset): anything nested deeper is dropped
+
+
+def nesting_depth(text: str) -> int:
+    """An upper bound of how deep quotes, lists and brackets nest in a Markdown field."""
+    depth = 0
+    for line in text.splitlines():
+        stripped = line.lstrip()
+        indent = (len(line) - len(stripped)) // 2
+        quotes = len(re.match(r"[>\s]*", stripped).group().replace(" ", "").replace("\t", ""))  # type: ignore[union-attr]
+        depth = max(depth, quotes + indent)
+    brackets = 0
+    for char in re.sub(r"\\.", "", text):
+        brackets += (char == "[") - (char == "]")
+        depth = max(depth, brackets)
+    return depth
+
+
 def to_markdown_cell(text: str, citations: Citations) -> str:
     """Markdown for one table cell: a single line with `|` escaped; block content (lists, code,
     several paragraphs) cannot live in a cell, so it becomes its plain text."""

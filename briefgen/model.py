@@ -37,7 +37,7 @@ Confidence = Literal["low", "moderate", "high"]
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: `$` would allow a final newline
 # [@id] or [@a; @b]: pandoc-style citations of ids in `sources`
 CITATION_RE = re.compile(r"\[@([A-Za-z0-9][\w.:-]*(?:\s*;\s*@[A-Za-z0-9][\w.:-]*)*)\]")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def citation_ids(text: str) -> Iterator[str]:

@@ -136,7 +136,8 @@ def css_string(value: str) -> str:
         if char.isalnum() or char in " .,:;()-_/'&!?":
             out.append(char)
         else:
-            out.append(f"\\{ord(char):06x}")
+            # the space ends the escape and is eaten by the CSS tokenizer, so a real space after it survives
+            out.append(f"\\{ord(char):06x} ")
     return '"' + "".join(out) + '"'
 
 
@@ -150,10 +151,17 @@ def short_title(brief: Brief, limit: int = 55) -> str:
 def collect_images(source: Source, policy: Policy, base_dir: Path) -> dict[str, str]:
     """Resolve every Markdown image of a brief through the resource policy into a data: URI.
 
-    Raise BriefgenError naming each field whose image is refused (outside the project, remote, not an image).
+    Raise BriefgenError naming each field whose image is refused (outside the project, remote, not an image)
+    or whose Markdown nests so deep that the parser would drop text.
     """
     images: dict[str, str] = {}
     problems: list[Problem] = []
+    for loc, text in walk_strings(source.data):
+        if markdown.nesting_depth(text) > markdown.MAX_NESTING - 2:
+            message = (
+                f"Markdown nested more than {markdown.MAX_NESTING - 2} levels deep; flatten it (deeper text is lost)"
+            )
+            problems.append(source.problem(loc, message))
     for loc, text in walk_strings(source.data):
         for src in markdown.image_sources(text):
             if src in images:

@@ -324,3 +324,10 @@ def test_find_briefs_drops_repeats(tmp_path: Path) -> None:
     found, problems = find_briefs([tmp_path / "briefs", tmp_path / "briefs" / "a.yaml"])
     assert found == [tmp_path / "briefs" / "a.yaml"]
     assert problems == []
+
+
+def test_control_characters_in_diagnostics_are_shown_escaped() -> None:
+    from briefgen.errors import Problem
+
+    line = str(Problem("a.yaml", 1, 2, "t\x1b[2J", "bad \x07 \x9b"))
+    assert line == "a.yaml:1:2: t\\x1b[2J: bad \\x07 \\x9b"

@@ -34,6 +34,7 @@ from briefgen.build import render_brief
 from briefgen.cli import main
 from briefgen.figures import severity
 from briefgen.markdown import safe_url
+from briefgen.model import Brief
 from briefgen.render import format_date, label, render_html, render_markdown, render_print_css
 
 pytest_plugins = ["render_helpers"]
@@ -506,3 +507,12 @@ def test_block_markdown_keeps_its_shape_in_the_markdown_output(tmp_path: Path) -
     assert "1. *(High confidence)*\n\n   ```\n   code\n   ```" in md
     fences = [t for t in tokens if t.type == "fence"]
     assert fences and fences[0].content == "code\n"
+
+
+def test_css_strings_keep_the_space_after_an_escaped_character() -> None:
+    css = render_print_css(load_real_like("Japan – China <talks>"), CONFIG)
+    assert r'"Japan \002013  China \00003c talks\00003e "' in css
+
+
+def load_real_like(title: str) -> Brief:
+    return Brief.model_validate({**minimal_data(), "title": title, "classification": "UNCLASSIFIED", "id": "x"})
