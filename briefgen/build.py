@@ -11,10 +11,11 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from briefgen.config import Config
 from briefgen.errors import BriefgenError, Problem
+from briefgen.fonts import glyph_problems, split_notdef
 from briefgen.load import Source, find_briefs, load_source, parse_source
 from briefgen.manifest import (
     MANIFEST,
@@ -144,10 +145,12 @@ def render_brief(
     variant: str | None = None,
     allow_remote: bool = False,
     path: Path | None = None,
+    pdf_writer: PdfWriter | None = None,
 ) -> RenderResult:
     """Render one brief to the requested formats in ``out_dir``; a failure leaves earlier outputs untouched.
 
-    ``path`` is the brief's file when ``source.path`` is only its display name.
+    ``path`` is the brief's file when ``source.path`` is only its display name; ``pdf_writer`` lays out the
+    PDF somewhere else than in this process (see pdf_process.PdfProcess).
     """
     from briefgen.render import Theme, collect_images, render_html, render_markdown, render_print_css
 
@@ -165,15 +168,12 @@ def render_brief(
         if "html" in formats:
             outputs["html"] = html.encode()
         if "pdf" in formats:
-            from briefgen import pdf
-
             css = render_print_css(brief, config, theme)
-            data, warnings = pdf.write_pdf(
-                html, css, name=source.path, variant=variant or DEFAULT_VARIANT, policy=policy
-            )
-            missing, warnings = pdf.split_notdef(warnings)
+            writer = pdf_writer or _write_pdf_here
+            data, warnings = writer(html, css, name=source.path, variant=variant or DEFAULT_VARIANT, policy=policy)
+            missing, warnings = split_notdef(warnings)
             if missing:  # a PDF with empty boxes for names is not shipped
-                raise BriefgenError(pdf.glyph_problems(source, missing))
+                raise BriefgenError(glyph_problems(source, missing))
             outputs["pdf"] = data
             result.warnings += [Problem(source.path, 0, 0, "pdf", w, "warning") for w in warnings]
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -183,6 +183,20 @@ def render_brief(
             write_atomic(target, outputs[fmt])
             result.outputs.append(target)
     return result
+
+
+class PdfWriter(Protocol):
+    """Lays out a PDF: pdf.write_pdf, here or in another process."""
+
+    def __call__(
+        self, html: str, css: str, *, name: str, variant: str, policy: Policy | None
+    ) -> tuple[bytes, list[str]]: ...
+
+
+def _write_pdf_here(html: str, css: str, *, name: str, variant: str, policy: Policy | None) -> tuple[bytes, list[str]]:
+    from briefgen.pdf import write_pdf
+
+    return write_pdf(html, css, name=name, variant=variant, policy=policy)
 
 
 @dataclass

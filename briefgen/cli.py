@@ -193,11 +193,16 @@ def render_cmd(
     brief: Path, formats: str, out_dir: Path | None, templates: Path | None, pdf_variant: str, allow_remote: bool
 ) -> None:
     """Render one brief to Markdown, HTML and PDF (no manifest, no index page)."""
+    wanted, variant = _formats(formats), _variant(pdf_variant)
+    engine = None
+    if "pdf" in wanted:  # start the PDF engine's process first: its import overlaps with the work below
+        from briefgen.pdf_process import PdfProcess
+
+        engine = PdfProcess()
     from briefgen.build import check, render_brief
     from briefgen.config import load_config
     from briefgen.render import Theme
 
-    wanted, variant = _formats(formats), _variant(pdf_variant)
     try:
         config = load_config()
         checked = check([brief], config)
@@ -207,10 +212,21 @@ def render_cmd(
         theme = Theme.from_config(config, templates)
         out = out_dir or config.output or Path("output")
         rendered = render_brief(
-            source, valid, config, out, wanted, theme=theme, variant=variant, allow_remote=allow_remote
+            source,
+            valid,
+            config,
+            out,
+            wanted,
+            theme=theme,
+            variant=variant,
+            allow_remote=allow_remote,
+            pdf_writer=engine.write_pdf if engine else None,
         )
     except BriefgenError as exc:
         _fail(exc)
+    finally:
+        if engine:
+            engine.close()
     for problem in [*checked.warnings, *rendered.warnings]:
         click.echo(str(problem), err=True)
     for path in rendered.outputs:

@@ -67,6 +67,10 @@ class BriefgenError(Exception):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[BriefgenError], tuple[list[Problem]]]:
+        # rebuilt from its problems when it crosses a process boundary (PDF worker processes)
+        return (type(self), (self.problems,))
+
     @classmethod
     def at(cls, path: str, message: str, line: int = 0, col: int = 0, where: str = "") -> BriefgenError:
         """Build an error with a single problem."""
