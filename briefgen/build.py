@@ -33,7 +33,7 @@ from briefgen.manifest import (
 from briefgen.model import CITATION_RE, Brief, validate
 from briefgen.pdf_variants import DEFAULT_VARIANT
 from briefgen.resources import Policy, Refused
-from briefgen.workers import Job, Report, Task, run
+from briefgen.workers import Done, Job, Report, Task, run
 
 if TYPE_CHECKING:
     from briefgen.render import Theme
@@ -117,12 +117,7 @@ def check(paths: list[Path], config: Config, today: dt.date | None = None) -> Ch
 
 def write_atomic(target: Path, data: bytes) -> None:
     """Write ``data`` to ``target`` through a temporary file in the same folder, so no reader sees half a file."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_all({target: data})
 
 
 @dataclass
@@ -177,12 +172,27 @@ def render_brief(
             outputs["pdf"] = data
             result.warnings += [Problem(source.path, 0, 0, "pdf", w, "warning") for w in warnings]
     out_dir.mkdir(parents=True, exist_ok=True)
-    for fmt in FORMATS:
-        if fmt in outputs:
-            target = out_dir / f"{result.id}.{fmt}"
-            write_atomic(target, outputs[fmt])
-            result.outputs.append(target)
+    targets = [out_dir / f"{result.id}.{fmt}" for fmt in FORMATS if fmt in outputs]
+    write_all(dict(zip(targets, [outputs[t.suffix[1:]] for t in targets], strict=True)))
+    result.outputs = targets
     return result
+
+
+def write_all(files: dict[Path, bytes]) -> None:
+    """Write every file to a temporary first and rename them only when all are written: a full disk
+    leaves each target as it was. An OSError names the target, not the temporary."""
+    temporaries = {target: target.with_name(f".{target.name}.{os.getpid()}.tmp") for target in files}
+    try:
+        for target, tmp in temporaries.items():
+            try:
+                tmp.write_bytes(files[target])
+            except OSError as exc:
+                raise OSError(exc.errno, exc.strerror, str(target)) from None
+        for target, tmp in temporaries.items():
+            os.replace(tmp, target)
+    finally:
+        for tmp in temporaries.values():
+            tmp.unlink(missing_ok=True)
 
 
 class PdfWriter(Protocol):
@@ -324,20 +334,39 @@ def _build(
 
     tasks = _validate_first(tasks, manifest, config, result, old, report)
     dropped: list[str] = []  # outputs a rebuilt brief no longer has (a format left out, an id changed)
+
+    recorded: set[str] = set()
+
+    def record(done: Done) -> None:
+        if done.task.key in recorded:  # after an interrupt the same result may come twice
+            return
+        if done.entry is None:
+            _fail(done.task, done.problems, manifest, result, old)
+            recorded.add(done.task.key)
+            return
+        result.problems += done.problems
+        manifest.entries[done.task.key] = done.entry
+        result.built.append(done.task.shown)
+        result.outputs += done.outputs
+        previous = old.entries.get(done.task.key)
+        dropped.extend(n for n in (previous.outputs if previous else {}) if n not in done.entry.outputs)
+        recorded.add(done.task.key)  # last: an interrupt before this line records it again
+
+    results = run(tasks, job, jobs, report)
+    current: Done | None = None
     try:
-        for done in run(tasks, job, jobs, report):
-            key = done.task.key
-            if done.entry is None:
-                _fail(done.task, done.problems, manifest, result, old)
-                continue
-            result.problems += done.problems
-            manifest.entries[key] = done.entry
-            result.built.append(done.task.shown)
-            result.outputs += done.outputs
-            previous = old.entries.get(key)
-            dropped += [n for n in (previous.outputs if previous else {}) if n not in done.entry.outputs]
+        for current in results:
+            record(current)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: what is done is complete; the rest keeps its old outputs
         result.interrupted = True
+        if current is not None:  # the interrupt may have cut its recording short
+            record(current)
+        # briefs already being rendered in workers finish and write their files: record them too
+        with contextlib.suppress(KeyboardInterrupt, StopIteration):
+            done = results.throw(KeyboardInterrupt())
+            while True:
+                record(done)
+                done = next(results)
         for task in tasks:
             if task.key not in manifest.entries and task.key in old.entries:
                 manifest.entries[task.key] = old.entries[task.key]

@@ -36,6 +36,7 @@ class Entry:
     classification: str = ""
     tags: list[str] = field(default_factory=list)
     lead: str = ""  # the summary's first sentence, for the index page
+    digest: str = ""  # of all the fields above: an entry edited by hand is not trusted
 
 
 @dataclass
@@ -46,12 +47,20 @@ class Manifest:
     entries: dict[str, Entry] = field(default_factory=dict)  # by source path
 
     def to_json(self) -> str:
-        briefs = [asdict(self.entries[key]) for key in sorted(self.entries)]
+        briefs = [
+            {**asdict(self.entries[key]), "digest": entry_digest(self.entries[key])} for key in sorted(self.entries)
+        ]
         return json.dumps({"briefgen": self.version, "briefs": briefs}, ensure_ascii=False, indent=2) + "\n"
 
 
 class ManifestError(Exception):
     """The manifest is missing fields, mistyped or not JSON."""
+
+
+def entry_digest(entry: Entry) -> str:
+    """A hash of everything an entry says, so a hand-edited one is rebuilt instead of published."""
+    fields = {k: v for k, v in asdict(entry).items() if k != "digest"}
+    return sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode())
 
 
 def sha256(data: bytes) -> str:
@@ -68,6 +77,8 @@ def parse_manifest(text: str) -> Manifest:
         for item in data["briefs"]:
             entry = Entry(**item)
             _check_entry(entry)
+            if entry.digest != entry_digest(entry):
+                raise ManifestError(f"the entry of {entry.source!r} was edited")
             manifest.entries[entry.source] = entry
     except (ValueError, TypeError, KeyError) as exc:
         raise ManifestError(str(exc)) from None
@@ -90,6 +101,10 @@ def _check_entry(entry: Entry) -> None:
         raise ManifestError(f"bad entry for {entry.source!r}")
     if not all(isinstance(t, str) for t in [*entry.errors, *entry.tags]):
         raise ManifestError(f"bad entry for {entry.source!r}")
+    if entry.id and not all(name.rsplit(".", 1)[0] == entry.id for name in entry.outputs):
+        raise ManifestError(f"outputs of {entry.source!r} are not named after its id")
+    if entry.outputs and not entry.id:
+        raise ManifestError(f"outputs of {entry.source!r} without an id")
 
 
 _OUTPUT_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.(?:md|html|pdf)$")

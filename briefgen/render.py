@@ -251,14 +251,14 @@ def render_html(
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)""")
 
 
-def theme_css(theme: Theme, policy: Policy | None) -> str:
+def theme_css(theme: Theme, policy: Policy | None) -> Markup:
     """The theme's extra.css with each url() embedded as a data: URI read through ``policy``.
 
     Without a policy (the index page) a url() is dropped. A refused one is a BriefgenError.
     """
     if not theme.extra_css:
-        return ""
-    css = theme.extra_css.read_text(encoding="utf-8")
+        return Markup("")
+    css = re.sub(r"/\*.*?\*/", "", theme.extra_css.read_text(encoding="utf-8"), flags=re.S)  # comments fetch nothing
     problems: list[Problem] = []
 
     def embed(match: re.Match[str]) -> str:
@@ -276,7 +276,8 @@ def theme_css(theme: Theme, policy: Policy | None) -> str:
     css = _CSS_URL.sub(embed, css)
     if problems:
         raise BriefgenError(problems)
-    return css.replace("</", "<\\/")  # it goes inside <style>
+    # the organisation's own stylesheet, trusted like its templates; it goes inside <style>, so no "</"
+    return Markup(css.replace("</", "<\\/"))
 
 
 def render_markdown(brief: Brief, config: Config, theme: Theme | None = None) -> str:

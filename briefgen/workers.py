@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -60,7 +61,7 @@ class Job:
     allow_remote: bool
 
 
-def run(tasks: list[Task], job: Job, jobs: int, report: Report) -> Iterator[Done]:
+def run(tasks: list[Task], job: Job, jobs: int, report: Report) -> Generator[Done, None, None]:
     """Render the tasks here (one job: WeasyPrint stays warm in this process) or in worker processes."""
     if jobs <= 1 or len(tasks) <= 1:
         for task in tasks:
@@ -95,25 +96,34 @@ def _in_pool(tasks: list[Task], job: Job, workers: int, report: Report) -> Gener
     pool = ProcessPoolExecutor(workers, mp_context=context, max_tasks_per_child=BRIEFS_PER_WORKER)
     futures: dict[Future[Done], Task] = {pool.submit(render_task, task, job): task for task in tasks}
     lost: list[Task] = []
+    unreported = set(futures)  # an interrupt may come between any two lines: count what was not yet yielded
     try:
-        remaining = set(futures)
-        while remaining:
-            finished, remaining = wait(remaining, return_when="FIRST_COMPLETED")
+        while unreported:
+            finished, _ = wait(unreported, return_when="FIRST_COMPLETED")
             for future in finished:
                 task = futures[future]
                 try:
                     done = future.result()
                 except BrokenProcessPool:
+                    unreported.discard(future)
                     lost.append(task)
                     continue
                 except Exception as exc:
                     done = Done(task, problems=[Problem(task.shown, 0, 0, "", f"rendering failed: {exc!r}")])
                 report("done", task.shown, "built" if done.entry else "failed", done.seconds)
                 yield done
-    except KeyboardInterrupt:
-        pool.shutdown(wait=True, cancel_futures=True)  # queued briefs are not started
+                unreported.discard(future)  # only now: interrupted before, it is yielded again (callers dedupe)
+    except (KeyboardInterrupt, GeneratorExit):
+        # queued briefs are not started; the ones being rendered finish, and their results still count
+        pool.shutdown(wait=True, cancel_futures=True)
+        late = [f.result() for f in unreported if f.done() and not f.cancelled() and f.exception() is None]
+        if late and not isinstance(sys.exc_info()[1], GeneratorExit):
+            for done in late:
+                report("done", done.task.shown, "built" if done.entry else "failed", done.seconds)
+                yield done
         raise
-    pool.shutdown(wait=True)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     return lost
 
 

@@ -142,15 +142,16 @@ def test_output_folder_without_write_permission(project: Path, run: Run) -> None
 
 
 def _refuse_writes(monkeypatch: pytest.MonkeyPatch, match: Callable[[Path], bool]) -> None:
-    """Make build.write_atomic fail as a folder without write permission does, for the targets ``match`` picks."""
-    write_atomic = briefgen.build.write_atomic
+    """Make build.write_all fail as a folder without write permission does, for the targets ``match`` picks."""
+    write_all = briefgen.build.write_all
 
-    def refusing(target: Path, data: bytes) -> None:
-        if match(target):
-            raise PermissionError(errno.EACCES, "Permission denied", str(target))
-        write_atomic(target, data)
+    def refusing(files: dict[Path, bytes]) -> None:
+        for target in files:
+            if match(target):
+                raise PermissionError(errno.EACCES, "Permission denied", str(target))
+        write_all(files)
 
-    monkeypatch.setattr(briefgen.build, "write_atomic", refusing)
+    monkeypatch.setattr(briefgen.build, "write_all", refusing)
 
 
 def test_unwritable_outputs_are_one_line_each_and_keep_the_old_ones(
@@ -254,13 +255,6 @@ def test_disk_full_is_a_clear_message_and_leaves_no_temporary(project: Path, run
     assert manifest_problems(out) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="briefgen/build.py render_brief() renames each format into place as it goes: when the second write "
-    "(a.html) fails, a.md has already been replaced by the new version while manifest.json keeps the old "
-    "entry and its old hash for a.md (and a.md and a.html now disagree). Write every format to its "
-    "temporary first and rename them only when all are written (or restore the replaced ones on failure)",
-)
 def test_disk_full_keeps_every_previous_output_of_the_failed_brief(
     project: Path, run: Run, disk_full: DiskFull
 ) -> None:
@@ -274,12 +268,6 @@ def test_disk_full_keeps_every_previous_output_of_the_failed_brief(
     assert manifest_problems(out) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="briefgen/workers.py render_task() reports exc.filename, which is write_atomic's temporary "
-    "('cannot write output/.a.html.1234.tmp'), a file that no longer exists; name the output "
-    "(write_atomic could re-raise with filename=target)",
-)
 def test_disk_full_message_names_the_output_not_its_temporary(project: Path, run: Run, disk_full: DiskFull) -> None:
     assert build(run).exit_code == 0
     _revise_all(project)
@@ -424,15 +412,6 @@ def test_sigterm_keeps_every_brief_listed(stopped: Stopped) -> None:
         assert sorted(entry["outputs"]) == [f"copy-{n}.{fmt}" for fmt in ("html", "md", "pdf")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="briefgen/workers.py _in_pool(): on KeyboardInterrupt, pool.shutdown(wait=True, cancel_futures=True) "
-    "lets the briefs already running or queued in the workers (up to jobs + 1) finish and write their "
-    "outputs, but their results are dropped and build.py keeps their old manifest entries: the new files "
-    "are on disk under old hashes. A brief can even be reported 'built' and then dropped (run() reports "
-    "before it yields). Yield the results of the futures that finish during shutdown before re-raising "
-    "(or have workers return bytes and write them in the main process)",
-)
 def test_sigterm_leaves_every_listed_output_matching_its_hash(stopped: Stopped) -> None:
     out = stopped.project / "output"
     assert manifest_problems(out) == []
@@ -575,13 +554,6 @@ def test_edited_hashes_rebuild_the_brief_not_skip_it(
     assert manifest_problems(out) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="briefgen/manifest.py _check_entry() does not check that an entry's id is a slug and that its outputs "
-    "are named <id>.<format>: an entry whose id was edited keeps intact hashes, is reused, and "
-    "templates/index.html.j2 then fails on `| first` of an empty list; the build exits 1 with 'template: "
-    "template error: No first item, sequence was empty.' and writes no index. Check both in _check_entry",
-)
 @pytest.mark.parametrize(
     "fields",
     [{"id": "zzz"}, {"id": "../../x"}, {"id": "b"}],
@@ -603,13 +575,6 @@ def test_edited_id_is_detected_not_crashed_on(fields: dict[str, Any], project: P
     assert manifest_problems(out) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="briefgen/build.py reuses an entry whose inputs and output hashes match without checking its other "
-    "fields: a hand-edited title, lead or tags (as here) is published on the index page until the brief "
-    "changes. Keep a digest of each whole entry in it (or re-derive the index fields from the source, "
-    "about 3 ms a brief) and treat a mismatch as a damaged manifest",
-)
 def test_edited_title_is_not_published(project: Path, run: Run) -> None:
     assert build(run).exit_code == 0
     out = project / "output"

@@ -110,11 +110,7 @@ CASES: dict[str, Case] = {
 }
 
 # Known gaps: the case's test is expected to fail until the protection is fixed (see the reasons).
-GAPS = {
-    "image-file-url": "briefgen/markdown.py: a Markdown image with a file: URL never reaches the resource policy "
-    "(validateLink drops it before image_sources sees it), so it renders as text with no diagnostic and the "
-    "build succeeds; image_sources should report every image, whatever its scheme, for Policy.read to refuse",
-}
+GAPS: dict[str, str] = {}
 
 
 def case_params(names: list[str]) -> list[object]:
@@ -375,13 +371,6 @@ def test_theme_css_from_the_network_is_refused_through_render_theme(project: Pat
     assert not (project / "out" / "net-css.pdf").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates/brief.html.j2 and index.html.j2 write {{ extra_css }} with autoescaping on, so a theme's "
-    "CSS reaches <style> HTML-escaped: `a > b` becomes `a &gt; b` and every quote &#34;, which breaks "
-    'content strings and the url("data:...") that render.theme_css() embeds for the theme\'s own files. '
-    "Have theme_css() return Markup (it is the trusted theme's, with '</' already neutralised)",
-)
 def test_theme_css_reaches_the_page_verbatim_with_its_files_embedded(project: Path, run: Run) -> None:
     theme = project / "theme"
     theme.mkdir()
@@ -398,13 +387,6 @@ def test_theme_css_reaches_the_page_verbatim_with_its_files_embedded(project: Pa
     assert f'url("data:image/png;base64,{base64.b64encode(PNG).decode()}")' in css
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="briefgen/render.py theme_css() finds url() with a regular expression over the raw CSS, so a url() "
-    "in a comment (or a string) is read as a resource: 'theme/extra.css: resource 'old-logo.png' not found' "
-    "fails every brief. Tokenise with tinycss2 (it also sees url() spelled with escapes, which the regex "
-    "misses and only ClosedFetcher catches)",
-)
 def test_theme_css_comment_mentioning_url_is_not_a_resource(project: Path, run: Run) -> None:
     (project / "theme").mkdir()
     (project / "theme" / "extra.css").write_text("/* h1 { background: url(old-logo.png); } */\n", encoding="utf-8")
