@@ -93,6 +93,7 @@ def _environment(kind: str, theme: Theme) -> jinja2.Environment:
 
 # Han, kana, Hangul and CJK punctuation: runs of these get a lang so the right CJK face is used
 _CJK_RUN = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
+_LONG_WORD = re.compile(r"[^\s<>&;]{80,}")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 
@@ -105,8 +106,13 @@ def mark_cjk(html: str, lang: str | None = None) -> Markup:
         tag = "ko" if _HANGUL.search(run) else "ja" if _KANA.search(run) else (lang or "zh-Hans")
         return f'<span lang="{tag}">{run}</span>'
 
+    def mark(text: str) -> str:
+        text = _CJK_RUN.sub(wrap, text)
+        # hyphenating a very long word costs the PDF engine time that grows with its cube: break it anywhere
+        return _LONG_WORD.sub(lambda m: f'<span class="long-word">{m.group()}</span>', text)
+
     parts = re.split(r"(<[^>]*>)", html)
-    return Markup("".join(p if p.startswith("<") else _CJK_RUN.sub(wrap, p) for p in parts))
+    return Markup("".join(p if p.startswith("<") else mark(p) for p in parts))
 
 
 def cjk_text(value: str | None, lang: str | None = None) -> Markup:

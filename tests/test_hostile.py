@@ -106,7 +106,7 @@ CASES: dict[str, Case] = {
     "deep-bracket": Case("build"),
     "rtl-combining": Case("build", PDF, 0),
     "long-word": Case("build", PDF, 0),
-    "long-word-hyphenatable": Case("build", FAST, 0),  # its PDF: benchmarks/bench_hostile.py
+    "long-word-hyphenatable": Case("build", PDF, 0),  # fast since long words are not hyphenated
 }
 
 # Known gaps: the case's test is expected to fail until the protection is fixed (see the reasons).
