@@ -32,7 +32,7 @@ node_modules/.installed: package.json package-lock.json
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_validate.py
-	$(BIN)/python benchmarks/bench_render.py
+	$(BIN)/python benchmarks/bench_render.py --runs 7
 
 # Coverage-guided fuzzing of the loader and validator with atheris, for FUZZ_SECONDS (not part of `make test`).
 FUZZ_SECONDS ?= 60
