@@ -400,3 +400,30 @@ _PDF_STRING = rb"(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)"
 def pdf_uris(expanded: bytes) -> list[str]:
     """Every /URI action target in the (expanded) PDF bytes."""
     return [pdf_string(m.group(1)) for m in re.finditer(rb"/URI\s*" + _PDF_STRING, expanded, re.S)]
+
+
+# --- headless Chromium (Debian's), as the probe of this machine kind starts it: no network of its own
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Chromium per test module, skipped only where playwright or chromium is missing."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
+    if not CHROMIUM.exists() and not shutil.which("chromium"):
+        pytest.skip("Debian's chromium is not installed (/usr/bin/chromium)")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

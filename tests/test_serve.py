@@ -13,22 +13,13 @@ from typing import Any
 
 import pytest
 from conftest import MINIMAL, write_tree
+from render_helpers import CHROMIUM, CHROMIUM_ARGS
 
 import briefgen.preview
 from briefgen.manifest import read_manifest
 from briefgen.preview import Preview
 from briefgen.preview_pages import EVENTS_PATH
 from briefgen.serve import PreviewServer
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 # how the page was last loaded, and when (ms since the epoch)
 NAVIGATION = """() => {
@@ -82,7 +73,7 @@ def test_preview_reloads_the_open_page_on_save(site: Path) -> None:
         pytest.skip("Debian's chromium is not installed (/usr/bin/chromium)")
     source = site / "briefs/note.yaml"
     with preview_server(site, watch=True) as (preview, server), sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
             page.goto(server.url + "note.html")
