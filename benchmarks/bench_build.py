@@ -8,7 +8,9 @@ Prints figures only; nothing here asserts a time (the machine is shared and nois
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,14 +30,17 @@ def run(cmd: list[str], cwd: Path) -> float:
     return time.perf_counter() - start
 
 
-def make_variants(folder: Path, count: int) -> list[Path]:
-    """Copies of the real brief, each with its own title, so that every output differs."""
-    text = REAL.read_text(encoding="utf-8")
+def make_variants(folder: Path, count: int, base: Path = REAL) -> list[Path]:
+    """Copies of a brief (the real one by default), each with its own title, so that every output differs."""
+    text = base.read_text(encoding="utf-8")
     folder.mkdir(parents=True)
     paths = []
     for i in range(count):
         path = folder / f"variant-{i:03d}.yaml"
-        path.write_text(text.replace("\ntitle: ", f"\ntitle: Variant {i} of ", 1), encoding="utf-8")
+        old_title = re.search(r"^title: (.*)$", text, flags=re.M)
+        assert old_title, "the brief has no title line"
+        retitled = text.replace(old_title[0], f"title: {json.dumps(f'Variant {i} of {old_title[1]}')}", 1)
+        path.write_text(retitled, encoding="utf-8")
         paths.append(path)
     return paths
 
@@ -44,15 +49,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=40)
     parser.add_argument("--cli-samples", type=int, default=4, help="briefs to time with the weasyprint CLI")
+    parser.add_argument("--brief", type=Path, default=REAL, help="the brief to make variants of")
     args = parser.parse_args()
     briefgen = str(BIN / "briefgen")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        paths = make_variants(work / "briefs", args.count)
+        paths = make_variants(work / "briefs", args.count, args.brief.resolve())
         t_j1 = run([briefgen, "build", "briefs", "--out", "out1", "-j", "1"], work)
         t_j2 = run([briefgen, "build", "briefs", "--out", "out2", "-j", "2"], work)
         t_noop = run([briefgen, "build", "briefs", "--out", "out2", "-j", "2"], work)
-        paths[0].write_text(paths[0].read_text(encoding="utf-8").replace("Variant 0 of", "Variant zero of"), "utf-8")
+        paths[0].write_text(paths[0].read_text(encoding="utf-8").replace("Variant 0 of", "Variant nought of"), "utf-8")
         t_one = run([briefgen, "build", "briefs", "--out", "out2", "-j", "2"], work)
         # the plain CLI, one process per brief, on briefgen's own print-ready HTML
         sys.path.insert(0, str(ROOT))
@@ -71,7 +77,7 @@ def main() -> None:
         shutil.rmtree(work / "out1", ignore_errors=True)
     per_cli = sum(cli_times) / len(cli_times)
     n = args.count
-    print(f"{n} variants of the real brief (11 pages each), CI=1 (one line per brief), {os.cpu_count()} cores")
+    print(f"{n} variants of {args.brief.name}, CI=1 (one line per brief), {os.cpu_count()} cores")
     print(f"  full build -j 1                   {t_j1:7.2f} s   {t_j1 / n:5.2f} s per brief")
     print(
         f"  full build -j 2                   {t_j2:7.2f} s   {t_j2 / n:5.2f} s per brief   ({t_j1 / t_j2:.2f}x -j 1)"
