@@ -18,10 +18,11 @@ from markupsafe import Markup, escape
 from briefgen import __version__, markdown
 from briefgen.config import Config
 from briefgen.errors import BriefgenError, Problem
-from briefgen.figures import risk_matrix_svg, severity, timeline_svg
+from briefgen.figures import risk_matrix_svg, severity
 from briefgen.load import Source
 from briefgen.model import CONFIDENCES, IMPACTS, LIKELIHOODS, Brief, walk_strings
 from briefgen.resources import Policy, Refused, image_data_uri
+from briefgen.timeline import timeline_svg
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 

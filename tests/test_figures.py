@@ -9,8 +9,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from briefgen.figures import SEVERITY_COLOURS, risk_matrix_svg, severity, timeline_svg
+from briefgen.figures import SEVERITY_COLOURS, risk_matrix_svg, severity
 from briefgen.model import IMPACTS, LIKELIHOODS, Event, Risk, Trigger
+from briefgen.timeline import timeline_svg
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 SVG = "{http://www.w3.org/2000/svg}"
