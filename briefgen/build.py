@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 from briefgen.config import Config
 from briefgen.errors import BriefgenError, Problem
 from briefgen.fonts import glyph_problems, split_notdef
-from briefgen.load import Source, find_briefs, load_source, parse_source
+from briefgen.load import Source, display_path, find_briefs, load_source, parse_source
 from briefgen.manifest import (
     MANIFEST,
     Entry,
@@ -57,14 +57,6 @@ class Checked:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
-
-
-def display_path(path: Path) -> str:
-    """Show a path relative to the working folder when it lies inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def outside_project(path: Path, config: Config) -> Problem | None:
@@ -221,6 +213,11 @@ class BuildResult:
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     interrupted: bool = False
+
+    def summary(self, digits: int = 1) -> str:
+        """The closing line: built 12, unchanged 88, failed 1 in 4.2 s."""
+        counts = f"built {len(self.built)}, unchanged {len(self.unchanged)}, failed {len(self.failed)}"
+        return f"{counts} in {self.seconds:.{digits}f} s"
 
 
 def select_shard(files: list[str], shard: tuple[int, int] | None) -> list[str]:

@@ -309,11 +309,7 @@ def build_cmd(
         click.echo("interrupted: briefs built so far are complete; the others keep their previous outputs", err=True)
         sys.exit(130)
     if not quiet:
-        click.echo(
-            f"built {len(result.built)}, unchanged {len(result.unchanged)}, failed {len(result.failed)}"
-            f" in {result.seconds:.1f} s",
-            err=True,
-        )
+        click.echo(result.summary(), err=True)
     sys.exit(1 if result.failed else 0)
 
 

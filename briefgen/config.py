@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from briefgen.errors import BriefgenError, Problem
+from briefgen.load import display_path
 
 CONFIG_NAME = "briefgen.toml"
 
@@ -46,7 +47,7 @@ def load_config(start: Path | None = None) -> Config:
     path = find_config(start or Path.cwd())
     if path is None:
         return Config()
-    shown = _display(path)
+    shown = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
@@ -77,13 +78,6 @@ def load_config(start: Path | None = None) -> Config:
             "output": base / config.output if config.output else None,
         }
     )
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _problem(shown: str, text: str, err: Any) -> Problem:

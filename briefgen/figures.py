@@ -14,7 +14,7 @@ import math
 from collections.abc import Sequence
 from html import escape
 
-from briefgen.model import IMPACTS, LIKELIHOODS, Risk
+from briefgen.model import IMPACTS, LIKELIHOODS, Risk, risk_score
 
 __all__ = ["SEVERITY_COLOURS", "risk_matrix_svg", "severity"]
 
@@ -47,7 +47,7 @@ def severity(likelihood: str, impact: str) -> str:
         raise ValueError(f"unknown likelihood {likelihood!r}; expected one of {', '.join(LIKELIHOODS)}")
     if impact not in IMPACTS:
         raise ValueError(f"unknown impact {impact!r}; expected one of {', '.join(IMPACTS)}")
-    score = (LIKELIHOODS.index(likelihood) + 1) * (IMPACTS.index(impact) + 1)
+    score = risk_score(likelihood, impact)
     if score <= 4:
         return "low"
     if score <= 9:

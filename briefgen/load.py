@@ -68,6 +68,14 @@ def dotted(loc: PathKey) -> str:
     return out
 
 
+def display_path(path: Path) -> str:
+    """Show a path relative to the working folder when it lies inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def load_source(path: Path, display: str | None = None) -> Source:
     """Read and parse one brief file; raise BriefgenError listing what is wrong with it."""
     name = display if display is not None else str(path)

@@ -40,6 +40,11 @@ CITATION_RE = re.compile(r"\[@([A-Za-z0-9][\w.:-]*(?:\s*;\s*@[A-Za-z0-9][\w.:-]*
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+def risk_score(likelihood: str, impact: str) -> int:
+    """Likelihood step times impact step, steps counted from 1: 1 to 25 on the 5x5 matrix."""
+    return (LIKELIHOODS.index(likelihood) + 1) * (IMPACTS.index(impact) + 1)
+
+
 def citation_ids(text: str) -> Iterator[str]:
     """Yield the source ids cited in Markdown text, in order."""
     for match in CITATION_RE.finditer(text):
@@ -232,7 +237,7 @@ class Risk(_Model):
     @property
     def score(self) -> int:
         """Severity from 1 to 25: likelihood step times impact step."""
-        return (LIKELIHOODS.index(self.likelihood) + 1) * (IMPACTS.index(self.impact) + 1)
+        return risk_score(self.likelihood, self.impact)
 
 
 class WatchItem(_Model):

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import watchfiles
 
-from briefgen.build import build, display_path, render_brief
+from briefgen.build import build, render_brief
 from briefgen.config import CONFIG_NAME, Config, find_config, load_config
 from briefgen.errors import BriefgenError, Problem
-from briefgen.load import BRIEF_SUFFIXES, find_briefs, load_source
+from briefgen.load import BRIEF_SUFFIXES, display_path, find_briefs, load_source
 from briefgen.manifest import Manifest, read_manifest, sha256
 from briefgen.model import validate
 from briefgen.preview_pages import EVERYTHING, diagnostics_page, inject_script, insert_banner
@@ -191,10 +191,7 @@ class Preview:
         names |= self._changed_files([*written, *self._drop_previews(up_to)])
         for problem in result.problems:
             self.log(str(problem))
-        self.log(
-            f"built {len(result.built)}, unchanged {len(result.unchanged)}, failed {len(result.failed)}"
-            f" in {result.seconds:.2f} s"
-        )
+        self.log(result.summary(digits=2))
         self._publish(names)
 
     def _set_problems(self, page: str, errors: list[Problem]) -> set[str]:

@@ -190,9 +190,6 @@ def _context(brief: Brief, config: Config, fmt: str, images: dict[str, str] | No
         def md(text: str | None, inline: bool = False) -> Markup:
             return mark_cjk(markdown.to_html(text or "", citations, inline=inline, images=images))
 
-        def cite(source_id: str) -> int:
-            return citations.number(source_id)
-
         figures = {
             "risk_matrix": Markup(risk_matrix_svg(brief.risks)) if brief.risks else "",
             "timeline": Markup(
@@ -207,9 +204,6 @@ def _context(brief: Brief, config: Config, fmt: str, images: dict[str, str] | No
         def md_cell(text: str) -> str:
             return markdown.to_markdown_cell(text, citations)
 
-        def cite(source_id: str) -> int:
-            return citations.number(source_id)
-
         figures = {}
 
     def matrix_cell(likelihood: str, impact: str) -> str:
@@ -223,7 +217,7 @@ def _context(brief: Brief, config: Config, fmt: str, images: dict[str, str] | No
         "brief": brief,
         "config": config,
         "md": md,
-        "cite": cite,
+        "cite": citations.number,
         "citations": citations,
         "sources": {s.id: s for s in brief.sources},
         "actors": {a.id: a for a in brief.actors},
