@@ -124,6 +124,7 @@ def main() -> None:
     over_cpu = 100 * (t_pdf[1] - t_cli[1]) / t_cli[1]
     print(f"  briefgen overhead over the CLI                 {over_wall:+6.1f} %  {over_cpu:+6.1f} %")
     print(f"  run by run, briefgen / CLI (wall)              {' '.join(f'{r:.2f}' for r in ratios)}")
+    print(f"  median of those ratios                         {100 * (statistics.median(ratios) - 1):+6.1f} %")
     print("  (CPU adds up both of briefgen's processes: its PDF engine starts in a second one, to overlap)")
     print(f"  briefgen render --format html,md               {t_html_md[0]:6.2f} s  {t_html_md[1]:6.2f} s")
     print("in one process:")

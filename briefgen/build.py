@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 from briefgen.config import Config
 from briefgen.errors import BriefgenError, Problem
 from briefgen.fonts import glyph_problems, split_notdef
+from briefgen.formats import DEFAULT_VARIANT, FORMATS
 from briefgen.load import Source, display_path, find_briefs, load_source, parse_source
 from briefgen.manifest import (
     MANIFEST,
@@ -31,14 +32,12 @@ from briefgen.manifest import (
     shard_manifests,
 )
 from briefgen.model import CITATION_RE, Brief, validate
-from briefgen.pdf_variants import DEFAULT_VARIANT
 from briefgen.resources import Policy, Refused
 from briefgen.workers import Done, Job, Report, Task, run
 
 if TYPE_CHECKING:
     from briefgen.render import Theme
 
-FORMATS = ("md", "html", "pdf")
 RESERVED_IDS = frozenset({"index", "manifest"})  # the site's own pages
 
 

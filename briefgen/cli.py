@@ -14,7 +14,7 @@ import click
 
 from briefgen import __version__
 from briefgen.errors import BriefgenError, Problem, problems_to_json
-from briefgen.pdf_variants import DEFAULT_VARIANT
+from briefgen.formats import DEFAULT_VARIANT
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 
@@ -166,7 +166,7 @@ VARIANT_OPTION = click.option(
 
 
 def _formats(formats: str) -> tuple[str, ...]:
-    from briefgen.build import FORMATS
+    from briefgen.formats import FORMATS
 
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     if not wanted or any(f not in FORMATS for f in wanted):
@@ -175,7 +175,7 @@ def _formats(formats: str) -> tuple[str, ...]:
 
 
 def _variant(variant: str) -> str:
-    from briefgen.pdf_variants import VARIANTS
+    from briefgen.formats import VARIANTS
 
     if variant not in VARIANTS:
         raise click.BadParameter(f"expected one of {', '.join(VARIANTS)}; got {variant!r}", param_hint="--pdf-variant")

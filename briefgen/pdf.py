@@ -14,7 +14,7 @@ import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from briefgen.errors import BriefgenError
-from briefgen.pdf_variants import DEFAULT_VARIANT
+from briefgen.formats import DEFAULT_VARIANT
 from briefgen.resources import TIMEOUT, Policy, Refused
 
 

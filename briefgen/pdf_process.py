@@ -1,39 +1,88 @@
-"""A PDF engine in another process, started first, so that importing WeasyPrint (about 0.7 s) overlaps with
-loading, validating and templating the brief here. For one brief on two cores this hides briefgen's own work."""
+"""A PDF engine in another process, started first, so that importing WeasyPrint (about 0.8 s) overlaps with
+loading, validating and templating the brief here. For one brief on two cores this hides briefgen's own work.
+
+The engine is a bare ``python -c`` child talking pickles over its stdin and stdout, not a multiprocessing
+pool: a spawned pool worker first re-imports the CLI and the multiprocessing machinery (about 0.15 s
+before it can begin importing WeasyPrint), which is most of what briefgen would add to the bare CLI's time.
+"""
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-from typing import TYPE_CHECKING
+import os
+import pickle
+import subprocess
+import sys
+from typing import TYPE_CHECKING, BinaryIO
+
+from briefgen.errors import BriefgenError
 
 if TYPE_CHECKING:
     from briefgen.resources import Policy
 
-
-def _import_engine() -> None:
-    import briefgen.pdf  # noqa: F401  (the point: WeasyPrint is imported while the parent works)
+_CHILD = "import sys; sys.path[:] = {path!r}; from briefgen.pdf_process import _serve; _serve()"
 
 
-def _write(html: str, css: str, name: str, variant: str, policy: Policy | None) -> tuple[bytes, list[str]]:
-    from briefgen.pdf import write_pdf
+def _serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+    """The child: import WeasyPrint at once, then lay out the one job the parent sends and answer it."""
+    if stdout is None:  # answers go on a private copy of fd 1; anything else printed goes to stderr
+        stdout = os.fdopen(os.dup(1), "wb")
+        os.dup2(2, 1)
+    stdin = stdin or sys.stdin.buffer
+    try:
+        from briefgen.pdf import write_pdf
 
-    return write_pdf(html, css, name=name, variant=variant, policy=policy)
+        try:
+            html, css, name, variant, policy = pickle.load(stdin)
+        except EOFError:  # the parent needed no PDF after all (e.g. the brief did not validate)
+            return
+        try:
+            answer: tuple[str, object] = ("ok", write_pdf(html, css, name=name, variant=variant, policy=policy))
+        except BriefgenError as exc:
+            answer = ("problems", exc)
+        except Exception as exc:
+            answer = ("error", f"{type(exc).__name__}: {exc}")
+        pickle.dump(answer, stdout)
+        stdout.flush()
+    except KeyboardInterrupt:  # Ctrl-C reaches the whole process group; the parent reports it
+        sys.exit(130)
 
 
 class PdfProcess:
-    """One spawned process that imports WeasyPrint at once and lays out the PDF when asked."""
+    """One child process that imports WeasyPrint at once and lays out one PDF when asked."""
 
     def __init__(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._pool = ProcessPoolExecutor(1, mp_context=context, initializer=_import_engine)
-        self._pool.submit(int)  # start the process (and its import) now
+        self._child = subprocess.Popen(
+            [sys.executable, "-c", _CHILD.format(path=sys.path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
 
     def write_pdf(
         self, html: str, css: str, *, name: str, variant: str, policy: Policy | None
     ) -> tuple[bytes, list[str]]:
         """Same contract as pdf.write_pdf."""
-        return self._pool.submit(_write, html, css, name, variant, policy).result()
+        stdin, stdout = self._child.stdin, self._child.stdout
+        assert stdin is not None and stdout is not None
+        try:
+            pickle.dump((html, css, name, variant, policy), stdin)
+            stdin.close()
+            kind, value = pickle.load(stdout)
+        except (BrokenPipeError, EOFError):
+            code = self._child.wait()
+            raise BriefgenError.at(name, f"pdf: the PDF engine stopped unexpectedly (exit code {code})") from None
+        if kind == "problems":
+            assert isinstance(value, BriefgenError)
+            raise value
+        if kind == "error":
+            raise BriefgenError.at(name, f"pdf: {value}")
+        data, warnings = value
+        return data, warnings
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Stop the child if it is still working (say the brief did not validate); reap it."""
+        if self._child.poll() is None:
+            self._child.kill()
+        self._child.wait()
+        for stream in (self._child.stdin, self._child.stdout):
+            if stream and not stream.closed:
+                stream.close()

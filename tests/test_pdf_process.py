@@ -1,0 +1,112 @@
+"""The PDF engine process of `briefgen render`: same bytes as laying out here, errors as messages, no strays."""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from briefgen.errors import BriefgenError
+from briefgen.pdf import write_pdf
+from briefgen.pdf_process import PdfProcess
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = '<!DOCTYPE html><html lang="en"><head><title>T</title></head><body><h1>Engine</h1><p>{body}</p></body></html>'
+CSS = "@page { size: A5; }"
+
+
+@pytest.fixture
+def engine() -> Iterator[PdfProcess]:
+    process = PdfProcess()
+    yield process
+    process.close()
+
+
+def test_engine_writes_the_same_bytes_as_laying_out_here(engine: PdfProcess) -> None:
+    html = PAGE.format(body="Same bytes either way.")
+    there = engine.write_pdf(html, CSS, name="b.yaml", variant="pdf/ua-1", policy=None)
+    here = write_pdf(html, CSS, name="b.yaml", variant="pdf/ua-1", policy=None)
+    assert there[0].startswith(b"%PDF-")
+    assert there == here
+
+
+def test_a_refused_resource_comes_back_as_the_briefs_problem(engine: PdfProcess) -> None:
+    html = PAGE.format(body='<img src="http://127.0.0.1:9/x.png" alt="x">')
+    with pytest.raises(BriefgenError) as caught:
+        engine.write_pdf(html, CSS, name="b.yaml", variant="pdf/ua-1", policy=None)
+    assert str(caught.value).startswith("b.yaml:")
+    assert "refused to load 'http://127.0.0.1:9/x.png'" in str(caught.value)
+
+
+def test_an_unexpected_engine_error_is_one_message(engine: PdfProcess) -> None:
+    with pytest.raises(BriefgenError) as caught:
+        engine.write_pdf(PAGE.format(body="x"), CSS, name="b.yaml", variant="no-such-variant", policy=None)
+    assert str(caught.value) == "b.yaml: pdf: KeyError: 'no-such-variant'"
+
+
+def test_an_engine_that_dies_is_one_message(engine: PdfProcess) -> None:
+    engine._child.kill()
+    engine._child.wait()
+    with pytest.raises(BriefgenError) as caught:
+        engine.write_pdf(PAGE.format(body="x"), CSS, name="b.yaml", variant="pdf/ua-1", policy=None)
+    assert str(caught.value) == "b.yaml: pdf: the PDF engine stopped unexpectedly (exit code -9)"
+
+
+def test_close_before_any_job_stops_the_child_at_once() -> None:
+    process = PdfProcess()
+    process.close()
+    assert process._child.returncode is not None
+
+
+def test_text_printed_in_the_engine_does_not_corrupt_its_answer() -> None:
+    """WeasyPrint or a library under it writing to stdout (fd 1, even from C) must not reach the answer pipe."""
+    code = (
+        "import os, briefgen.pdf as p\n"
+        "real = p.write_pdf\n"
+        "def noisy(*a, **k):\n"
+        "    print('from python'); os.write(1, b'from C-level fd 1\\n')\n"
+        "    return real(*a, **k)\n"
+        "p.write_pdf = noisy\n"
+        "from briefgen.pdf_process import _serve\n"
+        "_serve()\n"
+    )
+    job = pickle.dumps((PAGE.format(body="x"), CSS, "b.yaml", "pdf/ua-1", None))
+    done = subprocess.run([sys.executable, "-c", code], input=job, capture_output=True, cwd=ROOT, timeout=120)
+    kind, (data, warnings) = pickle.loads(done.stdout)
+    assert (kind, data[:5], warnings) == ("ok", b"%PDF-", [])
+    assert b"from python" in done.stderr and b"from C-level fd 1" in done.stderr
+
+
+def _engines_started_in(folder: Path) -> list[int]:
+    """Running PDF engines of a briefgen started in ``folder`` (its sys.path, and so the engine's command
+    line, holds the folder). An orphan would have left that briefgen's process tree, so look at all."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            cmdline = (entry / "cmdline").read_bytes() if entry.name.isdigit() else b""
+        except OSError:
+            continue
+        if b"briefgen.pdf_process import _serve" in cmdline and str(folder).encode() in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+def test_a_brief_that_does_not_validate_leaves_no_engine_running(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: bad\ntitle: [unclosed\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "briefgen", "render", str(bad), "--format", "pdf", "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[0].startswith("bad.yaml:3:1: invalid YAML")
+    assert not (tmp_path / "out").exists()
+    assert _engines_started_in(tmp_path) == []
