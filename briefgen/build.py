@@ -290,7 +290,7 @@ def _build(
     shard: tuple[int, int] | None,
     report: Report,
 ) -> None:
-    from briefgen.render import TEMPLATES_DIR
+    from briefgen.defaults import TEMPLATES_DIR
 
     out_dir, config = job.out_dir, job.config
     old, warning = read_manifest(out_dir) if not shard else (Manifest(), None)

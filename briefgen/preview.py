@@ -21,12 +21,13 @@ import watchfiles
 
 from briefgen.build import build, render_brief
 from briefgen.config import CONFIG_NAME, Config, find_config, load_config
+from briefgen.defaults import TEMPLATES_DIR
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import BRIEF_SUFFIXES, display_path, find_briefs, load_source
 from briefgen.manifest import Manifest, read_manifest, sha256
 from briefgen.model import validate
 from briefgen.preview_pages import EVERYTHING, diagnostics_page, inject_script, insert_banner
-from briefgen.render import TEMPLATES_DIR, Theme
+from briefgen.render import Theme
 
 Log = Callable[[str], None]
 

@@ -17,14 +17,13 @@ from markupsafe import Markup, escape
 
 from briefgen import __version__, markdown
 from briefgen.config import Config
+from briefgen.defaults import TEMPLATES_DIR
 from briefgen.errors import BriefgenError, Problem
 from briefgen.figures import risk_matrix_svg, severity
 from briefgen.load import Source
 from briefgen.model import CONFIDENCES, IMPACTS, LIKELIHOODS, Brief, walk_strings
 from briefgen.resources import Policy, Refused, image_data_uri
 from briefgen.timeline import timeline_svg
-
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 # What each step of the scales means: shown in the annex "How to read this brief".
 SCALES: dict[str, list[tuple[str, str]]] = {

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from string import Template
 
-SKELETON = Path(__file__).resolve().parent.parent / "templates" / "new-brief.yaml"
+from briefgen.defaults import TEMPLATES_DIR
+
+SKELETON = TEMPLATES_DIR / "new-brief.yaml"
 
 
 def skeleton(slug: str, today: dt.date) -> str:
