@@ -1,14 +1,12 @@
-"""Many briefs at once: check them, render what changed, keep the manifest, the index page and the shards."""
+"""Many briefs at once: check them, render what changed, keep the manifest; then the index page or a shard manifest."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import os
 import re
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -22,17 +20,16 @@ from briefgen.manifest import (
     MANIFEST,
     Entry,
     Manifest,
-    ManifestError,
     environment_hash,
     is_output_name,
-    parse_manifest,
     read_manifest,
     sha256,
     shard_manifest_name,
-    shard_manifests,
 )
 from briefgen.model import CITATION_RE, Brief, validate
+from briefgen.outputs import locked, remove_leftover_temporaries, write_all, write_atomic
 from briefgen.resources import Policy, Refused
+from briefgen.site import write_index
 from briefgen.workers import Done, Job, Report, Task, run
 
 if TYPE_CHECKING:
@@ -106,11 +103,6 @@ def check(paths: list[Path], config: Config, today: dt.date | None = None) -> Ch
     return result
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` through a temporary file in the same folder, so no reader sees half a file."""
-    write_all({target: data})
-
-
 @dataclass
 class RenderResult:
     """What rendering one brief produced."""
@@ -169,23 +161,6 @@ def render_brief(
     return result
 
 
-def write_all(files: dict[Path, bytes]) -> None:
-    """Write every file to a temporary first and rename them only when all are written: a full disk
-    leaves each target as it was. An OSError names the target, not the temporary."""
-    temporaries = {target: target.with_name(f".{target.name}.{os.getpid()}.tmp") for target in files}
-    try:
-        for target, tmp in temporaries.items():
-            try:
-                tmp.write_bytes(files[target])
-            except OSError as exc:
-                raise OSError(exc.errno, exc.strerror, str(target)) from None
-        for target, tmp in temporaries.items():
-            os.replace(tmp, target)
-    finally:
-        for tmp in temporaries.values():
-            tmp.unlink(missing_ok=True)
-
-
 class PdfWriter(Protocol):
     """Lays out a PDF: pdf.write_pdf, here or in another process."""
 
@@ -232,23 +207,6 @@ def manifest_key(path: Path, out_dir: Path) -> str:
     return os.path.relpath(path.resolve(), out_dir.resolve().parent)
 
 
-@contextlib.contextmanager
-def locked(out_dir: Path) -> Iterator[None]:
-    """Hold the output folder for one build at a time (another build, a preview server).
-
-    The lock is on the folder itself, so no lock file ends up among the published files.
-    """
-    handle = os.open(out_dir, os.O_RDONLY)
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BriefgenError.at(str(out_dir), "another briefgen build is writing here; try again after it") from None
-        yield
-    finally:
-        os.close(handle)  # closing releases the lock
-
-
 def build(
     paths: list[Path],
     config: Config,
@@ -273,7 +231,7 @@ def build(
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         with locked(out_dir):
-            _remove_leftover_temporaries(out_dir)
+            remove_leftover_temporaries(out_dir)
             _build(paths, job, result, jobs, force, shard, report or (lambda *args: None))
     except OSError as exc:
         raise BriefgenError.at(str(out_dir), f"cannot use the output folder: {exc.strerror or exc}") from None
@@ -477,69 +435,3 @@ def _remove_deleted(old: Manifest, new: Manifest, out_dir: Path) -> list[str]:
         else:
             gone += entry.outputs
     return _remove_unowned(gone, new, out_dir)
-
-
-_TEMPORARY = re.compile(r"^\..+\.\d+\.tmp$")
-
-
-def _remove_leftover_temporaries(out_dir: Path) -> None:
-    """Clear temporary files left by a build that was killed while writing (the lock keeps out live ones)."""
-    for leftover in out_dir.glob(".*.tmp"):
-        if _TEMPORARY.match(leftover.name):
-            leftover.unlink(missing_ok=True)
-
-
-def write_index(out_dir: Path, manifest: Manifest, config: Config, theme: Theme | None = None) -> Path:
-    """Write the site's front page listing every brief that has outputs, newest first."""
-    from briefgen.render import render_index
-
-    entries = [e for e in manifest.entries.values() if e.id and e.outputs]
-    entries.sort(key=lambda e: (e.updated or e.date, e.date, e.title), reverse=True)
-    target = out_dir / "index.html"
-    write_atomic(target, render_index(entries, config, theme, built_at=_source_date()).encode())
-    return target
-
-
-def _source_date() -> dt.datetime | None:
-    """The build time to show, only from SOURCE_DATE_EPOCH: without it the index carries no clock time."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch.isdigit():
-        return None
-    return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-
-
-def merge_shards(out_dir: Path, config: Config, theme: Theme | None = None) -> Manifest:
-    """Combine the shard manifests in ``out_dir`` into manifest.json and write the index page.
-
-    Refuses shards of different splits and briefs of different shards that share an id.
-    """
-    if not out_dir.is_dir():
-        raise BriefgenError.at(str(out_dir), "no such folder; build the shards into it first")
-    parts = shard_manifests(out_dir)
-    splits = {re.sub(r"manifest\.shard-\d+-of-", "", p.name) for p in parts}
-    if len(splits) > 1:
-        raise BriefgenError.at(str(out_dir), f"shard manifests of different splits: {', '.join(p.name for p in parts)}")
-    manifest, _ = read_manifest(out_dir)
-    owners: dict[str, str] = {e.id: key for key, e in manifest.entries.items() if e.id}
-    problems: list[Problem] = []
-    for path in parts:
-        try:
-            part = parse_manifest(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ManifestError) as exc:
-            raise BriefgenError.at(str(path), f"unreadable shard manifest: {exc}") from None
-        for key, entry in part.entries.items():
-            if entry.id and owners.get(entry.id, key) != key:
-                problems.append(Problem(key, 0, 0, "id", f"id '{entry.id}' is already used by {owners[entry.id]}"))
-                continue
-            if entry.id:
-                owners[entry.id] = key
-            manifest.entries[key] = entry
-    if problems:
-        raise BriefgenError(problems)
-    for key in [k for k in manifest.entries if not (out_dir.parent / k).exists()]:
-        del manifest.entries[key]  # its brief was deleted
-    write_atomic(out_dir / MANIFEST, manifest.to_json().encode())
-    for path in parts:
-        path.unlink()
-    write_index(out_dir, manifest, config, theme)
-    return manifest

@@ -318,9 +318,9 @@ def build_cmd(
 @TEMPLATES_OPTION
 def index_cmd(out_dir: Path | None, templates: Path | None) -> None:
     """Merge the shards' manifests in the output folder and write manifest.json and index.html."""
-    from briefgen.build import merge_shards
     from briefgen.config import load_config
     from briefgen.render import Theme
+    from briefgen.site import merge_shards
 
     try:
         config = load_config()

@@ -29,6 +29,7 @@ from click.testing import Result
 from conftest import MINIMAL, REAL_BRIEF
 
 import briefgen.build
+import briefgen.outputs
 import briefgen.render
 from briefgen import __version__
 
@@ -142,8 +143,9 @@ def test_output_folder_without_write_permission(project: Path, run: Run) -> None
 
 
 def _refuse_writes(monkeypatch: pytest.MonkeyPatch, match: Callable[[Path], bool]) -> None:
-    """Make build.write_all fail as a folder without write permission does, for the targets ``match`` picks."""
-    write_all = briefgen.build.write_all
+    """Make write_all fail as a folder without write permission does, for the targets ``match`` picks: in
+    build (the outputs of render_brief) and in outputs (write_atomic: the manifest and the index page)."""
+    write_all = briefgen.outputs.write_all
 
     def refusing(files: dict[Path, bytes]) -> None:
         for target in files:
@@ -152,6 +154,7 @@ def _refuse_writes(monkeypatch: pytest.MonkeyPatch, match: Callable[[Path], bool
         write_all(files)
 
     monkeypatch.setattr(briefgen.build, "write_all", refusing)
+    monkeypatch.setattr(briefgen.outputs, "write_all", refusing)
 
 
 def test_unwritable_outputs_are_one_line_each_and_keep_the_old_ones(

@@ -13,10 +13,10 @@ from conftest import MINIMAL, brief_text, write_tree
 from render_helpers import AXE_JS, PAYLOAD, Node, axe_violations, injection_data, need, parse_html, to_yaml, vnu
 
 from briefgen import __version__
-from briefgen.build import write_index
 from briefgen.cli import main
 from briefgen.config import Config
 from briefgen.manifest import Entry, Manifest
+from briefgen.site import write_index
 
 pytest_plugins = ["render_helpers"]
 
