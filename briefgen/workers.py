@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from briefgen.render import Theme
 
 # A long-lived WeasyPrint process keeps growing (about 0.25 MB a render): replace workers now and then.
+# Not with ProcessPoolExecutor(max_tasks_per_child=...): on Python 3.11, and later releases without the
+# fix, a pool that replaces a worker while tasks are queued can stop scheduling and hang for ever (CPython
+# gh-115634). Instead each BRIEFS_PER_WORKER briefs per worker get a fresh pool, forked from the same
+# warm forkserver.
 BRIEFS_PER_WORKER = 25
 
 # Called with ("start" | "done", source path, status or "", seconds) as briefs go by.
@@ -76,7 +80,7 @@ def run(tasks: list[Task], job: Job, jobs: int, report: Report) -> Generator[Don
     # a worker that dies (killed, out of memory) breaks the whole pool; run what is left in a new one,
     # and after a second break one brief per pool, so only the brief that kills its worker fails
     for _attempt in range(2):
-        pending = yield from _in_pool(pending, job, min(jobs, len(pending)), report)
+        pending = yield from _in_pools(pending, job, min(jobs, len(pending)), report)
         if not pending:
             return
     for task in pending:
@@ -88,12 +92,21 @@ def run(tasks: list[Task], job: Job, jobs: int, report: Report) -> Generator[Don
             yield done
 
 
+def _in_pools(tasks: list[Task], job: Job, workers: int, report: Report) -> Generator[Done, None, list[Task]]:
+    """Run tasks in a fresh pool per BRIEFS_PER_WORKER briefs per worker; return the tasks lost to broken pools."""
+    batch = workers * BRIEFS_PER_WORKER
+    lost: list[Task] = []
+    for start in range(0, len(tasks), batch):
+        lost += yield from _in_pool(tasks[start : start + batch], job, workers, report)
+    return lost
+
+
 def _in_pool(tasks: list[Task], job: Job, workers: int, report: Report) -> Generator[Done, None, list[Task]]:
     """Run tasks in one pool; yield what finished and return the tasks lost to a broken pool."""
     context = multiprocessing.get_context("forkserver")
     preload = ["briefgen.render", "briefgen.pdf"] if "pdf" in job.formats else ["briefgen.render"]
     context.set_forkserver_preload(preload)
-    pool = ProcessPoolExecutor(workers, mp_context=context, max_tasks_per_child=BRIEFS_PER_WORKER)
+    pool = ProcessPoolExecutor(min(workers, len(tasks)), mp_context=context)
     futures: dict[Future[Done], Task] = {pool.submit(render_task, task, job): task for task in tasks}
     lost: list[Task] = []
     unreported = set(futures)  # an interrupt may come between any two lines: count what was not yet yielded

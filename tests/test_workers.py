@@ -1,0 +1,55 @@
+"""Worker processes for `build -j`: replaced after BRIEFS_PER_WORKER briefs each, without ever hanging."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import MINIMAL, write_tree
+
+# Runs a build in a child process with BRIEFS_PER_WORKER = 2 and records each pool's submissions: a pool
+# that hangs (ProcessPoolExecutor's max_tasks_per_child, CPython gh-115634) fails the test by its timeout.
+BUILD_WITH_SMALL_POOLS = """
+import json, sys
+from pathlib import Path
+import briefgen.workers as workers
+from briefgen.build import build
+from briefgen.config import Config
+
+workers.BRIEFS_PER_WORKER = 2
+pools = []
+
+class CountingPool(workers.ProcessPoolExecutor):
+    def __init__(self, *args, **kwargs):
+        pools.append({"workers": args[0], "submitted": 0, "max_tasks_per_child": kwargs.get("max_tasks_per_child")})
+        super().__init__(*args, **kwargs)
+
+    def submit(self, *args, **kwargs):
+        pools[-1]["submitted"] += 1
+        return super().submit(*args, **kwargs)
+
+workers.ProcessPoolExecutor = CountingPool
+result = build([Path("briefs")], Config(), Path("output"), ("md", "html"), jobs=2)
+print(json.dumps({"pools": pools, "built": sorted(result.built), "failed": result.failed}))
+"""
+
+
+def test_many_briefs_over_two_workers_use_fresh_pools_and_finish(tmp_path: Path) -> None:
+    names = [f"b{i}" for i in range(7)]
+    write_tree(tmp_path, {f"briefs/{n}.yaml": MINIMAL.replace("A minimal brief", f"Brief {n}") for n in names})
+    done = subprocess.run(
+        [sys.executable, "-c", BUILD_WITH_SMALL_POOLS], cwd=tmp_path, capture_output=True, text=True, timeout=180
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    # 2 workers x 2 briefs each per pool: pools of 4 and 3 briefs, none relying on max_tasks_per_child
+    assert report["pools"] == [
+        {"workers": 2, "submitted": 4, "max_tasks_per_child": None},
+        {"workers": 2, "submitted": 3, "max_tasks_per_child": None},
+    ]
+    assert report["failed"] == []
+    assert len(report["built"]) == 7
+    for name in names:
+        assert f"Brief {name}" in (tmp_path / f"output/{name}.html").read_text(encoding="utf-8")
