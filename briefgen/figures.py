@@ -60,22 +60,23 @@ def severity(likelihood: str, impact: str) -> str:
 # --- shared helpers
 
 
-def _num(value: float) -> str:
+def num(value: float) -> str:
     """A coordinate with at most two decimals and no trailing zeros (stable across platforms)."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("", "-0") else text
 
 
-def _esc(text: str) -> str:
+def esc(text: str) -> str:
+    """Text escaped for SVG content and attribute values."""
     return escape(text, quote=True)
 
 
-def _text_width(text: str, size: float = FONT_SIZE, *, bold: bool = False) -> float:
+def text_width(text: str, size: float = FONT_SIZE, *, bold: bool = False) -> float:
     """Estimated rendered width of one line of text, in user units."""
     return len(text) * size * (BOLD_CHAR_EM if bold else CHAR_EM)
 
 
-def _truncate(text: str, limit: int) -> str:
+def truncate(text: str, limit: int) -> str:
     """Cut text to at most ``limit`` characters, preferably at a word, ending with an ellipsis when cut."""
     if len(text) <= limit:
         return text
@@ -89,14 +90,15 @@ def _level_name(level: str) -> str:
     return level.replace("-", " ")
 
 
-def _svg_open(width: float, height: float, id_prefix: str, kind: str, title: str, desc: str) -> str:
-    pid = _esc(id_prefix)
+def svg_open(width: float, height: float, id_prefix: str, kind: str, title: str, desc: str) -> str:
+    """The opening <svg> of a figure: scalable, labelled by its <title> and <desc> for screen readers."""
+    pid = esc(id_prefix)
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_num(width)} {_num(height)}" width="100%"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {num(width)} {num(height)}" width="100%"'
         f' role="img" aria-labelledby="{pid}-title {pid}-desc" class="figure {kind}"'
         f' font-family="{FONT_FAMILY}" font-size="{FONT_SIZE}" fill="{INK}">'
-        f'<title id="{pid}-title">{_esc(title)}</title>'
-        f'<desc id="{pid}-desc">{_esc(desc)}</desc>'
+        f'<title id="{pid}-title">{esc(title)}</title>'
+        f'<desc id="{pid}-desc">{esc(desc)}</desc>'
     )
 
 
@@ -153,7 +155,7 @@ def risk_matrix_svg(risks: Sequence[Risk], *, id_prefix: str = "rm") -> str:
         )
     else:
         desc = "Risk matrix of likelihood against impact; no risks recorded."
-    parts = [_svg_open(_RM_WIDTH, height, id_prefix, "risk-matrix", "Risk matrix", desc)]
+    parts = [svg_open(_RM_WIDTH, height, id_prefix, "risk-matrix", "Risk matrix", desc)]
 
     parts.append('<g class="cells" stroke="#ffffff" stroke-width="2">')
     for li, likelihood in enumerate(LIKELIHOODS):
@@ -162,13 +164,13 @@ def risk_matrix_svg(risks: Sequence[Risk], *, id_prefix: str = "rm") -> str:
             x = _RM_LEFT + ii * _RM_CELL_W
             band = severity(likelihood, impact)
             parts.append(
-                f'<rect class="cell {band}" x="{_num(x)}" y="{_num(y)}" width="{_num(_RM_CELL_W)}"'
-                f' height="{_num(cell_h)}" fill="{SEVERITY_COLOURS[band]}" data-likelihood="{likelihood}"'
+                f'<rect class="cell {band}" x="{num(x)}" y="{num(y)}" width="{num(_RM_CELL_W)}"'
+                f' height="{num(cell_h)}" fill="{SEVERITY_COLOURS[band]}" data-likelihood="{likelihood}"'
                 f' data-impact="{impact}" data-severity="{band}"/>'
             )
     parts.append("</g>")
     parts.append(
-        f'<rect x="{_num(_RM_LEFT)}" y="{_num(_RM_TOP)}" width="{_num(grid_w)}" height="{_num(grid_h)}"'
+        f'<rect x="{num(_RM_LEFT)}" y="{num(_RM_TOP)}" width="{num(grid_w)}" height="{num(grid_h)}"'
         f' fill="none" stroke="{MUTED}" stroke-width="1"/>'
     )
 
@@ -177,23 +179,23 @@ def risk_matrix_svg(risks: Sequence[Risk], *, id_prefix: str = "rm") -> str:
     for li, likelihood in enumerate(LIKELIHOODS):
         cy = _RM_TOP + (4 - li + 0.5) * cell_h
         parts.append(
-            f'<text x="{_num(_RM_LEFT - 8)}" y="{_num(cy + 4)}">{_esc(_level_name(likelihood)).capitalize()}</text>'
+            f'<text x="{num(_RM_LEFT - 8)}" y="{num(cy + 4)}">{esc(_level_name(likelihood)).capitalize()}</text>'
         )
     parts.append("</g>")
     mid_y = _RM_TOP + grid_h / 2
     parts.append(
-        f'<text class="axis-title" x="22" y="{_num(mid_y)}" text-anchor="middle" font-size="13" font-weight="bold"'
-        f' transform="rotate(-90 22 {_num(mid_y)})">Likelihood</text>'
+        f'<text class="axis-title" x="22" y="{num(mid_y)}" text-anchor="middle" font-size="13" font-weight="bold"'
+        f' transform="rotate(-90 22 {num(mid_y)})">Likelihood</text>'
     )
     parts.append('<g class="axis impact-axis" text-anchor="middle">')
     for ii, impact in enumerate(IMPACTS):
         cx = _RM_LEFT + (ii + 0.5) * _RM_CELL_W
         parts.append(
-            f'<text x="{_num(cx)}" y="{_num(grid_bottom + 17)}">{_esc(_level_name(impact)).capitalize()}</text>'
+            f'<text x="{num(cx)}" y="{num(grid_bottom + 17)}">{esc(_level_name(impact)).capitalize()}</text>'
         )
     parts.append("</g>")
     parts.append(
-        f'<text class="axis-title" x="{_num(_RM_LEFT + grid_w / 2)}" y="{_num(grid_bottom + 38)}" text-anchor="middle"'
+        f'<text class="axis-title" x="{num(_RM_LEFT + grid_w / 2)}" y="{num(grid_bottom + 38)}" text-anchor="middle"'
         ' font-size="13" font-weight="bold">Impact</text>'
     )
 
@@ -201,19 +203,19 @@ def risk_matrix_svg(risks: Sequence[Risk], *, id_prefix: str = "rm") -> str:
     legend: list[tuple[str, str | None]] = [("Severity:", None)] + [
         (band.capitalize(), band) for band in SEVERITY_COLOURS
     ]
-    widths = [_text_width(text) + (18 if band else 0) for text, band in legend]
+    widths = [text_width(text) + (18 if band else 0) for text, band in legend]
     x = _RM_LEFT + (grid_w - sum(widths) - 14 * (len(legend) - 1)) / 2
     ly = grid_bottom + 64
     parts.append('<g class="legend">')
     for (text, swatch), width in zip(legend, widths, strict=True):
         if swatch:
             parts.append(
-                f'<rect x="{_num(x)}" y="{_num(ly - 10)}" width="12" height="12" fill="{SEVERITY_COLOURS[swatch]}"'
+                f'<rect x="{num(x)}" y="{num(ly - 10)}" width="12" height="12" fill="{SEVERITY_COLOURS[swatch]}"'
                 f' stroke="{MUTED}" stroke-width="0.75"/>'
             )
-            parts.append(f'<text x="{_num(x + 17)}" y="{_num(ly)}">{_esc(text)}</text>')
+            parts.append(f'<text x="{num(x + 17)}" y="{num(ly)}">{esc(text)}</text>')
         else:
-            parts.append(f'<text x="{_num(x)}" y="{_num(ly)}" fill="{MUTED}">{_esc(text)}</text>')
+            parts.append(f'<text x="{num(x)}" y="{num(ly)}" fill="{MUTED}">{esc(text)}</text>')
         x += width + 14
     parts.append("</g>")
 
@@ -226,9 +228,9 @@ def risk_matrix_svg(risks: Sequence[Risk], *, id_prefix: str = "rm") -> str:
             risk = risks[number - 1]
             parts.append(
                 f'<g class="risk-marker" data-risk="{number}" data-likelihood="{risk.likelihood}"'
-                f' data-impact="{risk.impact}"><title>{number}. {_esc(risk.title)}</title>'
-                f'<circle cx="{_num(mx)}" cy="{_num(my)}" r="{_num(_MARKER_R)}" fill="{INK}"/>'
-                f'<text x="{_num(mx)}" y="{_num(my + 4)}" text-anchor="middle" font-weight="bold"'
+                f' data-impact="{risk.impact}"><title>{number}. {esc(risk.title)}</title>'
+                f'<circle cx="{num(mx)}" cy="{num(my)}" r="{num(_MARKER_R)}" fill="{INK}"/>'
+                f'<text x="{num(mx)}" y="{num(my + 4)}" text-anchor="middle" font-weight="bold"'
                 f' fill="#ffffff">{number}</text></g>'
             )
     parts.append("</g></svg>")

@@ -8,7 +8,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from briefgen.figures import MUTED, _esc, _num, _svg_open, _text_width, _truncate
+from briefgen.figures import MUTED, esc, num, svg_open, text_width, truncate
 from briefgen.model import Event, PartialDate, Trigger
 
 __all__ = ["timeline_svg"]
@@ -236,7 +236,7 @@ def _choose_ticks(start: dt.date, end: dt.date, width: float) -> list[tuple[floa
         scale = width / (where[-1] - where[0])
         chosen = list(zip(where, labels, strict=True))
         fits = all(
-            (where[k + 1] - where[k]) * scale >= (_text_width(labels[k]) + _text_width(labels[k + 1])) / 2 + _TICK_GAP
+            (where[k + 1] - where[k]) * scale >= (text_width(labels[k]) + text_width(labels[k + 1])) / 2 + _TICK_GAP
             for k in range(len(dates) - 1)
         )
         if fits:
@@ -246,13 +246,13 @@ def _choose_ticks(start: dt.date, end: dt.date, width: float) -> list[tuple[floa
 
 def _event_lines(item: _Item) -> tuple[str, str]:
     if item.trigger:
-        return item.label, "Trigger: " + _truncate(item.title, _TITLE_LIMIT - 8)
-    return item.label, _truncate(item.title, _TITLE_LIMIT)
+        return item.label, "Trigger: " + truncate(item.title, _TITLE_LIMIT - 8)
+    return item.label, truncate(item.title, _TITLE_LIMIT)
 
 
 def _label_width(item: _Item) -> float:
     date_line, title_line = _event_lines(item)
-    return max(_text_width(date_line, bold=True), _text_width(title_line, bold=item.trigger)) + 2 * _LABEL_PAD
+    return max(text_width(date_line, bold=True), text_width(title_line, bold=item.trigger)) + 2 * _LABEL_PAD
 
 
 _Boxes = dict[tuple[int, int], list[tuple[float, float]]]
@@ -325,8 +325,8 @@ def _snap(x: float) -> float:
 def _trigger_mark(x: float, axis_y: float) -> str:
     r = 6.0
     return (
-        f'<path class="dot" d="M{_num(x)} {_num(axis_y - r)}L{_num(x + r)} {_num(axis_y)}'
-        f'L{_num(x)} {_num(axis_y + r)}L{_num(x - r)} {_num(axis_y)}Z" fill="{_TRIGGER_COLOUR}"'
+        f'<path class="dot" d="M{num(x)} {num(axis_y - r)}L{num(x + r)} {num(axis_y)}'
+        f'L{num(x)} {num(axis_y + r)}L{num(x - r)} {num(axis_y)}Z" fill="{_TRIGGER_COLOUR}"'
         ' stroke="#ffffff" stroke-width="1"/>'
     )
 
@@ -346,33 +346,33 @@ def _labelled_events(items: list[_Item], axis_y: float) -> list[str]:
         colour = _TRIGGER_COLOUR if item.trigger else _EVENT_COLOUR
         tip = f"{item.label}: {'Trigger: ' if item.trigger else ''}{item.title}"
         parts.append(
-            f'<g class="event{" trigger" if item.trigger else ""}" data-date="{_esc(item.key)}"'
-            f' data-x="{_num(item.x)}"><title>{_esc(tip)}</title>'
+            f'<g class="event{" trigger" if item.trigger else ""}" data-date="{esc(item.key)}"'
+            f' data-x="{num(item.x)}"><title>{esc(tip)}</title>'
         )
         parts.append(
-            f'<line class="leader" x1="{_num(item.x)}" y1="{_num(axis_y)}" x2="{_num(item.x)}"'
-            f' y2="{_num(leader_end)}" stroke="{colour}" stroke-width="0.75"/>'
+            f'<line class="leader" x1="{num(item.x)}" y1="{num(axis_y)}" x2="{num(item.x)}"'
+            f' y2="{num(leader_end)}" stroke="{colour}" stroke-width="0.75"/>'
         )
         tx = item.x0 + _LABEL_PAD if item.anchor == "start" else item.x1 - _LABEL_PAD
         date_line, title_line = item.lines
         title_fill = f' fill="{colour}"' if item.trigger else ""
         if item.trigger:
-            title_svg = f'<tspan font-weight="bold">Trigger:</tspan> {_esc(title_line.removeprefix("Trigger: "))}'
+            title_svg = f'<tspan font-weight="bold">Trigger:</tspan> {esc(title_line.removeprefix("Trigger: "))}'
         else:
-            title_svg = _esc(title_line)
+            title_svg = esc(title_line)
         parts.append(
-            f'<g class="label" data-box="{_num(item.x0)} {_num(y0)} {_num(item.x1)} {_num(y1)}"'
+            f'<g class="label" data-box="{num(item.x0)} {num(y0)} {num(item.x1)} {num(y1)}"'
             f' text-anchor="{item.anchor}">'
-            f'<rect x="{_num(item.x0)}" y="{_num(y0)}" width="{_num(item.x1 - item.x0)}" height="{_num(_BOX_H)}"'
+            f'<rect x="{num(item.x0)}" y="{num(y0)}" width="{num(item.x1 - item.x0)}" height="{num(_BOX_H)}"'
             f' fill="#ffffff" fill-opacity="0.85"/>'
-            f'<text x="{_num(tx)}" y="{_num(y0 + 12)}" font-weight="bold" fill="{colour}">{_esc(date_line)}</text>'
-            f'<text x="{_num(tx)}" y="{_num(y0 + 12 + _LINE_H)}"{title_fill}>{title_svg}</text></g>'
+            f'<text x="{num(tx)}" y="{num(y0 + 12)}" font-weight="bold" fill="{colour}">{esc(date_line)}</text>'
+            f'<text x="{num(tx)}" y="{num(y0 + 12 + _LINE_H)}"{title_fill}>{title_svg}</text></g>'
         )
         if item.trigger:
             parts.append(_trigger_mark(item.x, axis_y))
         else:
             parts.append(
-                f'<circle class="dot" cx="{_num(item.x)}" cy="{_num(axis_y)}" r="4" fill="{colour}"'
+                f'<circle class="dot" cx="{num(item.x)}" cy="{num(axis_y)}" r="4" fill="{colour}"'
                 ' stroke="#ffffff" stroke-width="1"/>'
             )
         parts.append("</g>")
@@ -449,20 +449,20 @@ def timeline_svg(events: Sequence[Event], trigger: Trigger | None = None, *, id_
         first, *_, last = sorted(items[: len(events)], key=lambda i: i.date)  # the trigger, if added, is last
         desc = f"{len(events)} events from {first.label} to {last.label}; labels omitted, see the list of events."
         desc += "".join(f" Trigger: {i.label}: {i.title}." for i in items if i.trigger)
-    parts = [_svg_open(_TL_WIDTH, height, id_prefix, "timeline", "Timeline", desc)]
+    parts = [svg_open(_TL_WIDTH, height, id_prefix, "timeline", "Timeline", desc)]
 
     # axis segments, breaks, ticks
     parts.append(f'<g class="axis" stroke="{MUTED}" stroke-width="1.25">')
     for k, segment in enumerate(segments):
-        parts.append(f'<line x1="{_num(segment.x0)}" y1="{_num(axis_y)}" x2="{_num(segment.x1)}" y2="{_num(axis_y)}"/>')
+        parts.append(f'<line x1="{num(segment.x0)}" y1="{num(axis_y)}" x2="{num(segment.x1)}" y2="{num(axis_y)}"/>')
         for at, _ in segment.ticks:
             tx = segment.x(at)
-            parts.append(f'<line x1="{_num(tx)}" y1="{_num(axis_y)}" x2="{_num(tx)}" y2="{_num(axis_y + 5)}"/>')
+            parts.append(f'<line x1="{num(tx)}" y1="{num(axis_y)}" x2="{num(tx)}" y2="{num(axis_y + 5)}"/>')
         if k:
             gx = segment.x0 - _BREAK_W / 2
             parts.append(
-                f'<path class="axis-break" fill="none" d="M{_num(gx - 6)} {_num(axis_y + 6)}L{_num(gx - 1)} '
-                f'{_num(axis_y - 6)}M{_num(gx + 1)} {_num(axis_y + 6)}L{_num(gx + 6)} {_num(axis_y - 6)}"/>'
+                f'<path class="axis-break" fill="none" d="M{num(gx - 6)} {num(axis_y + 6)}L{num(gx - 1)} '
+                f'{num(axis_y - 6)}M{num(gx + 1)} {num(axis_y + 6)}L{num(gx + 6)} {num(axis_y - 6)}"/>'
             )
     parts.append("</g>")
 
@@ -480,8 +480,8 @@ def timeline_svg(events: Sequence[Event], trigger: Trigger | None = None, *, id_
                     drawn.add((bx0, bx1, item.trigger))
                 colour = _TRIGGER_COLOUR if item.trigger else _EVENT_COLOUR
                 parts.append(
-                    f'<rect class="period" data-date="{_esc(item.key)}" x="{_num(bx0)}" y="{_num(axis_y - 3.5)}"'
-                    f' width="{_num(max(bx1 - bx0, 1))}" height="7" rx="3.5" fill="{colour}" fill-opacity="0.3"/>'
+                    f'<rect class="period" data-date="{esc(item.key)}" x="{num(bx0)}" y="{num(axis_y - 3.5)}"'
+                    f' width="{num(max(bx1 - bx0, 1))}" height="7" rx="3.5" fill="{colour}" fill-opacity="0.3"/>'
                 )
     parts.append("</g>")
 
@@ -490,14 +490,14 @@ def timeline_svg(events: Sequence[Event], trigger: Trigger | None = None, *, id_
     else:
         dots = sorted({_snap(i.x) for i in items if not i.trigger})
         parts.append(f'<g class="dots" fill="{_EVENT_COLOUR}" stroke="#ffffff" stroke-width="1">')
-        parts += [f'<circle class="dot" cx="{_num(x)}" cy="{_num(axis_y)}" r="4"/>' for x in dots]
+        parts += [f'<circle class="dot" cx="{num(x)}" cy="{num(axis_y)}" r="4"/>' for x in dots]
         parts.append("</g>")
         for item in items:
             if item.trigger:
                 tip = f"{item.label}: Trigger: {item.title}"
                 parts.append(
-                    f'<g class="event trigger" data-date="{_esc(item.key)}" data-x="{_num(item.x)}">'
-                    f"<title>{_esc(tip)}</title>{_trigger_mark(item.x, axis_y)}</g>"
+                    f'<g class="event trigger" data-date="{esc(item.key)}" data-x="{num(item.x)}">'
+                    f"<title>{esc(tip)}</title>{_trigger_mark(item.x, axis_y)}</g>"
                 )
     # tick labels: keep segment starts (and year captions) first, then the rest left to right, dropping any that collide
     tick_labels: list[tuple[int, float, str]] = []
@@ -508,15 +508,15 @@ def timeline_svg(events: Sequence[Event], trigger: Trigger | None = None, *, id_
         tick_labels.extend((0, segment.x(at), text) for at, text in segment.captions)
     kept: list[tuple[float, float, float, str]] = []
     for _, tx, text in sorted(tick_labels, key=lambda t: (t[0], t[1])):
-        half = _text_width(text) / 2
+        half = text_width(text) / 2
         if all(tx + half + _TICK_GAP / 2 <= a or b + _TICK_GAP / 2 <= tx - half for a, b, _, _ in kept):
             kept.append((tx - half, tx + half, tx, text))
     # drawn after the events, on a white ground, so leaders passing below the axis do not strike them
     parts.append(f'<g class="ticks" text-anchor="middle" fill="{MUTED}">')
     for x0, x1, tx, text in sorted(kept):
         parts.append(
-            f'<rect x="{_num(x0 - 1)}" y="{_num(axis_y + 7)}" width="{_num(x1 - x0 + 2)}" height="13" fill="#ffffff"/>'
-            f'<text x="{_num(tx)}" y="{_num(axis_y + 17)}">{_esc(text)}</text>'
+            f'<rect x="{num(x0 - 1)}" y="{num(axis_y + 7)}" width="{num(x1 - x0 + 2)}" height="13" fill="#ffffff"/>'
+            f'<text x="{num(tx)}" y="{num(axis_y + 17)}">{esc(text)}</text>'
         )
     parts.append("</g>")
 
