@@ -137,10 +137,16 @@ class _MarkdownCitations:
         pass
 
 
+MAX_NESTING = 20  # markdown-it's limit (commonmark preset): anything nested deeper is dropped
+# fields that look deeper than this, or longer, are refused without a second parse: a real field is
+# never that deep, and unmatched brackets cost the inline parser time in proportion to depth x length
+_CHECKED_DEPTH, _CHECKED_LENGTH = 5 * MAX_NESTING, 100_000
 _PARSER = _make_parser()
 _FINDER = _make_parser()  # sees every image: links it would refuse are still images the policy must refuse
 _FINDER.validateLink = lambda url: True  # type: ignore[method-assign]
 _MD_OPTIONS: dict[str, Any] = {"parser_extension": [_MarkdownCitations], "mdformat": {"number": True}}
+_DEEP = _make_parser()  # one level more: where its tokens differ from _PARSER's, _PARSER dropped text
+_DEEP.options["maxNesting"] = MAX_NESTING + 1
 
 
 def to_html(text: str, citations: Citations, *, inline: bool = False, images: Mapping[str, str] | None = None) -> str:
@@ -158,9 +164,6 @@ def to_markdown(text: str, citations: Citations) -> str:
     return MDRenderer().render(tokens, _MD_OPTIONS, env).strip()
 
 
-MAX_NESTING = 20  # markdown-it's limit (commonmark preset): anything nested deeper is dropped
-
-
 def nesting_depth(text: str) -> int:
     """An upper bound of how deep quotes, lists and brackets nest in a Markdown field."""
     depth = 0
@@ -174,6 +177,25 @@ def nesting_depth(text: str) -> int:
         brackets += (char == "[") - (char == "]")
         depth = max(depth, brackets)
     return depth
+
+
+def loses_text(text: str) -> bool:
+    """Whether markdown-it would drop part of a field for nesting deeper than MAX_NESTING.
+
+    ``nesting_depth`` settles nearly every field at once; a field it cannot clear (a few dozen unmatched
+    ``[``, deeply indented code) is parsed again with one level more, and only differing tokens mean loss.
+    """
+    depth = nesting_depth(text)
+    if depth <= MAX_NESTING - 2:
+        return False
+    if depth > _CHECKED_DEPTH or len(text) > _CHECKED_LENGTH:
+        return True
+    env = {"citations": Citations([])}
+    try:
+        deep = _DEEP.parse(text, env)
+    except RecursionError:
+        return True
+    return [t.as_dict() for t in _PARSER.parse(text, env)] != [t.as_dict() for t in deep]
 
 
 def to_markdown_cell(text: str, citations: Citations) -> str:

@@ -163,7 +163,7 @@ def collect_images(source: Source, policy: Policy, base_dir: Path) -> dict[str, 
     images: dict[str, str] = {}
     problems: list[Problem] = []
     for loc, text in walk_strings(source.data):
-        if markdown.nesting_depth(text) > markdown.MAX_NESTING - 2:
+        if markdown.loses_text(text):
             message = (
                 f"Markdown nested more than {markdown.MAX_NESTING - 2} levels deep; flatten it (deeper text is lost)"
             )

@@ -7,7 +7,7 @@ import html
 import pytest
 from markdown_it import MarkdownIt
 
-from briefgen.markdown import Citations, escape_markdown, safe_url, to_html, to_markdown
+from briefgen.markdown import Citations, escape_markdown, loses_text, safe_url, to_html, to_markdown
 
 # --- citations
 
@@ -236,3 +236,34 @@ def test_escape_markdown_shows_text_exactly(text: str) -> None:
 def test_escape_markdown_after_heading_marker() -> None:
     rendered = MarkdownIt("commonmark").render(f"# {escape_markdown('Title <b>x</b> [l](javascript:y)')}")
     assert rendered == "<h1>Title &lt;b&gt;x&lt;/b&gt; [l](javascript:y)</h1>\n"
+
+
+LOOKS_DEEP_BUT_KEEPS_ALL = {
+    "unmatched brackets": "Notes [" * 25 + " last words",
+    "indented code": "Sample:\n\n" + "\n".join(" " * (4 + 2 * i) + f"line{i}" for i in range(25)) + "\n\nlast words",
+    "brackets inside brackets": "[a" * 25 + " last words" + "]" * 25,
+}
+
+
+@pytest.mark.parametrize("text", LOOKS_DEEP_BUT_KEEPS_ALL.values(), ids=LOOKS_DEEP_BUT_KEEPS_ALL.keys())
+def test_text_that_only_looks_deep_is_kept_and_rendered_whole(text: str) -> None:
+    assert not loses_text(text)
+    assert "last words" in to_html(text, Citations([]))
+    assert "last words" in to_markdown(text, Citations([]))
+
+
+TRULY_DEEP = {
+    "quotes": "> " * 22 + "last words",
+    "lists": "\n".join("  " * i + "- item" for i in range(23)) + " last words",
+}
+
+
+@pytest.mark.parametrize("text", TRULY_DEEP.values(), ids=TRULY_DEEP.keys())
+def test_text_the_parser_would_drop_is_caught(text: str) -> None:
+    assert "last words" not in to_html(text, Citations([]))  # what the check is there to prevent
+    assert loses_text(text)
+
+
+def test_absurdly_deep_or_long_fields_are_refused_without_parsing() -> None:
+    assert loses_text("[" * 101)  # deeper than any real field: not worth the parser's time
+    assert loses_text("x" * 100_001 + "[" * 19)
