@@ -1,7 +1,8 @@
 """Time `briefgen build` on generated variants of the real brief: -j 1 against -j 2, no-op and one-brief
 rebuilds, and the per-brief time next to running the plain `weasyprint` CLI once per brief.
 
-Run: .venv/bin/python benchmarks/bench_build.py [--count 40] [--cli-samples 4]
+Run: .venv/bin/python benchmarks/bench_build.py [--count 40] [--cli-samples 4] [--brief FILE]
+(e.g. --brief benchmarks/small-brief.yaml, or briefs/example-port-strike.yaml; the real brief by default)
 Prints figures only; nothing here asserts a time (the machine is shared and noisy).
 """
 
