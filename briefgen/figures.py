@@ -190,9 +190,7 @@ def risk_matrix_svg(risks: Sequence[Risk], *, id_prefix: str = "rm") -> str:
     parts.append('<g class="axis impact-axis" text-anchor="middle">')
     for ii, impact in enumerate(IMPACTS):
         cx = _RM_LEFT + (ii + 0.5) * _RM_CELL_W
-        parts.append(
-            f'<text x="{num(cx)}" y="{num(grid_bottom + 17)}">{esc(_level_name(impact)).capitalize()}</text>'
-        )
+        parts.append(f'<text x="{num(cx)}" y="{num(grid_bottom + 17)}">{esc(_level_name(impact)).capitalize()}</text>')
     parts.append("</g>")
     parts.append(
         f'<text class="axis-title" x="{num(_RM_LEFT + grid_w / 2)}" y="{num(grid_bottom + 38)}" text-anchor="middle"'
