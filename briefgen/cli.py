@@ -194,16 +194,20 @@ def render_cmd(
 ) -> None:
     """Render one brief to Markdown, HTML and PDF (no manifest, no index page)."""
     wanted, variant = _formats(formats), _variant(pdf_variant)
+    signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C, and take the PDF engine down too
     engine = None
     if "pdf" in wanted:  # start the PDF engine's process first: its import overlaps with the work below
         from briefgen.pdf_process import PdfProcess
 
-        engine = PdfProcess()
-    from briefgen.build import check, render_brief
-    from briefgen.config import load_config
-    from briefgen.render import Theme
-
+        try:
+            engine = PdfProcess()
+        except OSError:  # no interpreter to start (an unusual install): lay the PDF out here instead
+            engine = None
     try:
+        from briefgen.build import check, render_brief
+        from briefgen.config import load_config
+        from briefgen.render import Theme
+
         config = load_config()
         checked = check([brief], config)
         if checked.errors:

@@ -138,15 +138,15 @@ class _MarkdownCitations:
 
 
 MAX_NESTING = 20  # markdown-it's limit (commonmark preset): anything nested deeper is dropped
-# fields that look deeper than this, or longer, are refused without a second parse: a real field is
-# never that deep, and unmatched brackets cost the inline parser time in proportion to depth x length
+# fields with brackets deeper than this, or longer, are refused without a second parse: a real field is
+# never like that, and unmatched brackets cost the inline parser time in proportion to depth x length
 _CHECKED_DEPTH, _CHECKED_LENGTH = 5 * MAX_NESTING, 100_000
 _PARSER = _make_parser()
 _FINDER = _make_parser()  # sees every image: links it would refuse are still images the policy must refuse
 _FINDER.validateLink = lambda url: True  # type: ignore[method-assign]
 _MD_OPTIONS: dict[str, Any] = {"parser_extension": [_MarkdownCitations], "mdformat": {"number": True}}
-_DEEP = _make_parser()  # one level more: where its tokens differ from _PARSER's, _PARSER dropped text
-_DEEP.options["maxNesting"] = MAX_NESTING + 1
+_DEEP = _make_parser()  # room to spare: where its tokens differ from _PARSER's, _PARSER dropped text
+_DEEP.options["maxNesting"] = 5 * MAX_NESTING
 
 
 def to_html(text: str, citations: Citations, *, inline: bool = False, images: Mapping[str, str] | None = None) -> str:
@@ -164,38 +164,56 @@ def to_markdown(text: str, citations: Citations) -> str:
     return MDRenderer().render(tokens, _MD_OPTIONS, env).strip()
 
 
-def nesting_depth(text: str) -> int:
-    """An upper bound of how deep quotes, lists and brackets nest in a Markdown field."""
+# container markers at the start of a line: a quote takes one parser level, a list two (list and item)
+_QUOTE_OR_ITEM = re.compile(r"(>)[ \t]?|(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
+
+
+def _block_depth(text: str) -> int:
+    """An upper bound of the parser levels quotes and lists take: markers counted as above, and the
+    indentation in spaces on top (a nested item is indented by at least its two levels)."""
     depth = 0
     for line in text.splitlines():
-        stripped = line.lstrip()
-        indent = (len(line) - len(stripped)) // 2
-        quotes = len(re.match(r"[>\s]*", stripped).group().replace(" ", "").replace("\t", ""))  # type: ignore[union-attr]
-        depth = max(depth, quotes + indent)
-    brackets = 0
+        expanded = line.expandtabs(4)
+        rest = expanded.lstrip(" ")
+        levels = len(expanded) - len(rest)
+        while marker := _QUOTE_OR_ITEM.match(rest):
+            levels += 1 if marker.group(1) else 2
+            rest = rest[marker.end() :].lstrip(" ")
+        depth = max(depth, levels)
+    return depth
+
+
+def _bracket_depth(text: str) -> int:
+    """How deep unescaped ``[`` go before their ``]``: the inline parser's nesting."""
+    depth = brackets = 0
     for char in re.sub(r"\\.", "", text):
         brackets += (char == "[") - (char == "]")
         depth = max(depth, brackets)
     return depth
 
 
+def nesting_depth(text: str) -> int:
+    """An upper bound of how deep quotes, lists and brackets nest in a Markdown field, in parser levels."""
+    return max(_block_depth(text), _bracket_depth(text))
+
+
 def loses_text(text: str) -> bool:
     """Whether markdown-it would drop part of a field for nesting deeper than MAX_NESTING.
 
-    ``nesting_depth`` settles nearly every field at once; a field it cannot clear (a few dozen unmatched
-    ``[``, deeply indented code) is parsed again with one level more, and only differing tokens mean loss.
+    ``nesting_depth``, an upper bound, settles nearly every field at once; a field it cannot clear (a few
+    dozen unmatched ``[``, deeply indented code) is parsed again with five times the room, and only
+    differing tokens mean loss.
     """
-    depth = nesting_depth(text)
-    if depth <= MAX_NESTING - 2:
+    if nesting_depth(text) <= MAX_NESTING - 2:
         return False
-    if depth > _CHECKED_DEPTH or len(text) > _CHECKED_LENGTH:
+    if _bracket_depth(text) > _CHECKED_DEPTH or len(text) > _CHECKED_LENGTH:
         return True
-    env = {"citations": Citations([])}
     try:
-        deep = _DEEP.parse(text, env)
+        deep = _DEEP.parse(text, {"citations": Citations([])})
     except RecursionError:
         return True
-    return [t.as_dict() for t in _PARSER.parse(text, env)] != [t.as_dict() for t in deep]
+    kept = _PARSER.parse(text, {"citations": Citations([])})
+    return [t.as_dict() for t in kept] != [t.as_dict() for t in deep]
 
 
 def to_markdown_cell(text: str, citations: Citations) -> str:

@@ -8,6 +8,7 @@ before it can begin importing WeasyPrint), which is most of what briefgen would 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import subprocess
@@ -23,26 +24,38 @@ _CHILD = "import sys; sys.path[:] = {path!r}; from briefgen.pdf_process import _
 
 
 def _serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
-    """The child: import WeasyPrint at once, then lay out the one job the parent sends and answer it."""
+    """The child: import WeasyPrint at once, then lay out the one job the parent sends and answer it.
+
+    Whatever happens is an answer or a quiet exit, never a traceback: the parent reports it.
+    """
     if stdout is None:  # answers go on a private copy of fd 1; anything else printed goes to stderr
         stdout = os.fdopen(os.dup(1), "wb")
         os.dup2(2, 1)
     stdin = stdin or sys.stdin.buffer
     try:
-        from briefgen.pdf import write_pdf
-
+        try:
+            from briefgen.pdf import write_pdf
+        except Exception as exc:  # e.g. Pango missing: say so once the parent asks for a PDF
+            failed = f"cannot load the PDF engine (WeasyPrint): {type(exc).__name__}: {exc}"
+        else:
+            failed = ""
         try:
             html, css, name, variant, policy = pickle.load(stdin)
-        except EOFError:  # the parent needed no PDF after all (e.g. the brief did not validate)
+        except Exception:  # no job (the brief did not validate) or a cut one (the parent was killed)
             return
-        try:
-            answer: tuple[str, object] = ("ok", write_pdf(html, css, name=name, variant=variant, policy=policy))
-        except BriefgenError as exc:
-            answer = ("problems", exc)
-        except Exception as exc:
-            answer = ("error", f"{type(exc).__name__}: {exc}")
-        pickle.dump(answer, stdout)
-        stdout.flush()
+        answer: tuple[str, object]
+        if failed:
+            answer = ("error", failed)
+        else:
+            try:
+                answer = ("ok", write_pdf(html, css, name=name, variant=variant, policy=policy))
+            except BriefgenError as exc:
+                answer = ("problems", exc)
+            except Exception as exc:
+                answer = ("error", f"{type(exc).__name__}: {exc}")
+        with contextlib.suppress(BrokenPipeError):  # the parent is gone: nobody is waiting
+            pickle.dump(answer, stdout)
+            stdout.flush()
     except KeyboardInterrupt:  # Ctrl-C reaches the whole process group; the parent reports it
         sys.exit(130)
 
@@ -67,7 +80,9 @@ class PdfProcess:
             pickle.dump((html, css, name, variant, policy), stdin)
             stdin.close()
             kind, value = pickle.load(stdout)
-        except (BrokenPipeError, EOFError):
+        except Exception:  # the child died before, or while, answering (EOF, a cut pickle, a broken pipe)
+            if self._child.poll() is None:
+                self._child.kill()
             code = self._child.wait()
             raise BriefgenError.at(name, f"pdf: the PDF engine stopped unexpectedly (exit code {code})") from None
         if kind == "problems":
@@ -84,5 +99,6 @@ class PdfProcess:
             self._child.kill()
         self._child.wait()
         for stream in (self._child.stdin, self._child.stdout):
-            if stream and not stream.closed:
-                stream.close()
+            with contextlib.suppress(OSError):  # unsent bytes of a job to a dead child: nothing to report
+                if stream:
+                    stream.close()

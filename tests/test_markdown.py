@@ -255,6 +255,10 @@ def test_text_that_only_looks_deep_is_kept_and_rendered_whole(text: str) -> None
 TRULY_DEEP = {
     "quotes": "> " * 22 + "last words",
     "lists": "\n".join("  " * i + "- item" for i in range(23)) + " last words",
+    "ten indented lists": "\n".join("  " * i + "- item" for i in range(10)) + " last words",  # 2 levels each
+    "ten lists on one line": "- " * 10 + "last words",
+    "quotes and lists on one line": "> - " * 7 + "last words",
+    "ordered lists": "\n".join("   " * i + "1. item" for i in range(10)) + " last words",
 }
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import pickle
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+import briefgen.pdf_process
 from briefgen.errors import BriefgenError
 from briefgen.pdf import write_pdf
 from briefgen.pdf_process import PdfProcess
@@ -59,7 +63,43 @@ def test_an_engine_that_dies_is_one_message(engine: PdfProcess) -> None:
 def test_close_before_any_job_stops_the_child_at_once() -> None:
     process = PdfProcess()
     process.close()
-    assert process._child.returncode is not None
+    assert process._child.returncode == -signal.SIGKILL  # killed, not left to finish its import
+
+
+def test_a_cut_answer_is_one_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    answer = "pickle.dumps(('ok', (b'x' * 999, [])))"
+    cut = f"import sys, pickle; sys.stdin.buffer.read(); sys.stdout.buffer.write({answer}[:40])"
+    monkeypatch.setattr(briefgen.pdf_process, "_CHILD", cut)
+    process = PdfProcess()
+    with pytest.raises(BriefgenError) as caught:
+        process.write_pdf(PAGE.format(body="x"), CSS, name="b.yaml", variant="pdf/ua-1", policy=None)
+    process.close()
+    assert str(caught.value) == "b.yaml: pdf: the PDF engine stopped unexpectedly (exit code 0)"
+
+
+def test_a_large_job_for_a_dead_engine_is_one_message_and_closes_cleanly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(briefgen.pdf_process, "_CHILD", "import sys; sys.exit(3)")
+    process = PdfProcess()
+    process._child.wait()
+    with pytest.raises(BriefgenError) as caught:  # 4 MB: far more than a pipe holds
+        process.write_pdf(PAGE.format(body="x" * 4_000_000), CSS, name="b.yaml", variant="pdf/ua-1", policy=None)
+    assert str(caught.value) == "b.yaml: pdf: the PDF engine stopped unexpectedly (exit code 3)"
+    process.close()  # the unsent bytes are not an error of their own
+
+
+def test_an_engine_that_cannot_load_weasyprint_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "weasyprint"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("raise ImportError('libpango-1.0.so.0: cannot open shared object file')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))  # the engine starts with this process's sys.path
+    process = PdfProcess()
+    with pytest.raises(BriefgenError) as caught:
+        process.write_pdf(PAGE.format(body="x"), CSS, name="b.yaml", variant="pdf/ua-1", policy=None)
+    process.close()
+    assert str(caught.value) == (
+        "b.yaml: pdf: cannot load the PDF engine (WeasyPrint): ImportError: libpango-1.0.so.0: cannot open shared"
+        " object file"
+    )
 
 
 def test_text_printed_in_the_engine_does_not_corrupt_its_answer() -> None:
@@ -95,18 +135,52 @@ def _engines_started_in(folder: Path) -> list[int]:
     return found
 
 
+# in the engine only, sleep first: an engine the CLI forgot would outlive it for sure, not by luck
+SLOW_ENGINE = "import sys, time\nif any('_serve' in arg for arg in sys.orig_argv):\n    time.sleep(30)\n"
+
+
 def test_a_brief_that_does_not_validate_leaves_no_engine_running(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: bad\ntitle: [unclosed\n", encoding="utf-8")
+    slow = tmp_path / "slow"
+    slow.mkdir()
+    (slow / "sitecustomize.py").write_text(SLOW_ENGINE, encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "briefgen", "render", str(bad), "--format", "pdf", "--out", str(tmp_path / "out")],
         capture_output=True,
         text=True,
         cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(slow)},
         timeout=120,
     )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert done.stderr.splitlines()[0].startswith("bad.yaml:3:1: invalid YAML")
+    assert not (tmp_path / "out").exists()
+    assert _engines_started_in(tmp_path) == []
+
+
+def test_sigterm_during_render_stops_briefgen_and_its_engine(tmp_path: Path) -> None:
+    slow = tmp_path / "slow"
+    slow.mkdir()
+    (slow / "sitecustomize.py").write_text(SLOW_ENGINE, encoding="utf-8")
+    brief = ROOT / "briefs/example-port-strike.yaml"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", "render", str(brief), "--format", "pdf", "--out", str(tmp_path / "out")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(slow)},
+    )
+    deadline = time.monotonic() + 60
+    while not _engines_started_in(tmp_path) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _engines_started_in(tmp_path), "the engine never started"
+    time.sleep(1)  # let briefgen reach the point where it waits for the engine
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert stderr.splitlines()[-1] == "interrupted" and "Traceback" not in stderr
     assert not (tmp_path / "out").exists()
     assert _engines_started_in(tmp_path) == []

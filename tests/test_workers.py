@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -53,3 +54,41 @@ def test_many_briefs_over_two_workers_use_fresh_pools_and_finish(tmp_path: Path)
     assert len(report["built"]) == 7
     for name in names:
         assert f"Brief {name}" in (tmp_path / f"output/{name}.html").read_text(encoding="utf-8")
+
+
+# Loaded by every Python process of the build (main, forkserver, workers): a brief named "killer" makes
+# the worker rendering it die at once, as an out-of-memory kill would.
+KILLER = """
+import os
+import briefgen.workers as workers
+
+real = workers.render_task
+
+def render_task(task, job):
+    if "killer" in task.shown:
+        os._exit(9)
+    return real(task, job)
+
+workers.render_task = render_task
+"""
+
+
+def test_a_worker_that_dies_fails_only_its_brief(tmp_path: Path) -> None:
+    names = ["a", "b", "killer", "c", "d", "e"]
+    write_tree(tmp_path, {f"briefs/{n}.yaml": MINIMAL.replace("A minimal brief", f"Brief {n}") for n in names})
+    write_tree(tmp_path, {"site/sitecustomize.py": KILLER})
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "site"), "CI": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "briefgen", "build", "--format", "md,html", "-j", "2"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "briefs/killer.yaml: rendering failed: the worker process died (BrokenProcessPool)" in done.stderr
+    assert done.stderr.splitlines()[-1].startswith("built 5, unchanged 0, failed 1 in ")
+    for name in names:
+        assert (tmp_path / f"output/{name}.html").exists() == (name != "killer")
