@@ -76,6 +76,11 @@ def main() -> None:
             cmd = [str(BIN / "weasyprint"), "--pdf-variant", "pdf/ua-1", "--pdf-tags", str(html), str(html) + ".pdf"]
             cli_times.append(run(cmd, work))
         shutil.rmtree(work / "out1", ignore_errors=True)
+        # the no-op figure is for 100 briefs: Markdown and HTML are enough to set them up quickly
+        make_variants(work / "many", 100, args.brief.resolve())
+        run([briefgen, "build", "many", "--out", "out3", "--format", "md,html", "-j", "2"], work)
+        noop_100 = [briefgen, "build", "many", "--out", "out3", "--format", "md,html"]
+        t_noop_100 = min(run(noop_100, work) for _ in range(3))
     per_cli = sum(cli_times) / len(cli_times)
     n = args.count
     print(f"{n} variants of {args.brief.name}, CI=1 (one line per brief), {os.cpu_count()} cores")
@@ -84,6 +89,7 @@ def main() -> None:
         f"  full build -j 2                   {t_j2:7.2f} s   {t_j2 / n:5.2f} s per brief   ({t_j1 / t_j2:.2f}x -j 1)"
     )
     print(f"  no-op rebuild                     {t_noop:7.2f} s")
+    print(f"  no-op rebuild of 100 (md, html)   {t_noop_100:7.2f} s   (best of 3)")
     print(f"  rebuild after editing one brief   {t_one:7.2f} s")
     print(f"  weasyprint CLI, once per brief    {per_cli:7.2f} s per brief (mean of {len(cli_times)})")
     print(f"    -> {n} briefs would take        {per_cli * n:7.2f} s   ({per_cli * n / t_j2:.2f}x the -j 2 build)")
