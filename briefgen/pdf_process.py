@@ -20,14 +20,30 @@ from briefgen.errors import BriefgenError
 if TYPE_CHECKING:
     from briefgen.resources import Policy
 
-_CHILD = "import sys; sys.path[:] = {path!r}; from briefgen.pdf_process import _serve; _serve()"
+_CHILD = "import sys; sys.path[:] = {path!r}; from briefgen.pdf_process import _serve; _serve(parent={parent})"
 
 
-def _serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+def _die_with(parent: int) -> None:
+    """Have Linux kill this process when ``parent`` dies, even by SIGKILL (an orphan would lay out a PDF
+    nobody waits for). Elsewhere, a dead parent is noticed only when the answer cannot be sent."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it died before the line above
+        os._exit(1)
+
+
+def _serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None, *, parent: int | None = None) -> None:
     """The child: import WeasyPrint at once, then lay out the one job the parent sends and answer it.
 
     Whatever happens is an answer or a quiet exit, never a traceback: the parent reports it.
     """
+    if parent is not None:
+        _die_with(parent)
     if stdout is None:  # answers go on a private copy of fd 1; anything else printed goes to stderr
         stdout = os.fdopen(os.dup(1), "wb")
         os.dup2(2, 1)
@@ -65,7 +81,7 @@ class PdfProcess:
 
     def __init__(self) -> None:
         self._child = subprocess.Popen(
-            [sys.executable, "-c", _CHILD.format(path=sys.path)],
+            [sys.executable, "-c", _CHILD.format(path=sys.path, parent=os.getpid())],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )

@@ -135,8 +135,20 @@ def _engines_started_in(folder: Path) -> list[int]:
     return found
 
 
-# in the engine only, sleep first: an engine the CLI forgot would outlive it for sure, not by luck
-SLOW_ENGINE = "import sys, time\nif any('_serve' in arg for arg in sys.orig_argv):\n    time.sleep(30)\n"
+# in the engine only, importing WeasyPrint takes 30 s more: an engine the CLI forgot would outlive it for
+# sure, not by luck (a sitecustomize, so that it reaches the engine briefgen starts)
+SLOW_ENGINE = """
+import sys, time
+
+class SlowWeasyPrint:
+    def find_spec(self, name, path=None, target=None):
+        if name == "weasyprint":
+            time.sleep(30)
+        return None
+
+if any("_serve" in arg for arg in sys.orig_argv):
+    sys.meta_path.insert(0, SlowWeasyPrint())
+"""
 
 
 def test_a_brief_that_does_not_validate_leaves_no_engine_running(tmp_path: Path) -> None:
@@ -183,4 +195,30 @@ def test_sigterm_during_render_stops_briefgen_and_its_engine(tmp_path: Path) -> 
     assert process.returncode == 130
     assert stderr.splitlines()[-1] == "interrupted" and "Traceback" not in stderr
     assert not (tmp_path / "out").exists()
+    assert _engines_started_in(tmp_path) == []
+
+
+def test_an_engine_does_not_outlive_a_killed_briefgen(tmp_path: Path) -> None:
+    """SIGKILL gives briefgen no chance to stop its engine: the kernel must (PR_SET_PDEATHSIG)."""
+    slow = tmp_path / "slow"
+    slow.mkdir()
+    (slow / "sitecustomize.py").write_text(SLOW_ENGINE, encoding="utf-8")
+    brief = ROOT / "briefs/example-port-strike.yaml"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", "render", str(brief), "--format", "pdf", "--out", str(tmp_path / "out")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(slow)},
+    )
+    deadline = time.monotonic() + 60
+    while not _engines_started_in(tmp_path) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _engines_started_in(tmp_path), "the engine never started"
+    time.sleep(0.5)  # past the engine's start-up, into its (slow) import
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 10
+    while _engines_started_in(tmp_path) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert _engines_started_in(tmp_path) == []
