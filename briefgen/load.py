@@ -18,6 +18,9 @@ import yaml
 
 from briefgen.errors import BriefgenError, Problem
 
+# a writer who meant text gets told how to keep it text
+_STARTS_WITH = " (text that starts with '%s' needs quotes)"
+
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
 BRIEF_SUFFIXES = (".yaml", ".yml")
@@ -160,17 +163,25 @@ class _Builder:
                 raise self.fail(ev.start_mark, "more than one YAML document ('---'); put one brief per file")
             return
         if isinstance(ev, yaml.AliasEvent):
-            raise self.fail(ev.start_mark, f"aliases (*{ev.anchor}) are not allowed in a brief; write the text out")
+            raise self.fail(
+                ev.start_mark,
+                f"aliases (*{ev.anchor}) are not allowed in a brief; write the text out{_STARTS_WITH % '*'}",
+            )
         if isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             self.stack.pop()
             return
         if not isinstance(ev, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             return
         if ev.anchor is not None:
-            raise self.fail(ev.start_mark, f"anchors (&{ev.anchor}) are not allowed in a brief; write the text out")
+            raise self.fail(
+                ev.start_mark,
+                f"anchors (&{ev.anchor}) are not allowed in a brief; write the text out{_STARTS_WITH % '&'}",
+            )
         if ev.tag is not None:
             tag = ev.tag.replace("tag:yaml.org,2002:", "!!")
-            raise self.fail(ev.start_mark, f"YAML tags ({tag}) are not allowed in a brief; remove the tag")
+            raise self.fail(
+                ev.start_mark, f"YAML tags ({tag}) are not allowed in a brief; remove the tag{_STARTS_WITH % '!'}"
+            )
         start: Any = ev.start_mark
         mark = (start.line + 1, start.column + 1)
         if isinstance(ev, yaml.ScalarEvent):
@@ -230,13 +241,63 @@ def _yaml_problem(name: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
         indent = current[: len(current) - len(current.lstrip(" \t"))]
         if "\t" in indent and number >= line - 1:
             return Problem(name, number, indent.index("\t") + 1, "", "tab used for indentation; indent with spaces")
+    start = exc.context_mark
+    opened_line = start.line + 1 if start is not None else line
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    plain = _in_plain_words(exc.problem or "", exc.context or "", source_line, col, opened_line)
+    if plain:
+        return Problem(name, line, col, "", f"invalid YAML: {plain}")
     message = exc.problem or "invalid YAML"
     if exc.context:
-        start = exc.context_mark
         # an unclosed quote or bracket is found far from where it opened: say where that was
-        opened = f" at line {start.line + 1}" if start is not None and start.line + 1 != line else ""
+        opened = f" at line {opened_line}" if opened_line != line else ""
         message = f"{message} ({exc.context}{opened})"
     return Problem(name, line, col, "", f"invalid YAML: {message}")
+
+
+_QUOTE_IT = "put the whole value in quotes"
+_CLOSING = {"[": "]", "{": "}"}
+_KIND = {"[": "list", "{": "mapping"}
+
+
+def _in_plain_words(problem: str, context: str, source_line: str, col: int, opened_line: int) -> str:
+    """libyaml's message for the mistakes writers make, in their words; "" for the rest.
+
+    Most come from a value that YAML reads as something other than text because of how it starts
+    (``[``, ``*``, ``@``, a quote) or because it holds ``: ``.
+    """
+    value = source_line.split(": ", 1)[1].lstrip() if ": " in source_line else source_line.lstrip(" -")
+    first = value[:1]
+    if problem == "mapping values are not allowed in this context":
+        return f"unexpected ':' here; if the text holds ': ', {_QUOTE_IT}; if it starts a new key, line it up above"
+    if problem == "found character that cannot start any token":
+        if first in _KIND:
+            return f"a value starting with '{first}' is read as a YAML {_KIND[first]}; {_QUOTE_IT}"
+        return f"a value cannot start with '{source_line[col - 1 : col] or first}'; {_QUOTE_IT}"
+    if "while scanning an alias" in context:
+        return f"a value starting with '*' is read as a YAML alias (as Markdown emphasis can be); {_QUOTE_IT}"
+    if problem == "mapping keys are not allowed in this context":
+        return f"a value starting with '? ' is read as a YAML key; {_QUOTE_IT}"
+    if "while scanning a quoted scalar" in context and "end of stream" in problem:
+        return f"the quote opened at line {opened_line} is never closed"
+    if "while parsing a flow" in context:
+        bracket = "[" if "sequence" in context else "{"
+        return (
+            f"the '{bracket}' at line {opened_line} starts a YAML {_KIND[bracket]} that is never closed; "
+            f"if the text starts with '{bracket}', {_QUOTE_IT}"
+        )
+    if "while scanning a block scalar" in context:
+        return "after '|' or '>', the text must start on the next line, indented under the key"
+    if problem == "did not find expected key" and "block mapping" in context:
+        if first in _KIND:
+            return f"text goes on after the '{_CLOSING[first]}' that closes this value's '{first}'; {_QUOTE_IT}"
+        if first in "\"'":
+            return (
+                "text goes on after the quote that closes this value; inside a quoted value write a quote as"
+                " \\\" (in \"...\") or '' (in '...')"
+            )
+        return "this line is not lined up with the lines above it; check its indentation"
+    return ""
 
 
 def _reader_problem(name: str, text: str, exc: yaml.YAMLError) -> Problem:

@@ -104,16 +104,78 @@ def test_real_brief_loads_without_problems() -> None:
 # --- refusals: message and position, as the writer sees them
 
 
-def test_malformed_yaml_has_position() -> None:
-    assert problems_of("title: x\nsubtitle: y\n  more: z\n") == [
-        "b.yaml:3:7: invalid YAML: mapping values are not allowed in this context"
-    ]
+QUOTE_IT = "put the whole value in quotes"
+
+# the mistakes writers make, and what they are told: libyaml's own words are for YAML experts
+WRITER_MISTAKES = {
+    "over-indented key": (
+        "title: x\nsubtitle: y\n  more: z\n",
+        f"b.yaml:3:7: invalid YAML: unexpected ':' here; if the text holds ': ', {QUOTE_IT}; if it starts a new"
+        " key, line it up above",
+    ),
+    "colon in a title": (
+        "title: Taiwan: the red line\n",
+        f"b.yaml:1:14: invalid YAML: unexpected ':' here; if the text holds ': ', {QUOTE_IT}; if it starts a new"
+        " key, line it up above",
+    ),
+    "unclosed bracket says where it opened": (
+        "tags: [a, b\ntitle: x\n",
+        "b.yaml:2:6: invalid YAML: the '[' at line 1 starts a YAML list that is never closed; if the text starts"
+        f" with '[', {QUOTE_IT}",
+    ),
+    "citation first": (
+        "summary: [@src] says so\n",
+        f"b.yaml:1:11: invalid YAML: a value starting with '[' is read as a YAML list; {QUOTE_IT}",
+    ),
+    "bracket then text": (
+        "summary: [see annex] for details\n",
+        f"b.yaml:1:22: invalid YAML: text goes on after the ']' that closes this value's '['; {QUOTE_IT}",
+    ),
+    "at sign first": (
+        "summary: @src says so\n",
+        f"b.yaml:1:10: invalid YAML: a value cannot start with '@'; {QUOTE_IT}",
+    ),
+    "emphasis first": (
+        "summary: *Urgent* talks stall\n",
+        f"b.yaml:1:17: invalid YAML: a value starting with '*' is read as a YAML alias (as Markdown emphasis can"
+        f" be); {QUOTE_IT}",
+    ),
+    "quote inside quotes": (
+        'summary: "He said "no" today"\n',
+        "b.yaml:1:20: invalid YAML: text goes on after the quote that closes this value; inside a quoted value"
+        " write a quote as \\\" (in \"...\") or '' (in '...')",
+    ),
+    "apostrophe inside single quotes": (
+        "summary: 'China's view'\n",
+        "b.yaml:1:17: invalid YAML: text goes on after the quote that closes this value; inside a quoted value"
+        " write a quote as \\\" (in \"...\") or '' (in '...')",
+    ),
+    "unclosed quote": (
+        'title: "Unclosed\ndate: 2025-01-01\n',
+        "b.yaml:3:1: invalid YAML: the quote opened at line 1 is never closed",
+    ),
+    "list item out of line": (
+        "tags:\n  - a\n - b\n",
+        "b.yaml:3:2: invalid YAML: this line is not lined up with the lines above it; check its indentation",
+    ),
+    "text after a pipe": (
+        "summary: | text on the same line\n",
+        "b.yaml:1:12: invalid YAML: after '|' or '>', the text must start on the next line, indented under the key",
+    ),
+    "question mark first": (
+        "summary: ? why\n",
+        f"b.yaml:1:10: invalid YAML: a value starting with '? ' is read as a YAML key; {QUOTE_IT}",
+    ),
+}
 
 
-def test_unclosed_bracket_says_where_it_opened() -> None:
-    assert problems_of("tags: [a, b\ntitle: x\n") == [
-        "b.yaml:2:6: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 1)"
-    ]
+@pytest.mark.parametrize(("text", "message"), WRITER_MISTAKES.values(), ids=WRITER_MISTAKES.keys())
+def test_yaml_mistakes_are_told_in_plain_words_at_their_position(text: str, message: str) -> None:
+    assert problems_of(text) == [message]
+
+
+def test_other_yaml_errors_keep_libyaml_words() -> None:
+    assert problems_of("a: b\n%TAG ! x\n") == ["b.yaml:3:1: invalid YAML: did not find expected <document start>"]
 
 
 def test_duplicate_keys_name_both_lines_and_all_are_reported() -> None:
@@ -130,18 +192,25 @@ def test_duplicate_key_keeps_first_value_out_of_the_data() -> None:
 
 
 def test_anchor_refused() -> None:
-    assert problems_of("a: &x text\n") == ["b.yaml:1:4: anchors (&x) are not allowed in a brief; write the text out"]
+    assert problems_of("a: &x text\n") == [
+        "b.yaml:1:4: anchors (&x) are not allowed in a brief; write the text out"
+        " (text that starts with '&' needs quotes)"
+    ]
 
 
 def test_alias_refused() -> None:
     assert problems_of("a: text\nb: *x\n") == [
         "b.yaml:2:4: aliases (*x) are not allowed in a brief; write the text out"
+        " (text that starts with '*' needs quotes)"
     ]
 
 
 def test_alias_bomb_dies_at_first_anchor() -> None:
     bomb = 'a: &a ["lol","lol","lol"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n'
-    assert problems_of(bomb) == ["b.yaml:1:4: anchors (&a) are not allowed in a brief; write the text out"]
+    assert problems_of(bomb) == [
+        "b.yaml:1:4: anchors (&a) are not allowed in a brief; write the text out"
+        " (text that starts with '&' needs quotes)"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -155,7 +224,10 @@ def test_alias_bomb_dies_at_first_anchor() -> None:
     ],
 )
 def test_tags_refused(text: str, shown: str) -> None:
-    assert problems_of(text) == [f"b.yaml:1:4: YAML tags ({shown}) are not allowed in a brief; remove the tag"]
+    assert problems_of(text) == [
+        f"b.yaml:1:4: YAML tags ({shown}) are not allowed in a brief; remove the tag"
+        " (text that starts with '!' needs quotes)"
+    ]
 
 
 def test_size_limit_in_parse_source() -> None:

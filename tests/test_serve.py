@@ -149,7 +149,7 @@ def test_a_yaml_mistake_replaces_the_page_and_fixing_it_brings_it_back(site: Pat
         source.write_text('title: "First\n', encoding="utf-8")
         preview.rebuild({source})
         _, _, body = get(server, "/note.html")
-        assert "briefs/note.yaml:2:1: invalid YAML: found unexpected end of stream" in body
+        assert "briefs/note.yaml:2:1: invalid YAML: the quote opened at line 1 is never closed" in body
 
         # the open page hears of it: an event lists the page's file
         conn = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=10)
