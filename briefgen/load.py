@@ -9,6 +9,8 @@ and object construction cannot happen.
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +43,8 @@ class Source:
     positions: dict[PathKey, Mark] = field(default_factory=dict)
     key_positions: dict[PathKey, Mark] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    text: str = ""  # the file as read, and where in it each scalar is written (start, end offsets)
+    spans: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def stem(self) -> str:
@@ -55,9 +59,28 @@ class Source:
                 return self.positions[loc[:end]]
         return (1, 1)
 
-    def problem(self, loc: PathKey, message: str, *, key: bool = False, severity: str = "error") -> Problem:
-        """Make a problem located at ``loc``."""
-        line, col = self.locate(loc, key=key)
+    def locate_within(self, loc: PathKey, text: str, occurrence: int = 0) -> Mark:
+        """The position of ``text`` (its ``occurrence``-th, from 0) as written inside the value at ``loc``: a
+        citation in a multi-line summary, say; the value's own position if it is not there verbatim."""
+        start, end = self.spans.get(loc, (0, 0))
+        token = re.compile(re.escape(text) + r"(?![\w.:-])")  # whole: @src is not the start of @src-2
+        found = list(itertools.islice(token.finditer(self.text, start, end), occurrence + 1)) if text else []
+        if len(found) <= occurrence:
+            return self.locate(loc)
+        at = found[occurrence].start()
+        return self.text.count("\n", 0, at) + 1, at - (self.text.rfind("\n", 0, at) + 1) + 1
+
+    def problem(
+        self,
+        loc: PathKey,
+        message: str,
+        *,
+        key: bool = False,
+        severity: str = "error",
+        within: tuple[str, int] | None = None,
+    ) -> Problem:
+        """Make a problem located at ``loc``: its key if ``key``; ``within`` it, the given occurrence of a text."""
+        line, col = self.locate_within(loc, *within) if within else self.locate(loc, key=key)
         return Problem(self.path, line, col, dotted(loc), message, "warning" if severity == "warning" else "error")
 
 
@@ -105,7 +128,7 @@ def parse_source(raw: bytes, name: str) -> Source:
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         bad = raw[exc.start : exc.start + 1].hex()
         raise BriefgenError.at(name, f"not valid UTF-8 (byte 0x{bad}); save the file as UTF-8", line, col) from None
-    source = Source(name, {})
+    source = Source(name, {}, text=text)
     try:
         root = _Builder(source).build(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
@@ -186,7 +209,9 @@ class _Builder:
         mark = (start.line + 1, start.column + 1)
         if isinstance(ev, yaml.ScalarEvent):
             empty_plain = not ev.style and ev.value in _NULLS  # libyaml gives plain as "", PyYAML None
-            self.add(None if empty_plain else ev.value, mark, ev, is_scalar=True)
+            loc = self.add(None if empty_plain else ev.value, mark, ev, is_scalar=True)
+            end: Any = ev.end_mark
+            self.source.spans[loc] = (start.index, end.index)
             return
         if len(self.stack) >= MAX_DEPTH:
             raise self.fail(ev.start_mark, f"nested more than {MAX_DEPTH} levels deep; a brief needs far fewer")

@@ -325,6 +325,7 @@ def validate(source: Source, *, classification: str = "UNCLASSIFIED", today: dt.
     Warnings (stale watch items) are appended to ``source.problems``.
     """
     problems = [source.problem(loc, msg, key=key) for loc, msg, key in _check_references(source.data)]
+    problems += [source.problem(loc, msg, within=text) for loc, msg, text in _check_citations(source.data)]
     brief: Brief | None = None
     try:
         brief = Brief.model_validate(source.data)
@@ -416,14 +417,22 @@ def _check_references(data: dict[str, Any]) -> Iterator[tuple[PathKey, str, bool
             for j, ref in _items(item, "sources"):
                 if isinstance(ref, str) and ref not in sources:
                     yield ("asks", i, "sources", j), _unknown("source", ref, sources), False
-    for loc, text in walk_strings(data):
-        for ref in citation_ids(text):
-            if ref not in sources:
-                yield loc, _unknown("source", ref, sources, f" in citation [@{ref}]"), False
     date, updated = data.get("date"), data.get("updated")
     if isinstance(date, str) and isinstance(updated, str) and _DATE_RE.fullmatch(date) and _DATE_RE.fullmatch(updated):
         if updated < date:
             yield ("updated",), f"{updated} is before the brief's date {date}", False
+
+
+def _check_citations(data: dict[str, Any]) -> Iterator[tuple[PathKey, str, tuple[str, int]]]:
+    """Citations of unknown sources: where, what to say, and which occurrence of what text to point at."""
+    sources, _ = _ids(data, "sources")
+    for loc, text in walk_strings(data):
+        seen: dict[str, int] = {}
+        for ref in citation_ids(text):
+            if ref not in sources:
+                needle = f"@{ref}"
+                yield loc, _unknown("source", ref, sources, f" in citation [@{ref}]"), (needle, seen.get(needle, 0))
+                seen[needle] = seen.get(needle, 0) + 1
 
 
 # --- Pydantic errors -> problems in the writer's words

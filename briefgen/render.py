@@ -175,7 +175,7 @@ def collect_images(source: Source, policy: Policy, base_dir: Path) -> dict[str, 
             try:
                 images[src] = image_data_uri(policy.read(src, base_dir), src)
             except Refused as exc:
-                problems.append(source.problem(loc, str(exc)))
+                problems.append(source.problem(loc, str(exc), within=(src, 0)))
     if problems:
         raise BriefgenError(problems)
     return images

@@ -371,7 +371,7 @@ SOURCES = "sources:\n  - id: news\n    title: News\n"
         ),
         (
             SOURCES + "sections:\n  - title: s\n    body: See [@newz].\n",
-            "b.yaml:12:11: sections[0].body: unknown source 'newz' in citation [@newz] (did you mean 'news'?)",
+            "b.yaml:12:16: sections[0].body: unknown source 'newz' in citation [@newz] (did you mean 'news'?)",
         ),
         ("updated: 2025-11-27\n", "b.yaml:7:10: updated: 2025-11-27 is before the brief's date 2025-11-28"),
     ],
@@ -388,9 +388,31 @@ def test_trigger_actor_reference() -> None:
 def test_citation_in_trigger_without_sources() -> None:
     text = MINIMAL.replace("It happened.", "It happened [@a; @b].")
     assert problems(text) == [
-        "b.yaml:6:12: trigger.summary: unknown source 'a' in citation [@a]",
-        "b.yaml:6:12: trigger.summary: unknown source 'b' in citation [@b]",
+        "b.yaml:6:25: trigger.summary: unknown source 'a' in citation [@a]",
+        "b.yaml:6:29: trigger.summary: unknown source 'b' in citation [@b]",
     ]
+
+
+def test_citations_are_pointed_at_where_they_are_written() -> None:
+    """In a folded summary, each unknown citation at its own line and column; @src-2 is not @src."""
+    text = (
+        MINIMAL.replace(
+            "summary: The bottom line.",
+            "summary: >-\n  First line cites [@src-2] and\n  then [@src] twice [@src], then [@gone;\n  @src].",
+        )
+        + "sources:\n  - id: src-2\n    title: Known\n"
+    )
+    assert problems(text) == [
+        "b.yaml:5:9: summary: unknown source 'src' in citation [@src] (did you mean 'src-2'?)",
+        "b.yaml:5:22: summary: unknown source 'src' in citation [@src] (did you mean 'src-2'?)",
+        "b.yaml:5:35: summary: unknown source 'gone' in citation [@gone]",
+        "b.yaml:6:3: summary: unknown source 'src' in citation [@src] (did you mean 'src-2'?)",
+    ]
+
+
+def test_a_citation_not_written_verbatim_points_at_its_field() -> None:
+    text = MINIMAL.replace("summary: The bottom line.", 'summary: "See [\\u0040nope]."')
+    assert problems(text) == ["b.yaml:3:10: summary: unknown source 'nope' in citation [@nope]"]
 
 
 def test_every_problem_of_a_file_is_reported_in_line_order() -> None:
@@ -400,7 +422,7 @@ def test_every_problem_of_a_file_is_reported_in_line_order() -> None:
     )
     assert problems(text) == [
         "b.yaml:2:7: date: '2025-02-30' is not a real date",
-        "b.yaml:3:10: summary: unknown source 'x' in citation [@x]",
+        "b.yaml:3:15: summary: unknown source 'x' in citation [@x]",
         "b.yaml:7:12: trigger.actors[0]: unknown actor 'nobody'",
         "b.yaml:8:9: status: expected one of draft, final; got 'done'",
         "b.yaml:10:5: risks[0]: missing required field 'impact'",
