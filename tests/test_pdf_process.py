@@ -172,7 +172,8 @@ def test_a_brief_that_does_not_validate_leaves_no_engine_running(tmp_path: Path)
     assert _engines_started_in(tmp_path) == []
 
 
-def test_sigterm_during_render_stops_briefgen_and_its_engine(tmp_path: Path) -> None:
+def _render_with_a_slow_engine(tmp_path: Path) -> subprocess.Popen[str]:
+    """`briefgen render --format pdf` of the example brief, returned once its engine is importing WeasyPrint."""
     slow = tmp_path / "slow"
     slow.mkdir()
     (slow / "sitecustomize.py").write_text(SLOW_ENGINE, encoding="utf-8")
@@ -189,7 +190,12 @@ def test_sigterm_during_render_stops_briefgen_and_its_engine(tmp_path: Path) -> 
     while not _engines_started_in(tmp_path) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _engines_started_in(tmp_path), "the engine never started"
-    time.sleep(1)  # let briefgen reach the point where it waits for the engine
+    time.sleep(1)  # past the engine's start-up, and briefgen at the point where it waits for the engine
+    return process
+
+
+def test_sigterm_during_render_stops_briefgen_and_its_engine(tmp_path: Path) -> None:
+    process = _render_with_a_slow_engine(tmp_path)
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130
@@ -200,24 +206,9 @@ def test_sigterm_during_render_stops_briefgen_and_its_engine(tmp_path: Path) -> 
 
 def test_an_engine_does_not_outlive_a_killed_briefgen(tmp_path: Path) -> None:
     """SIGKILL gives briefgen no chance to stop its engine: the kernel must (PR_SET_PDEATHSIG)."""
-    slow = tmp_path / "slow"
-    slow.mkdir()
-    (slow / "sitecustomize.py").write_text(SLOW_ENGINE, encoding="utf-8")
-    brief = ROOT / "briefs/example-port-strike.yaml"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "briefgen", "render", str(brief), "--format", "pdf", "--out", str(tmp_path / "out")],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(slow)},
-    )
-    deadline = time.monotonic() + 60
-    while not _engines_started_in(tmp_path) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert _engines_started_in(tmp_path), "the engine never started"
-    time.sleep(0.5)  # past the engine's start-up, into its (slow) import
+    process = _render_with_a_slow_engine(tmp_path)
     process.kill()
-    process.wait()
+    process.communicate(timeout=60)
     deadline = time.monotonic() + 10
     while _engines_started_in(tmp_path) and time.monotonic() < deadline:
         time.sleep(0.05)
