@@ -90,6 +90,14 @@ def test_pdf_text_has_every_section_and_the_key_facts(real: Rendered, real_pages
 # --- page furniture: classification banners, running header, page numbers
 
 
+def test_title_block_metadata_does_not_wrap_early(real: Rendered, real_pages: list[str]) -> None:
+    """The author and role fit on one line of the page; WeasyPrint's flex layout once put "desk)" below."""
+    author = real.brief.authors[0]
+    line = f"Author {author.name} ({author.role})"
+    assert len(line) < 90  # it fits the text width: if it wrapped, that was the layout, not the length
+    assert line in lines(real_pages[0])
+
+
 def joined(words: list[object]) -> str:
     return "".join(w.text for w in words)  # type: ignore[attr-defined]
 
