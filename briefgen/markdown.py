@@ -149,12 +149,15 @@ _DEEP = _make_parser()  # room to spare: where its tokens differ from _PARSER's,
 _DEEP.options["maxNesting"] = 5 * MAX_NESTING
 
 
+_SPACE_BEFORE_CITE = re.compile(r"[ \t\n]+(?=<sup class=\"cite\">)")
+
+
 def to_html(text: str, citations: Citations, *, inline: bool = False, images: Mapping[str, str] | None = None) -> str:
     """Render a Markdown field to HTML; ``inline`` drops the wrapping paragraph; ``images`` maps src to data URI."""
     env: dict[str, Any] = {"citations": citations, "images": images or {}}
-    if inline:
-        return str(_PARSER.renderInline(text, env))
-    return str(_PARSER.render(text, env))
+    html = str(_PARSER.renderInline(text, env) if inline else _PARSER.render(text, env))
+    # a reference number sits on the word it follows, so a line never starts with one
+    return _SPACE_BEFORE_CITE.sub("", html)
 
 
 def to_markdown(text: str, citations: Citations) -> str:

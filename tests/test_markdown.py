@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 from markdown_it import MarkdownIt
@@ -271,3 +272,10 @@ def test_text_the_parser_would_drop_is_caught(text: str) -> None:
 def test_absurdly_deep_or_long_fields_are_refused_without_parsing() -> None:
     assert loses_text("[" * 101)  # deeper than any real field: not worth the parser's time
     assert loses_text("x" * 100_001 + "[" * 19)
+
+
+@pytest.mark.parametrize("text", ["Tokyo [@a].", "Tokyo\n[@a].", "*Tokyo* [@a]."])
+def test_a_reference_number_holds_on_to_the_word_before_it(text: str) -> None:
+    """No space between a word and its reference, so no line can start with one."""
+    html = to_html(text, Citations(["a"]), inline=True)
+    assert re.search(r"(Tokyo|</em>)<sup class=\"cite\">", html), html
