@@ -68,7 +68,7 @@ class Source:
         if len(found) <= occurrence:
             return self.locate(loc)
         at = found[occurrence].start()
-        return self.text.count("\n", 0, at) + 1, at - (self.text.rfind("\n", 0, at) + 1) + 1
+        return line_col(self.text, at)
 
     def problem(
         self,
@@ -82,6 +82,11 @@ class Source:
         """Make a problem located at ``loc``: its key if ``key``; ``within`` it, the given occurrence of a text."""
         line, col = self.locate_within(loc, *within) if within else self.locate(loc, key=key)
         return Problem(self.path, line, col, dotted(loc), message, "warning" if severity == "warning" else "error")
+
+
+def line_col(text: str, index: int) -> Mark:
+    """The 1-based line and column of a character offset in ``text``."""
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def dotted(loc: PathKey) -> str:
@@ -328,8 +333,7 @@ def _in_plain_words(problem: str, context: str, source_line: str, col: int, open
 def _reader_problem(name: str, text: str, exc: yaml.YAMLError) -> Problem:
     position = getattr(exc, "position", None)
     if isinstance(position, int):
-        line = text.count("\n", 0, position) + 1
-        col = position - (text.rfind("\n", 0, position) + 1) + 1
+        line, col = line_col(text, position)
         char = getattr(exc, "character", None)
         if isinstance(char, str) and len(char) == 1:
             char = ord(char)

@@ -60,6 +60,11 @@ def build(run: Run, *args: str) -> Result:
     return run("build", *FAST, *args)
 
 
+def id_clash(path: str, taken: str, owner: str) -> str:
+    """The message for a brief (with its id on line 7, as brief() writes it) whose id another brief owns."""
+    return f"{path}:7:5: id: id '{taken}' is already used by {owner}; give one of them another id"
+
+
 def counts(result: Result | str) -> tuple[int, int, int]:
     """(built, unchanged, failed) from the closing summary, which must be the last line of stderr."""
     stderr = result if isinstance(result, str) else result.stderr
@@ -476,9 +481,7 @@ def test_duplicate_id_fails_the_second_and_leaves_the_first(project: Path, run: 
     (project / "briefs/c.yaml").write_text(brief("Brief C", "id: same\n"), encoding="utf-8")
     clash = build(run)
     assert clash.exit_code == 1
-    assert "briefs/c.yaml:7:5: id: id 'same' is already used by briefs/a.yaml; give one of them another id" in (
-        clash.stderr.splitlines()
-    )
+    assert id_clash("briefs/c.yaml", "same", "briefs/a.yaml") in clash.stderr.splitlines()
     assert counts(clash) == (0, 1, 2)
     for name in outputs("same"):
         assert (out / name).read_bytes() == good[name]
@@ -495,9 +498,7 @@ def test_changed_brief_cannot_take_the_id_of_an_unchanged_one(project: Path, run
     (project / "briefs/a.yaml").write_text(brief("Brief A", "id: b\n"), encoding="utf-8")
     result = build(run)
     assert result.exit_code == 1
-    assert "briefs/a.yaml:7:5: id: id 'b' is already used by briefs/b.yaml; give one of them another id" in (
-        result.stderr.splitlines()
-    )
+    assert id_clash("briefs/a.yaml", "b", "briefs/b.yaml") in result.stderr.splitlines()
     assert snapshot(out)["b.html"] == good["b.html"]
     assert snapshot(out)["b.md"] == good["b.md"]
 

@@ -151,12 +151,18 @@ if any("_serve" in arg for arg in sys.orig_argv):
 """
 
 
-def test_a_brief_that_does_not_validate_leaves_no_engine_running(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.yaml"
-    bad.write_text("id: bad\ntitle: [unclosed\n", encoding="utf-8")
+def _slow_engine_site(tmp_path: Path) -> Path:
+    """A folder holding SLOW_ENGINE as sitecustomize.py, for a briefgen started with it on PYTHONPATH."""
     slow = tmp_path / "slow"
     slow.mkdir()
     (slow / "sitecustomize.py").write_text(SLOW_ENGINE, encoding="utf-8")
+    return slow
+
+
+def test_a_brief_that_does_not_validate_leaves_no_engine_running(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: bad\ntitle: [unclosed\n", encoding="utf-8")
+    slow = _slow_engine_site(tmp_path)
     done = subprocess.run(
         [sys.executable, "-m", "briefgen", "render", str(bad), "--format", "pdf", "--out", str(tmp_path / "out")],
         capture_output=True,
@@ -174,9 +180,7 @@ def test_a_brief_that_does_not_validate_leaves_no_engine_running(tmp_path: Path)
 
 def _render_with_a_slow_engine(tmp_path: Path) -> subprocess.Popen[str]:
     """`briefgen render --format pdf` of the example brief, returned once its engine is importing WeasyPrint."""
-    slow = tmp_path / "slow"
-    slow.mkdir()
-    (slow / "sitecustomize.py").write_text(SLOW_ENGINE, encoding="utf-8")
+    slow = _slow_engine_site(tmp_path)
     brief = ROOT / "briefs/example-port-strike.yaml"
     process = subprocess.Popen(
         [sys.executable, "-m", "briefgen", "render", str(brief), "--format", "pdf", "--out", str(tmp_path / "out")],
