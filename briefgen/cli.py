@@ -1,40 +1,35 @@
-"""The briefgen command line: a thin layer over the pipeline stages."""
+"""The briefgen command line: a thin layer over the pipeline stages.
+
+Each command resolves the Project once from its options and calls one library function; the group is the
+one place that turns a BriefgenError (and an interrupt, and an OSError) into its lines and exit code.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from briefgen import __version__
 from briefgen.errors import BriefgenError, Problem, problems_to_json
-from briefgen.formats import DEFAULT_VARIANT
+from briefgen.formats import DEFAULT_VARIANT, NAMES, VARIANTS
 
-PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+if TYPE_CHECKING:
+    from briefgen.project import Project
+
+REPORT = "briefgen.report"  # ctx.meta key: how the error boundary prints problems (text, json, github)
 
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
-
-
-def _fail(exc: BriefgenError) -> NoReturn:
-    for problem in exc.problems:
-        click.echo(str(problem), err=True)
-    sys.exit(1)
-
-
-def _default_paths(paths: tuple[Path, ...]) -> list[Path]:
-    if paths:
-        return list(paths)
-    if not Path("briefs").is_dir():
-        raise click.UsageError("no briefs/ folder here; name the briefs or folders to use")
-    return [Path("briefs")]
 
 
 def _report(problems: list[Problem], fmt: str) -> None:
@@ -49,11 +44,14 @@ def _report(problems: list[Problem], fmt: str) -> None:
 
 
 class _Group(click.Group):
-    """Turn the failures a user can fix into one-line messages instead of tracebacks."""
+    """The error boundary: failures a user can fix become their one-line messages, never tracebacks."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except BriefgenError as exc:
+            _report(exc.problems, ctx.meta.get(REPORT, "text"))
+            sys.exit(1)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
@@ -61,19 +59,67 @@ class _Group(click.Group):
             where = exc.filename or "briefgen"
             click.echo(f"{where}: {exc.strerror or exc}", err=True)
             sys.exit(1)
-        except Exception as exc:
-            if type(exc).__module__.startswith("jinja2"):  # a mistake in a theme's template
-                name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "template"
-                line = getattr(exc, "lineno", None)
-                click.echo(f"{name}{f':{line}' if line else ''}: template error: {exc}", err=True)
-                sys.exit(1)
-            raise
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="briefgen")
 def main() -> None:
     """Turn YAML briefing sources into Markdown, HTML and PDF briefs."""
+
+
+PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+
+
+def _default_paths(paths: tuple[Path, ...]) -> list[Path]:
+    if paths:
+        return list(paths)
+    if not Path("briefs").is_dir():
+        raise click.UsageError("no briefs/ folder here; name the briefs or folders to use")
+    return [Path("briefs")]
+
+
+def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    wanted = tuple(f.strip() for f in value.split(",") if f.strip())
+    if not wanted or any(f not in NAMES for f in wanted):
+        raise click.BadParameter(f"expected some of {', '.join(NAMES)}; got {value!r}")
+    return wanted
+
+
+FORMAT_OPTION = click.option(
+    "--format",
+    "formats",
+    default=",".join(NAMES),
+    show_default=True,
+    callback=_formats,
+    help=f"Comma-separated output formats: {', '.join(NAMES)}.",
+)
+OUT_OPTION = click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: output/]."
+)
+TEMPLATES_OPTION = click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Theme folder: templates that replace the defaults by name, and an extra.css.",
+)
+REMOTE_OPTION = click.option(
+    "--allow-remote", is_flag=True, help="Let briefs use http(s) images (fetched with a timeout and a size cap)."
+)
+VARIANT_OPTION = click.option(
+    "--pdf-variant",
+    type=click.Choice(VARIANTS),
+    default=DEFAULT_VARIANT,
+    show_default=True,
+    help="PDF variant: pdf/ua-1 is tagged and accessible, pdf/a-3b archival; none for a plain PDF.",
+)
+QUIET_OPTION = click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+VERBOSE_OPTION = click.option("-v", "--verbose", is_flag=True, help="Also print every file written.")
+
+
+def _project(**options: Any) -> Project:
+    """The run's settings: briefgen.toml (found from the working folder) with the command line's options."""
+    from briefgen.project import resolve_project
+
+    return resolve_project(**options)
 
 
 @main.command("validate")
@@ -87,17 +133,13 @@ def main() -> None:
     help="text for people, json for editors, github for CI annotations.",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too (e.g. stale watch-list items).")
-def validate_cmd(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
+@click.pass_context
+def validate_cmd(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     """Check briefs (files or folders; default briefs/) and report every problem."""
-    from briefgen.build import check
-    from briefgen.config import load_config
+    from briefgen.check import check
 
-    try:
-        config = load_config()
-    except BriefgenError as exc:
-        _report(exc.problems, fmt)
-        sys.exit(1)
-    result = check(_default_paths(paths), config)
+    ctx.meta[REPORT] = fmt
+    result = check(_default_paths(paths), _project())
     _report(result.problems, fmt)
     failed = bool(result.errors) or (strict and bool(result.warnings))
     if fmt == "text":
@@ -121,65 +163,21 @@ def schema_cmd() -> None:
 
 @main.command("new")
 @click.argument("slug")
-@click.option("--dir", "folder", type=click.Path(path_type=Path), default=Path("briefs"), show_default=True)
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(path_type=Path),
+    default=Path("briefs"),
+    show_default=True,
+    help="Folder to write the new brief into.",
+)
 def new_cmd(slug: str, folder: Path) -> None:
     """Write a new brief skeleton to briefs/SLUG.yaml (never overwrites)."""
-    from briefgen.model import SLUG_RE
-    from briefgen.skeleton import skeleton
+    from briefgen.skeleton import is_slug, new_brief
 
-    if not SLUG_RE.match(slug):
+    if not is_slug(slug):
         raise click.BadParameter("use lowercase letters, digits and single hyphens, e.g. q3-energy", param_hint="SLUG")
-    target = folder / f"{slug}.yaml"
-    folder.mkdir(parents=True, exist_ok=True)
-    text = skeleton(slug, dt.date.today())
-    try:
-        with target.open("x", encoding="utf-8") as handle:
-            handle.write(text)
-    except FileExistsError:
-        click.echo(f"{target}: already exists; not overwritten", err=True)
-        sys.exit(1)
-    click.echo(f"wrote {target}")
-
-
-FORMAT_OPTION = click.option(
-    "--format",
-    "formats",
-    default="md,html,pdf",
-    show_default=True,
-    help="Comma-separated output formats: md, html, pdf.",
-)
-OUT_OPTION = click.option(
-    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: output/]."
-)
-TEMPLATES_OPTION = click.option(
-    "--templates", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Theme folder."
-)
-REMOTE_OPTION = click.option(
-    "--allow-remote", is_flag=True, help="Let briefs use http(s) images (fetched with a timeout and a size cap)."
-)
-VARIANT_OPTION = click.option(
-    "--pdf-variant",
-    default=DEFAULT_VARIANT,
-    show_default=True,
-    help="PDF variant: pdf/ua-1 (tagged, accessible), pdf/a-3b (archival), ... or none.",
-)
-
-
-def _formats(formats: str) -> tuple[str, ...]:
-    from briefgen.formats import FORMATS
-
-    wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
-    if not wanted or any(f not in FORMATS for f in wanted):
-        raise click.BadParameter(f"expected some of {', '.join(FORMATS)}; got {formats!r}", param_hint="--format")
-    return wanted
-
-
-def _variant(variant: str) -> str:
-    from briefgen.formats import VARIANTS
-
-    if variant not in VARIANTS:
-        raise click.BadParameter(f"expected one of {', '.join(VARIANTS)}; got {variant!r}", param_hint="--pdf-variant")
-    return variant
+    click.echo(f"wrote {new_brief(slug, folder, dt.date.today())}")
 
 
 @main.command("render")
@@ -189,60 +187,41 @@ def _variant(variant: str) -> str:
 @TEMPLATES_OPTION
 @VARIANT_OPTION
 @REMOTE_OPTION
-def render_cmd(
-    brief: Path, formats: str, out_dir: Path | None, templates: Path | None, pdf_variant: str, allow_remote: bool
-) -> None:
+@QUIET_OPTION
+@VERBOSE_OPTION
+def render_cmd(brief: Path, quiet: bool, verbose: bool, **options: Any) -> None:
     """Render one brief to Markdown, HTML and PDF (no manifest, no index page)."""
-    wanted, variant = _formats(formats), _variant(pdf_variant)
+    from briefgen.pdf_process import PdfProcess
+
     signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C, and take the PDF engine down too
-    engine = None
-    if "pdf" in wanted:  # start the PDF engine's process first: its import overlaps with the work below
-        from briefgen.pdf_process import PdfProcess
-
-        try:
-            engine = PdfProcess()
-        except OSError:  # no interpreter to start (an unusual install): lay the PDF out here instead
-            engine = None
+    # started before anything else is imported: the engine's import of WeasyPrint overlaps with the work below
+    engine = PdfProcess.start_for(options["formats"])
     try:
-        from briefgen.build import check, render_brief
-        from briefgen.config import load_config
-        from briefgen.render import Theme
+        from briefgen.check import check
+        from briefgen.produce import render_brief
 
-        config = load_config()
-        checked = check([brief], config)
+        project = _project(**options)
+        checked = check([brief], project)
         if checked.errors:
             raise BriefgenError(checked.problems)
-        source, valid = checked.briefs[0]
-        theme = Theme.from_config(config, templates)
-        out = out_dir or config.output or Path("output")
-        rendered = render_brief(
-            source,
-            valid,
-            config,
-            out,
-            wanted,
-            theme=theme,
-            variant=variant,
-            allow_remote=allow_remote,
-            pdf_writer=engine.write_pdf if engine else None,
-        )
-    except BriefgenError as exc:
-        _fail(exc)
+        rendered = render_brief(checked.briefs[0], project, pdf_writer=engine.write_pdf if engine else None)
     finally:
         if engine:
             engine.close()
     for problem in [*checked.warnings, *rendered.warnings]:
-        click.echo(str(problem), err=True)
+        if not quiet:
+            click.echo(str(problem), err=True)
     for path in rendered.outputs:
-        click.echo(f"wrote {path}")
+        if not quiet:
+            click.echo(f"wrote {path}")
 
 
-def _shard(value: str | None) -> tuple[int, int] | None:
+def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
     if value is None:
         return None
     k, _, n = value.partition("/")
     if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
-        raise click.BadParameter(f"expected K/N with 1 <= K <= N, e.g. 2/4; got {value!r}", param_hint="--shard")
+        raise click.BadParameter(f"expected K/N with 1 <= K <= N, e.g. 2/4; got {value!r}")
     return int(k), int(n)
 
 
@@ -254,53 +233,39 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 @VARIANT_OPTION
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Briefs rendered at once [default: number of cores].")
 @click.option("--force", is_flag=True, help="Rebuild every brief, changed or not.")
-@click.option("--shard", metavar="K/N", help="Build only shard K of N (for CI matrices); merge with `briefgen index`.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.option(
+    "--shard",
+    metavar="K/N",
+    callback=_shard,
+    help="Build only shard K of N (for CI matrices); merge with `briefgen index`.",
+)
+@QUIET_OPTION
 @click.option("-v", "--verbose", is_flag=True, help="Also print every file written and each brief's time.")
 @REMOTE_OPTION
 def build_cmd(
     paths: tuple[Path, ...],
-    formats: str,
-    out_dir: Path | None,
-    templates: Path | None,
-    pdf_variant: str,
     jobs: int | None,
     force: bool,
-    shard: str | None,
+    shard: tuple[int, int] | None,
     quiet: bool,
     verbose: bool,
-    allow_remote: bool,
+    **options: Any,
 ) -> None:
     """Build every brief under PATHS (default briefs/) that changed, plus the index page and manifest."""
     from briefgen.build import build
-    from briefgen.config import load_config
     from briefgen.progress import Progress
-    from briefgen.render import Theme
 
-    wanted, variant, parts = _formats(formats), _variant(pdf_variant), _shard(shard)
-    try:
-        config = load_config()
-    except BriefgenError as exc:
-        _fail(exc)
-    out = out_dir or config.output or Path("output")
+    project = _project(**options)
     signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: finished briefs kept, no half-written file
     with Progress(quiet=quiet, verbose=verbose) as progress:
-        try:
-            result = build(
-                _default_paths(tuple(paths)),
-                config,
-                out,
-                wanted,
-                theme=Theme.from_config(config, templates),
-                variant=variant,
-                jobs=jobs or os.cpu_count() or 1,
-                force=force,
-                shard=parts,
-                report=progress.report,
-                allow_remote=allow_remote,
-            )
-        except BriefgenError as exc:
-            _fail(exc)
+        result = build(
+            _default_paths(paths),
+            project,
+            jobs=jobs or os.cpu_count() or 1,
+            force=force,
+            shard=shard,
+            report=progress.report,
+        )
     for problem in result.problems:
         if not quiet or problem.severity == "error":
             click.echo(str(problem), err=True)
@@ -308,7 +273,7 @@ def build_cmd(
         for path in result.outputs:
             click.echo(f"wrote {path}")
         for name in result.removed:
-            click.echo(f"removed {out / name}")
+            click.echo(f"removed {project.out_dir / name}")
     if result.interrupted:
         click.echo("interrupted: briefs built so far are complete; the others keep their previous outputs", err=True)
         sys.exit(130)
@@ -320,19 +285,18 @@ def build_cmd(
 @main.command("index")
 @OUT_OPTION
 @TEMPLATES_OPTION
-def index_cmd(out_dir: Path | None, templates: Path | None) -> None:
+@QUIET_OPTION
+@VERBOSE_OPTION
+def index_cmd(quiet: bool, verbose: bool, **options: Any) -> None:
     """Merge the shards' manifests in the output folder and write manifest.json and index.html."""
-    from briefgen.config import load_config
-    from briefgen.render import Theme
     from briefgen.site import merge_shards
 
-    try:
-        config = load_config()
-        out = out_dir or config.output or Path("output")
-        manifest = merge_shards(out, config, Theme.from_config(config, templates))
-    except BriefgenError as exc:
-        _fail(exc)
-    click.echo(f"indexed {len(manifest.entries)} briefs in {out / 'index.html'}")
+    project = _project(**options)
+    manifest = merge_shards(project)
+    if verbose:
+        click.echo(f"wrote {project.out_dir / 'manifest.json'}")
+    if not quiet:
+        click.echo(f"indexed {len(manifest.entries)} briefs in {project.out_dir / 'index.html'}")
 
 
 @main.command("serve")
@@ -342,20 +306,15 @@ def index_cmd(out_dir: Path | None, templates: Path | None) -> None:
 @VARIANT_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (this machine only).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free one).")
-def serve_cmd(
-    paths: tuple[Path, ...], out_dir: Path | None, templates: Path | None, pdf_variant: str, host: str, port: int
-) -> None:
+@QUIET_OPTION
+@VERBOSE_OPTION
+def serve_cmd(paths: tuple[Path, ...], host: str, port: int, quiet: bool, verbose: bool, **options: Any) -> None:
     """Preview the briefs under PATHS (default briefs/): rebuild on save and reload the open page."""
+    from briefgen.project import resolve_project
     from briefgen.serve import serve
-
-    variant = _variant(pdf_variant)
 
     def log(message: str) -> None:
         click.echo(message, err=True)
 
-    try:
-        serve(
-            _default_paths(paths), out_dir=out_dir, host=host, port=port, templates=templates, variant=variant, log=log
-        )
-    except BriefgenError as exc:
-        _fail(exc)
+    resolve: Callable[..., Project] = functools.partial(resolve_project, **options)
+    serve(_default_paths(paths), resolve, host=host, port=port, log=log, quiet=quiet, verbose=verbose)

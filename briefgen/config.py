@@ -1,4 +1,5 @@
-"""Project settings from an optional briefgen.toml, found by walking up from a folder."""
+"""The organisation's settings from an optional briefgen.toml, found by walking up from a folder (read by
+project.resolve_project, which adds the command line and the defaults)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ CONFIG_NAME = "briefgen.toml"
 
 
 class Config(BaseModel):
-    """Defaults for every brief of a project."""
+    """What briefgen.toml says, exactly: every key a user may set, paths made absolute."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -26,11 +27,6 @@ class Config(BaseModel):
     page_size: Literal["A4", "Letter"] = "A4"
     templates: Path | None = None
     output: Path | None = None
-    root: Path | None = None  # folder of briefgen.toml; set by load_config, not by users
-
-    def project_root(self, brief: Path) -> Path:
-        """The folder a brief's resources must lie in: that of briefgen.toml, else the brief's own."""
-        return self.root or brief.parent
 
 
 def find_config(start: Path) -> Path | None:
@@ -42,11 +38,8 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def load_config(start: Path | None = None) -> Config:
-    """Load and validate the project's briefgen.toml (defaults when there is none)."""
-    path = find_config(start or Path.cwd())
-    if path is None:
-        return Config()
+def load_config(path: Path) -> Config:
+    """Load and validate one briefgen.toml."""
     shown = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -60,8 +53,6 @@ def load_config(start: Path | None = None) -> Config:
         raise BriefgenError.at(shown, f"invalid TOML: {message}", line, col) from None
     except OSError as exc:
         raise BriefgenError.at(shown, f"cannot read file: {exc.strerror or exc}") from None
-    if "root" in data:
-        data["\0root"] = data.pop("root")  # not a user setting: report it as unknown
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
@@ -73,7 +64,6 @@ def load_config(start: Path | None = None) -> Config:
         raise BriefgenError.at(shown, f"no such folder: {base / config.templates}", line, 1 if line else 0)
     return config.model_copy(
         update={
-            "root": base,
             "templates": base / config.templates if config.templates else None,
             "output": base / config.output if config.output else None,
         }
@@ -81,14 +71,14 @@ def load_config(start: Path | None = None) -> Config:
 
 
 def _problem(shown: str, text: str, err: Any) -> Problem:
-    key = str(err["loc"][0]).lstrip("\0") if err["loc"] else ""
+    key = str(err["loc"][0]) if err["loc"] else ""
     line, col = 0, 0
     for number, content in enumerate(text.splitlines(), 1):
         match = re.match(rf"\s*\[?\s*({re.escape(key)})\s*[=\]]", content)  # `key =` or a `[key]` table
         if key and match:
             line, col = number, match.start(1) + 1
             break
-    fields = [f for f in Config.model_fields if f != "root"]
+    fields = list(Config.model_fields)
     if err["type"] == "extra_forbidden":
         close = difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else f"expected one of {', '.join(fields)}"

@@ -25,7 +25,7 @@ class Problem:
     def __str__(self) -> str:
         loc = self.path
         if self.line:
-            loc += f":{self.line}:{self.col}"
+            loc += f":{self.line}:{self.col}" if self.col else f":{self.line}"
         label = "warning: " if self.severity == "warning" else ""
         where = f"{self.where}: " if self.where else ""
         return _printable(f"{loc}: {label}{where}{self.message}")

@@ -8,8 +8,7 @@ from __future__ import annotations
 import re
 
 from briefgen.errors import Problem
-from briefgen.load import Source
-from briefgen.model import walk_strings
+from briefgen.load import Source, walk_strings
 
 _NOTDEF = re.compile(r"^\.notdef glyph rendered for Unicode string unsupported by fonts: .* \(U\+([0-9A-F]{4,6})\)$")
 
@@ -37,5 +36,5 @@ def glyph_problems(source: Source, missing: set[str]) -> list[Problem]:
             problems.append(source.problem(loc, f"no installed font can draw {shown}; install a font that covers it"))
     if not problems:  # a character the templates added, not the brief
         shown = ", ".join(f"U+{ord(c):04X}" for c in sorted(missing))
-        problems.append(Problem(source.path, 0, 0, "", f"no installed font can draw {shown} (from the templates)"))
+        problems.append(Problem(source.name, 0, 0, "", f"no installed font can draw {shown} (from the templates)"))
     return problems

@@ -36,19 +36,18 @@ _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 @dataclass
 class Source:
-    """A loaded brief: its display path, raw data and where each value and key sits."""
+    """A loaded brief: the name problems show it by, its raw data and where each value and key sits."""
 
-    path: str
+    name: str  # as the writer sees the file (relative to the working folder), not a path to open
     data: dict[str, Any]
     positions: dict[PathKey, Mark] = field(default_factory=dict)
     key_positions: dict[PathKey, Mark] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
     text: str = ""  # the file as read, and where in it each scalar is written (start, end offsets)
     spans: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def stem(self) -> str:
-        return Path(self.path).stem
+        return Path(self.name).stem
 
     def locate(self, loc: PathKey, *, key: bool = False) -> Mark:
         """Return the position of ``loc`` (its key if ``key``), or of its nearest known ancestor."""
@@ -81,7 +80,7 @@ class Source:
     ) -> Problem:
         """Make a problem located at ``loc``: its key if ``key``; ``within`` it, the given occurrence of a text."""
         line, col = self.locate_within(loc, *within) if within else self.locate(loc, key=key)
-        return Problem(self.path, line, col, dotted(loc), message, "warning" if severity == "warning" else "error")
+        return Problem(self.name, line, col, dotted(loc), message, "warning" if severity == "warning" else "error")
 
 
 def line_col(text: str, index: int) -> Mark:
@@ -134,14 +133,15 @@ def parse_source(raw: bytes, name: str) -> Source:
         bad = raw[exc.start : exc.start + 1].hex()
         raise BriefgenError.at(name, f"not valid UTF-8 (byte 0x{bad}); save the file as UTF-8", line, col) from None
     source = Source(name, {}, text=text)
+    builder = _Builder(source)
     try:
-        root = _Builder(source).build(yaml.parse(text, Loader=_Loader))
+        root = builder.build(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         raise BriefgenError([_yaml_problem(name, text, exc)]) from None
     except yaml.YAMLError as exc:  # reader errors (control characters) carry a position too
         raise BriefgenError([_reader_problem(name, text, exc)]) from None
-    if source.problems:
-        raise BriefgenError(source.problems)
+    if builder.problems:
+        raise BriefgenError(builder.problems)
     if root is _EMPTY or root is None:
         raise BriefgenError.at(name, "file is empty; a brief needs at least title, date, summary and trigger", 1, 1)
     if not isinstance(root, dict):
@@ -166,6 +166,7 @@ class _Builder:
 
     def __init__(self, source: Source) -> None:
         self.source = source
+        self.problems: list[Problem] = []
         # a frame: [container, path, pending key or None]
         self.stack: list[list[Any]] = []
         self.root: Any = _EMPTY
@@ -173,7 +174,7 @@ class _Builder:
 
     def fail(self, mark: Any, message: str) -> _Fatal:
         """Record a problem that stops parsing; return the exception to raise."""
-        self.source.problems.append(Problem(self.source.path, mark.line + 1, mark.column + 1, "", message))
+        self.problems.append(Problem(self.source.name, mark.line + 1, mark.column + 1, "", message))
         return _Fatal()
 
     def build(self, events: Iterator[Any]) -> Any:
@@ -244,8 +245,8 @@ class _Builder:
             loc = (*path, key)
             if key in container:
                 first = src.key_positions[loc][0]
-                src.problems.append(
-                    Problem(src.path, *mark, dotted(loc), f"duplicate key (first defined at line {first})")
+                self.problems.append(
+                    Problem(src.name, *mark, dotted(loc), f"duplicate key (first defined at line {first})")
                 )
                 loc = (*path, f"\0duplicate:{mark[0]}:{key}")
             else:
@@ -342,6 +343,17 @@ def _reader_problem(name: str, text: str, exc: yaml.YAMLError) -> Problem:
     return Problem(name, 1, 1, "", f"invalid YAML: {exc}")
 
 
+def walk_strings(data: Any, loc: PathKey = ()) -> Iterator[tuple[PathKey, str]]:
+    if isinstance(data, str):
+        yield loc, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from walk_strings(value, (*loc, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from walk_strings(value, (*loc, i))
+
+
 def find_briefs(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     """Expand files and folders into brief files, sorted; report folders with none."""
     found: list[Path] = []
@@ -350,7 +362,7 @@ def find_briefs(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
         if path.is_dir():
             inside = sorted(p for p in path.rglob("*") if p.suffix in BRIEF_SUFFIXES and p.is_file())
             if not inside:
-                problems.append(Problem(str(path), 0, 0, "", "no briefs found here (*.yaml files)"))
+                problems.append(Problem(str(path), 0, 0, "", "no briefs found here (*.yaml or *.yml files)"))
             found.extend(inside)
         else:
             found.append(path)

@@ -8,10 +8,10 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
 from briefgen import __version__
-from briefgen.config import Config
+from briefgen.formats import REGISTRY
+from briefgen.model import CITATION_RE, Brief
 
 MANIFEST = "manifest.json"
 _SHARD_MANIFEST = re.compile(r"^manifest\.shard-(\d+)-of-(\d+)\.json$")
@@ -107,7 +107,35 @@ def _check_entry(entry: Entry) -> None:
         raise ManifestError(f"outputs of {entry.source!r} without an id")
 
 
-_OUTPUT_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.(?:md|html|pdf)$")
+def entry_for(brief: Brief, key: str, source_sha256: str, inputs_sha256: str, outputs: dict[str, str]) -> Entry:
+    """The manifest entry of a brief just built (``outputs``: file name -> sha256)."""
+    return Entry(
+        id=brief.id or "",
+        source=key,
+        source_sha256=source_sha256,
+        inputs_sha256=inputs_sha256,
+        outputs=outputs,
+        title=brief.title,
+        subtitle=brief.subtitle or "",
+        date=brief.date.isoformat(),
+        updated=brief.updated.isoformat() if brief.updated else "",
+        status=brief.status,
+        classification=brief.classification or "",
+        tags=list(brief.tags),
+        lead=first_sentence(brief.summary),
+    )
+
+
+def first_sentence(markdown_text: str) -> str:
+    """The first sentence of a Markdown summary, as plain text without citations (the index page's lead)."""
+    text = " ".join(CITATION_RE.sub("", markdown_text).split())
+    text = re.sub(r"[*_`]", "", text)
+    match = re.match(r"(.+?[.!?])(\s|$)", text)
+    return (match.group(1) if match else text).replace(" .", ".")
+
+
+_SUFFIXES = "|".join(re.escape(f.suffix[1:]) for f in REGISTRY)
+_OUTPUT_NAME = re.compile(rf"^[a-z0-9]+(?:-[a-z0-9]+)*\.(?:{_SUFFIXES})$")
 
 
 def is_output_name(name: str) -> bool:
@@ -136,23 +164,3 @@ def shard_manifests(out_dir: Path) -> list[Path]:
 
 def shard_manifest_name(shard: tuple[int, int]) -> str:
     return f"manifest.shard-{shard[0]}-of-{shard[1]}.json"
-
-
-def environment_hash(config: Config, template_dirs: list[Path], formats: tuple[str, ...], variant: str) -> str:
-    """Hash everything besides the source that shapes the outputs: version, code, templates, config, options.
-
-    Paths enter only relative to their folder, so the same project hashes alike in any checkout.
-    """
-    digest = hashlib.sha256()
-    settings: dict[str, Any] = config.model_dump(mode="json", exclude={"root", "output", "templates"})
-    digest.update(json.dumps([__version__, settings, list(formats), variant], sort_keys=True).encode())
-    package = Path(__file__).resolve().parent
-    # the package's own code too, so a development change without a version bump still rebuilds
-    for folder, pattern in [(package, "*.py"), *[(d, "*") for d in template_dirs]]:
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob(pattern)):
-            relative = path.relative_to(folder)
-            if path.is_file() and not any(part.startswith((".", "__pycache__")) for part in relative.parts):
-                digest.update(str(relative).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()

@@ -13,9 +13,11 @@ import os
 import pickle
 import subprocess
 import sys
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, BinaryIO
 
 from briefgen.errors import BriefgenError
+from briefgen.formats import FORMATS
 
 if TYPE_CHECKING:
     from briefgen.resources import Policy
@@ -78,6 +80,17 @@ def _serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None, *, par
 
 class PdfProcess:
     """One child process that imports WeasyPrint at once and lays out one PDF when asked."""
+
+    @classmethod
+    def start_for(cls, formats: Iterable[str]) -> PdfProcess | None:
+        """Start an engine if one of ``formats`` needs it; None when none does, or no interpreter can start
+        (an unusual install: the PDF is then laid out in this process)."""
+        if not any(FORMATS[name].needs_pdf_engine for name in formats):
+            return None
+        try:
+            return cls()
+        except OSError:
+            return None
 
     def __init__(self) -> None:
         self._child = subprocess.Popen(

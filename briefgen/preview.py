@@ -8,8 +8,8 @@ folder: a brief that then fails keeps its previous outputs, as in ``briefgen bui
 
 from __future__ import annotations
 
+import dataclasses
 import queue
-import tempfile
 import threading
 import time
 import traceback
@@ -17,19 +17,20 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from pathlib import Path
 
-import watchfiles
-
-from briefgen.build import build, render_brief
-from briefgen.config import CONFIG_NAME, Config, find_config, load_config
+from briefgen.build import build
+from briefgen.check import Checker
+from briefgen.config import CONFIG_NAME, Config, find_config
 from briefgen.defaults import TEMPLATES_DIR
 from briefgen.errors import BriefgenError, Problem
-from briefgen.load import BRIEF_SUFFIXES, display_path, find_briefs, load_source
+from briefgen.load import display_path, find_briefs
 from briefgen.manifest import Manifest, read_manifest, sha256
-from briefgen.model import validate
 from briefgen.preview_pages import EVERYTHING, diagnostics_page, inject_script, insert_banner
-from briefgen.render import Theme
+from briefgen.produce import make_outputs
+from briefgen.project import Project, resolve_project
+from briefgen.watch import Kind, Watcher
 
 Log = Callable[[str], None]
+Resolve = Callable[..., Project]  # resolve_project with the command line's options bound
 
 
 class Preview:
@@ -38,24 +39,25 @@ class Preview:
     def __init__(
         self,
         paths: list[Path],
-        out_dir: Path | None = None,
+        resolve: Resolve = resolve_project,
         *,
-        templates: Path | None = None,
-        variant: str | None = None,
         log: Log | None = None,
+        quiet: bool = False,
+        verbose: bool = False,
     ) -> None:
         self.paths = paths
-        self.templates = templates
-        self.variant = variant
+        self.resolve = resolve
         self.log: Log = log or (lambda message: None)
-        self.config_file = (find_config(Path.cwd()) or Path.cwd() / CONFIG_NAME).resolve()
-        self.config = Config()
-        self.theme = Theme.from_config(self.config, templates)
+        self.quiet, self.verbose = quiet, verbose  # -q: only problems; -v: also every file written
+        config_file = (find_config(Path.cwd()) or Path.cwd() / CONFIG_NAME).resolve()
+        self.project = resolve(config=Config())  # until briefgen.toml reads without errors
+        self._kept_out: Path | None = None  # the first output folder, kept whatever briefgen.toml comes to say
         self.config_problems: list[Problem] = []  # a broken briefgen.toml: nothing can be built
         self.brief_problems: dict[str, list[Problem]] = {}  # page id -> the errors shown instead of the page
         self.site_problems: list[Problem] = []  # errors of no brief (e.g. a folder without briefs)
         self._load_config()
-        self.out_dir = out_dir or self.config.output or Path("output")
+        self._kept_out = self.project.out_dir
+        self.watcher = Watcher(paths, config_file, self.out_dir, lambda: self.project.theme.folder)
         self._lock = threading.Lock()  # guards the problems and previews, read by the request threads
         self._cond = threading.Condition()
         self._version = 0
@@ -65,17 +67,19 @@ class Preview:
         self._previews: dict[str, tuple[int, bytes]] = {}
         self._renders = 0
         self._stop = threading.Event()
-        self._queue: queue.Queue[set[Path]] = queue.Queue()
+        self._queue = self.watcher.changes
         self._threads: list[threading.Thread] = []
+
+    @property
+    def out_dir(self) -> Path:
+        return self.project.out_dir
 
     # -- building ---------------------------------------------------------------------------------------
 
     def start(self, *, watch: bool = True) -> None:
         """Start watching (so no save is missed), build once, then rebuild on each change until stop()."""
         if watch:
-            ready = [self._spawn(roots, recursive) for roots, recursive in self._roots() if roots]
-            for event in ready:
-                event.wait(10)
+            self._threads += self.watcher.start(self._stop)
         manifest, _ = read_manifest(self.out_dir)
         for entry in manifest.entries.values():  # what the pages show now: only real changes reload them
             self._digests.update(entry.outputs)
@@ -101,21 +105,21 @@ class Preview:
 
     def rebuild(self, changed: Iterable[Path]) -> None:
         """React to changed files: the changed briefs' HTML first, then a full incremental build."""
-        kinds: dict[str, set[Path]] = {"config": set(), "template": set(), "source": set()}
+        kinds: dict[Kind, set[Path]] = {kind: set() for kind in Kind}
         for path in changed:
-            kind = self._kind(Path(path))
+            kind = self.watcher.kind(Path(path))
             if kind:
                 kinds[kind].add(Path(path))
-        if kinds["config"] and self._load_config():
+        if kinds[Kind.CONFIG] and self._load_config():
             self._publish({EVERYTHING})
         if self.config_problems:
             for problem in self.config_problems:
                 self.log(str(problem))
             return
-        if kinds["config"] or kinds["template"]:
+        if kinds[Kind.CONFIG] or kinds[Kind.TEMPLATE]:
             first, _ = find_briefs(self.paths)
         else:
-            first = sorted(p for p in kinds["source"] if p.is_file())
+            first = sorted(p for p in kinds[Kind.SOURCE] if p.is_file())
         if first:
             self._render_html(first)
         # build() is incremental: when more saves came in meanwhile, the next rebuild builds them all at once
@@ -125,13 +129,12 @@ class Preview:
     def _load_config(self) -> bool:
         """Reload briefgen.toml; return whether its problems changed."""
         try:
-            config = load_config()
+            project = self.resolve()
         except BriefgenError as exc:
             problems = exc.problems
         else:
             problems = []
-            self.config = config
-            self.theme = Theme.from_config(config, self.templates)
+            self.project = dataclasses.replace(project, out_dir=self._kept_out or project.out_dir)
         changed = problems != self.config_problems
         self.config_problems = problems
         return changed
@@ -140,35 +143,31 @@ class Preview:
         """Render only the HTML of ``files``, for speed, and show it (or a brief's errors) until build() ends."""
         manifest, _ = read_manifest(self.out_dir)
         owners = {entry.id: name for name, entry in manifest.entries.items() if entry.id}
+        html_only = self.project.with_formats(["html"])
         names: set[str] = set()
         for path in files:
             started = time.perf_counter()
             shown = display_path(path)
             try:
-                source = load_source(path, shown)
-                brief = validate(source, classification=self.config.classification)
-                if owners.get(brief.id or "", shown) != shown:
+                valid = Checker(html_only).check(path)
+                if owners.get(valid.id, shown) != shown:
                     continue  # an id clash: build() reports it without touching the other brief's page
-                # into a scratch folder: output/ changes only through build(), which may still fail the brief
-                with tempfile.TemporaryDirectory(prefix="briefgen-preview-") as scratch:
-                    rendered = render_brief(
-                        source, brief, self.config, Path(scratch), ("html",), theme=self.theme, variant=self.variant
-                    )
-                    (html_file,) = rendered.outputs
-                    data = html_file.read_bytes()
+                # in memory: output/ changes only through build(), which may still fail the brief
+                ((page, data),) = make_outputs(valid, html_only)[0].items()
             except BriefgenError as exc:
                 errors = [p for p in exc.problems if p.severity == "error"]
                 names |= self._set_problems(_page_id(manifest, shown), errors)
                 continue
             except Exception:  # build() right after reports it along with the other briefs
                 continue
-            names |= self._set_problems(rendered.id, [])
+            names |= self._set_problems(valid.id, [])
             with self._lock:
                 self._renders += 1
-                self._previews[html_file.name] = (self._renders, data)
-            if self._shows(html_file.name, data):
-                names.add(html_file.name)
-            self.log(f"html of {shown} in {time.perf_counter() - started:.2f} s")
+                self._previews[page] = (self._renders, data)
+            if self._shows(page, data):
+                names.add(page)
+            if not self.quiet:
+                self.log(f"html of {shown} in {time.perf_counter() - started:.2f} s")
         self._publish(names)
 
     def _build(self) -> None:
@@ -176,7 +175,7 @@ class Preview:
         with self._lock:
             up_to = self._renders  # the previews rendered so far: this build replaces them
         try:
-            result = build(self.paths, self.config, self.out_dir, theme=self.theme, variant=self.variant, jobs=1)
+            result = build(self.paths, self.project, jobs=1)
         except BaseException:
             self._publish(self._changed_files(self._drop_previews(up_to)))
             raise
@@ -191,8 +190,13 @@ class Preview:
         # after the problems: a brief that failed goes from its preview straight to its diagnostics
         names |= self._changed_files([*written, *self._drop_previews(up_to)])
         for problem in result.problems:
-            self.log(str(problem))
-        self.log(result.summary(digits=2))
+            if not self.quiet or problem.severity == "error":
+                self.log(str(problem))
+        if self.verbose:
+            for path in result.outputs:
+                self.log(f"wrote {path}")
+        if not self.quiet:
+            self.log(result.summary(digits=2))
         self._publish(names)
 
     def _set_problems(self, page: str, errors: list[Problem]) -> set[str]:
@@ -241,62 +245,7 @@ class Preview:
         self._digests[name] = digest
         return changed
 
-    # -- watching ---------------------------------------------------------------------------------------
-
-    def _roots(self) -> list[tuple[list[Path], bool]]:
-        """Folders to watch recursively (sources, templates) and flat (a brief file's folder, the config's)."""
-        deep = [p.resolve() for p in self.paths if p.is_dir()]
-        deep += [p.resolve() for p in (TEMPLATES_DIR, self.theme.folder) if p and p.is_dir()]
-        flat = [p.resolve().parent for p in self.paths if not p.is_dir()] + [self.config_file.parent]
-        deep = _outermost(deep)
-        flat = [p for p in dict.fromkeys(flat) if not any(p.is_relative_to(d) for d in deep)]
-        return [(deep, True), (flat, False)]
-
-    def _kind(self, path: Path) -> str | None:
-        """What a changed file is to the preview: config, template, source, or nothing (None)."""
-        path = path.resolve()
-        if path.is_relative_to(self.out_dir.resolve()):
-            return None
-        if path == self.config_file:
-            return "config"
-        if any(path.is_relative_to(p.resolve()) for p in (TEMPLATES_DIR, self.theme.folder) if p):
-            return "template"
-        if path.suffix in BRIEF_SUFFIXES:
-            for root in self.paths:
-                root = root.resolve()
-                if path == root or (root.is_dir() and path.is_relative_to(root)):
-                    return "source"
-        return None
-
-    def _spawn(self, roots: list[Path], recursive: bool) -> threading.Event:
-        ready = threading.Event()
-        thread = threading.Thread(
-            target=self._watch, args=(roots, recursive, ready), name="briefgen-watch", daemon=True
-        )
-        self._threads.append(thread)
-        thread.start()
-        return ready
-
-    def _watch(self, roots: list[Path], recursive: bool, ready: threading.Event) -> None:
-        default = watchfiles.DefaultFilter()
-
-        def wanted(change: watchfiles.Change, path: str) -> bool:
-            return default(change, path) and self._kind(Path(path)) is not None
-
-        # yield_on_timeout: the first (empty) yield says the watch is in place
-        for changes in watchfiles.watch(
-            *roots,
-            watch_filter=wanted,
-            stop_event=self._stop,
-            recursive=recursive,
-            rust_timeout=200,
-            yield_on_timeout=True,
-            debounce=400,
-            step=30,
-        ):
-            ready.set()
-            if changes:
-                self._queue.put({Path(path) for _, path in changes})
+    # -- rebuilding on change -------------------------------------------------------------------------
 
     def _rebuild_loop(self) -> None:
         while not self._stop.is_set():
@@ -362,12 +311,13 @@ class Preview:
 
     def _css(self) -> str:
         parts = []
+        theme = self.project.theme
         for name in ("_screen.css", "_screen-only.css"):
-            custom = self.theme.folder / name if self.theme.folder else None
+            custom = theme.folder / name if theme.folder else None
             path = custom if custom and custom.is_file() else TEMPLATES_DIR / name
             parts.append(path.read_text(encoding="utf-8"))
-        if self.theme.extra_css:
-            parts.append(self.theme.extra_css.read_text(encoding="utf-8"))
+        if theme.extra_css:
+            parts.append(theme.extra_css.read_text(encoding="utf-8"))
         return "\n".join(parts)
 
 
@@ -375,8 +325,3 @@ def _page_id(manifest: Manifest, source: str) -> str:
     """The page a source is shown at: its id in the last good build, else its file name."""
     entry = manifest.entries.get(source)
     return entry.id if entry and entry.id else Path(source).stem
-
-
-def _outermost(folders: list[Path]) -> list[Path]:
-    unique = list(dict.fromkeys(folders))
-    return [f for f in unique if not any(f != o and f.is_relative_to(o) for o in unique)]

@@ -7,9 +7,11 @@ import sys
 import time
 from types import TracebackType
 
+from briefgen.workers import Step
+
 
 class Progress:
-    """Receives build events (see build.Report) and shows them the way the terminal suits."""
+    """Receives build events (see workers.Report) and shows them the way the terminal suits."""
 
     def __init__(self, *, quiet: bool = False, verbose: bool = False) -> None:
         self.quiet, self.verbose = quiet, verbose
@@ -27,16 +29,16 @@ class Progress:
         if self.interactive and self.total and not self.quiet:
             self._write("\r\033[K")
 
-    def report(self, event: str, name: str, status: str, seconds: float) -> None:
+    def report(self, step: Step, name: str, seconds: float) -> None:
         if self.quiet:
             return
-        if event == "start":
+        if step is Step.START:
             self.total += 1
             self.current = name
             if self.interactive:
                 self._bar()
             return
-        if status == "unchanged":
+        if step is Step.UNCHANGED:
             if self.verbose:
                 self._write(f"unchanged {name}\n")
             return
@@ -44,8 +46,8 @@ class Progress:
         if self.interactive:
             self._bar()
         else:
-            timing = f" ({seconds:.1f} s)" if self.verbose or status == "built" else ""
-            self._write(f"{status} {name}{timing}\n")
+            timing = f" ({seconds:.1f} s)" if self.verbose or step is Step.BUILT else ""
+            self._write(f"{step.value} {name}{timing}\n")
 
     def _bar(self) -> None:
         done, total = self.finished, max(self.total, 1)

@@ -1,4 +1,4 @@
-"""Render a validated Brief to Markdown and HTML with Jinja templates."""
+"""The templates: a validated Brief to Markdown, HTML and the print stylesheet, and the index page, with Jinja."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import functools
 import mimetypes
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +15,14 @@ import jinja2
 from markupsafe import Markup, escape
 
 from briefgen import __version__, markdown
-from briefgen.config import Config
 from briefgen.defaults import TEMPLATES_DIR
 from briefgen.errors import BriefgenError, Problem
-from briefgen.figures import risk_matrix_svg, severity
-from briefgen.load import Source
-from briefgen.model import CONFIDENCES, IMPACTS, LIKELIHOODS, Brief, walk_strings
+from briefgen.formats import index_links
+from briefgen.load import Source, display_path, walk_strings
+from briefgen.model import CONFIDENCES, IMPACTS, LIKELIHOODS, Brief
+from briefgen.project import Project, ThemeFolder
 from briefgen.resources import Policy, Refused, image_data_uri
+from briefgen.risk_matrix import risk_matrix_svg, severity
 from briefgen.timeline import timeline_svg
 
 # What each step of the scales means: shown in the annex "How to read this brief".
@@ -52,22 +52,31 @@ assert [s for s, _ in SCALES["impact"]] == list(IMPACTS)
 assert [s for s, _ in SCALES["confidence"]] == list(CONFIDENCES)
 
 
-@dataclass(frozen=True)
-class Theme:
-    """Where templates come from: a theme folder overrides the defaults file by file."""
-
-    folder: Path | None = None
-    extra_css: Path | None = None
+class TemplateError(BriefgenError):
+    """A mistake in a template (usually a theme's): located at its file and line, in Jinja's words."""
 
     @classmethod
-    def from_config(cls, config: Config, override: Path | None = None) -> Theme:
-        folder = override or config.templates
-        extra = folder / "extra.css" if folder and (folder / "extra.css").is_file() else None
-        return cls(folder, extra)
+    def of(cls, exc: jinja2.TemplateError) -> TemplateError:
+        filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+        if not filename:  # an error while rendering: the innermost template frame of the traceback has it
+            tb = exc.__traceback__
+            while tb is not None:
+                if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+                    filename, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+                tb = tb.tb_next
+        shown = display_path(Path(filename)) if filename else getattr(exc, "name", None) or "template"
+        return cls([Problem(shown, line or 0, 0, "", f"template error: {exc.message or exc}")])
+
+
+def _render(kind: str, theme: ThemeFolder, name: str, context: dict[str, Any]) -> str:
+    try:
+        return _environment(kind, theme).get_template(name).render(context)
+    except jinja2.TemplateError as exc:
+        raise TemplateError.of(exc) from None
 
 
 @functools.cache
-def _environment(kind: str, theme: Theme) -> jinja2.Environment:
+def _environment(kind: str, theme: ThemeFolder) -> jinja2.Environment:
     # a theme's file replaces the default of the same name; "default/<name>" always reaches the default,
     # so a theme's brief.html.j2 can {% extends "default/brief.html.j2" %} and override only some blocks
     defaults = jinja2.FileSystemLoader(str(TEMPLATES_DIR))
@@ -181,7 +190,7 @@ def collect_images(source: Source, policy: Policy, base_dir: Path) -> dict[str, 
     return images
 
 
-def _context(brief: Brief, config: Config, fmt: str, images: dict[str, str] | None = None) -> dict[str, Any]:
+def _context(brief: Brief, project: Project, fmt: str, images: dict[str, str] | None = None) -> dict[str, Any]:
     citations = markdown.Citations([s.id for s in brief.sources])
     md: Callable[..., Any]
     if fmt == "html":
@@ -214,7 +223,7 @@ def _context(brief: Brief, config: Config, fmt: str, images: dict[str, str] | No
         "matrix_cell": matrix_cell,
         "link_ok": link_ok,
         "brief": brief,
-        "config": config,
+        "config": project.config,
         "md": md,
         "cite": citations.number,
         "citations": citations,
@@ -231,27 +240,21 @@ def _context(brief: Brief, config: Config, fmt: str, images: dict[str, str] | No
 
 
 def render_html(
-    brief: Brief,
-    config: Config,
-    theme: Theme | None = None,
-    images: dict[str, str] | None = None,
-    *,
-    policy: Policy | None = None,
+    brief: Brief, project: Project, images: dict[str, str] | None = None, *, policy: Policy | None = None
 ) -> str:
     """Render the brief as one self-contained HTML page (``images``: from collect_images).
 
     A theme's extra.css may use files of the project through ``url()``; they are embedded as data: URIs.
     """
-    theme = theme or Theme.from_config(config)
-    context = _context(brief, config, "html", images)
-    context["extra_css"] = theme_css(theme, policy)
-    return _environment("html", theme).get_template("brief.html.j2").render(context)
+    context = _context(brief, project, "html", images)
+    context["extra_css"] = theme_css(project.theme, policy)
+    return _render("html", project.theme, "brief.html.j2", context)
 
 
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)""")
 
 
-def theme_css(theme: Theme, policy: Policy | None) -> Markup:
+def theme_css(theme: ThemeFolder, policy: Policy | None) -> Markup:
     """The theme's extra.css with each url() embedded as a data: URI read through ``policy``.
 
     Without a policy (the index page) a url() is dropped. A refused one is a BriefgenError.
@@ -280,11 +283,9 @@ def theme_css(theme: Theme, policy: Policy | None) -> Markup:
     return Markup(css.replace("</", "<\\/"))
 
 
-def render_markdown(brief: Brief, config: Config, theme: Theme | None = None) -> str:
+def render_markdown(brief: Brief, project: Project) -> str:
     """Render the brief as CommonMark."""
-    theme = theme or Theme.from_config(config)
-    text = _environment("md", theme).get_template("brief.md.j2").render(_context(brief, config, "md"))
-    return _tidy_blank_lines(text)
+    return _tidy_blank_lines(_render("md", project.theme, "brief.md.j2", _context(brief, project, "md")))
 
 
 def _tidy_blank_lines(text: str) -> str:
@@ -303,25 +304,22 @@ def _tidy_blank_lines(text: str) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def render_print_css(brief: Brief, config: Config, theme: Theme | None = None) -> str:
+def render_print_css(brief: Brief, project: Project) -> str:
     """Render the print stylesheet (page size, margin boxes, markings) for this brief."""
-    theme = theme or Theme.from_config(config)
-    context = {"brief": brief, "config": config, "short_title": short_title(brief)}
-    return _environment("css", theme).get_template("print.css.j2").render(context)
+    context = {"brief": brief, "config": project.config, "short_title": short_title(brief)}
+    return _render("css", project.theme, "print.css.j2", context)
 
 
-def render_index(
-    entries: list[Any], config: Config, theme: Theme | None = None, *, built_at: dt.datetime | None = None
-) -> str:
+def render_index(entries: list[Any], project: Project) -> str:
     """Render the site's front page from manifest entries (already sorted)."""
-    theme = theme or Theme.from_config(config)
-    title = f"{config.organisation} briefs" if config.organisation else "Briefs"
+    config = project.config
     context = {
         "entries": entries,
         "config": config,
-        "site_title": title,
-        "built_at": built_at,
+        "site_title": f"{config.organisation} briefs" if config.organisation else "Briefs",
+        "built_at": project.source_date,
         "version": __version__,
-        "extra_css": theme_css(theme, None),
+        "extra_css": theme_css(project.theme, None),
+        "links": index_links(),
     }
-    return _environment("html", theme).get_template("index.html.j2").render(context)
+    return _render("html", project.theme, "index.html.j2", context)

@@ -15,8 +15,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from briefgen.errors import BriefgenError
-from briefgen.preview import Log, Preview
+from briefgen.preview import Log, Preview, Resolve
 from briefgen.preview_pages import EVENTS_PATH
+from briefgen.project import resolve_project
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
@@ -140,17 +141,17 @@ class PreviewServer(ThreadingHTTPServer):
 
 def serve(
     paths: list[Path],
+    resolve: Resolve = resolve_project,
     *,
-    out_dir: Path | None = None,
     host: str = "127.0.0.1",
     port: int = 8000,
-    templates: Path | None = None,
-    variant: str | None = None,
     log: Log | None = None,
+    quiet: bool = False,
+    verbose: bool = False,
 ) -> None:
-    """Build, serve and watch until Ctrl-C."""
+    """Build, serve and watch until Ctrl-C (``resolve`` makes the Project again when briefgen.toml changes)."""
     log = log or (lambda message: None)
-    preview = Preview(paths, out_dir, templates=templates, variant=variant, log=log)
+    preview = Preview(paths, resolve, log=log, quiet=quiet, verbose=verbose)
     try:
         server = PreviewServer(preview, host, port)
     except OSError as exc:

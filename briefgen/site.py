@@ -3,45 +3,31 @@ manifests into one (``briefgen index``)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from briefgen.config import Config
 from briefgen.errors import BriefgenError, Problem
 from briefgen.manifest import MANIFEST, Manifest, ManifestError, parse_manifest, read_manifest, shard_manifests
 from briefgen.outputs import write_atomic
+from briefgen.project import Project
+from briefgen.render import render_index
 
-if TYPE_CHECKING:
-    from briefgen.render import Theme
 
-
-def write_index(out_dir: Path, manifest: Manifest, config: Config, theme: Theme | None = None) -> Path:
+def write_index(manifest: Manifest, project: Project) -> Path:
     """Write the site's front page listing every brief that has outputs, newest first."""
-    from briefgen.render import render_index
-
     entries = [e for e in manifest.entries.values() if e.id and e.outputs]
     entries.sort(key=lambda e: (e.updated or e.date, e.date, e.title), reverse=True)
-    target = out_dir / "index.html"
-    write_atomic(target, render_index(entries, config, theme, built_at=_source_date()).encode())
+    target = project.out_dir / "index.html"
+    write_atomic(target, render_index(entries, project).encode())
     return target
 
 
-def _source_date() -> dt.datetime | None:
-    """The build time to show, only from SOURCE_DATE_EPOCH: without it the index carries no clock time."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch.isdigit():
-        return None
-    return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-
-
-def merge_shards(out_dir: Path, config: Config, theme: Theme | None = None) -> Manifest:
+def merge_shards(project: Project) -> Manifest:
     """Combine the shard manifests in ``out_dir`` into manifest.json and write the index page.
 
     Refuses shards of different splits and briefs of different shards that share an id.
     """
+    out_dir = project.out_dir
     if not out_dir.is_dir():
         raise BriefgenError.at(str(out_dir), "no such folder; build the shards into it first")
     parts = shard_manifests(out_dir)
@@ -70,5 +56,5 @@ def merge_shards(out_dir: Path, config: Config, theme: Theme | None = None) -> M
     write_atomic(out_dir / MANIFEST, manifest.to_json().encode())
     for path in parts:
         path.unlink()
-    write_index(out_dir, manifest, config, theme)
+    write_index(manifest, project)
     return manifest

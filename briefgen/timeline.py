@@ -4,25 +4,18 @@ broken where long empty gaps would crowd the rest, with labels in lanes that nev
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from briefgen.figures import MUTED, esc, num, svg_open, text_width, truncate
 from briefgen.model import Event, PartialDate, Trigger
+from briefgen.svg import MUTED, esc, num, svg_open, text_width, truncate
+from briefgen.timeline_axis import BREAK_W, TICK_GAP, Segment, axis_segments, frac, period
 
 __all__ = ["timeline_svg"]
 
 _TL_WIDTH = 600.0
 _AXIS_MARGIN = 32.0  # axis ends this far from the sides, so end tick labels fit
 _EDGE = 4.0  # labels stay this far inside the figure
-_BREAK_W = 30.0  # width of an axis break
-_SEG_MIN_W = 70.0  # smallest width of an axis segment
-_MAX_SEGMENTS = 4
-_MIN_SEP = 10.0  # dots closer than this (user units) call for an axis break, if a large gap allows one
-_SPLIT_RATIO = 0.35  # ... where a gap is large if it is this share of its segment's span
-_MAX_TICK_INTERVALS = 10
-_TICK_GAP = 8.0  # minimum clear space between tick labels
 _LABEL_PAD = 4.0
 _LINE_H = 13.0
 _BOX_H = 2 * _LINE_H + 4  # two lines: date, then title
@@ -36,20 +29,6 @@ _MAX_LABELLED = 60  # beyond this many events, no labels: lanes take quadratic t
 _DOT_GRID = 0.5  # unlabelled dots closer than this share one mark, which bounds the figure's size
 _EVENT_COLOUR = "#1f4e79"
 _TRIGGER_COLOUR = "#b03a2e"
-
-
-def _frac(day: dt.date) -> float:
-    """Start of a day as a fractional year, on the same scale as ``PartialDate.midpoint``."""
-    days = 366 if (day.year % 4 == 0 and (day.year % 100 or day.year % 400 == 0)) else 365
-    return day.year + (day.timetuple().tm_yday - 1) / days
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    if year > dt.MAXYEAR:
-        return dt.date.max
-    return dt.date(max(year, dt.MINYEAR), month + 1, 1)
 
 
 @dataclass
@@ -79,169 +58,20 @@ class _Item:
 
 
 def _item(date: PartialDate, title: str, trigger: bool, order: int) -> _Item:
-    if date.day:
-        start = dt.date(date.year, date.month, date.day)
-        end = start + dt.timedelta(days=1) if start < dt.date.max else start
-    elif date.month:
-        start = dt.date(date.year, date.month, 1)
-        end = _add_months(start, 1)
-    else:
-        start = dt.date(date.year, 1, 1)
-        end = _add_months(start, 12)
-    return _Item(date, start, end, date.midpoint, title, trigger, order)
+    return _Item(date, *period(date), date.midpoint, title, trigger, order)
 
 
-@dataclass
-class _Segment:
-    items: list[_Item]
-    x0: float = 0.0
-    x1: float = 0.0
-    lo: float = 0.0
-    hi: float = 1.0
-    ticks: list[tuple[float, str]] = field(default_factory=list)  # position, label ("" for none)
-    captions: list[tuple[float, str]] = field(default_factory=list)  # labels without a tick
-
-    def x(self, when: float) -> float:
-        return self.x0 + (when - self.lo) / (self.hi - self.lo) * (self.x1 - self.x0)
-
-
-def _allocate(segments: list[list[_Item]], width: float) -> list[float]:
-    """Share the axis width between segments: a fixed minimum each, the rest by number of events."""
-    avail = width - _BREAK_W * (len(segments) - 1)
-    base = min(_SEG_MIN_W, avail / len(segments))
-    extra = avail - base * len(segments)
-    total = sum(len(s) for s in segments)
-    return [base + extra * len(s) / total for s in segments]
-
-
-def _largest_gap(items: list[_Item]) -> tuple[float, int]:
-    """The largest empty stretch between consecutive periods (items sorted by start) and where it is."""
-    best, at = 0.0, 0
-    reach = _frac(items[0].end)
-    for k in range(1, len(items)):
-        gap = _frac(items[k].start) - reach
-        if gap > best:
-            best, at = gap, k
-        reach = max(reach, _frac(items[k].end))
-    return best, at
-
-
-def _split_axis(items: list[_Item], width: float) -> list[list[_Item]]:
-    """Break the axis where dots would be crowded and a large empty gap can be cut out.
-
-    Repeatedly: find the segment whose closest pair of distinct dots is less than ``_MIN_SEP`` apart,
-    and cut it at its largest gap if that gap is at least ``_SPLIT_RATIO`` of the segment's span.
-    Spread-out dates keep one linear axis; a few decades of context plus a cluster of recent days
-    becomes e.g. 1960-1980 // 2012 // Nov 2025.
-    """
-    segments = [sorted(items, key=lambda i: (i.start, i.mid, i.order))]
-    while len(segments) < _MAX_SEGMENTS:
-        widths = _allocate(segments, width)
-        best: tuple[float, int, int] | None = None
-        for index, (segment, seg_w) in enumerate(zip(segments, widths, strict=True)):
-            mids = sorted({i.mid for i in segment})
-            if len(mids) < 2:
-                continue
-            lo = min(_frac(i.start) for i in segment)
-            hi = max(_frac(i.end) for i in segment)
-            closest = min(b - a for a, b in itertools.pairwise(mids)) * seg_w / (hi - lo)
-            if closest >= _MIN_SEP:
-                continue
-            gap, at = _largest_gap(segment)
-            if at and gap >= _SPLIT_RATIO * (hi - lo) and (best is None or closest < best[0]):
-                best = (closest, index, at)
-        if best is None:
-            break
-        _, index, at = best
-        segment = segments[index]
-        segments[index : index + 1] = [segment[:at], segment[at:]]
-    return segments
-
-
-_TICK_STEPS: tuple[tuple[str, int], ...] = (
-    ("day", 1),
-    ("day", 2),
-    ("day", 5),
-    ("day", 10),
-    ("month", 1),
-    ("month", 2),
-    ("month", 3),
-    ("month", 6),
-    *(("year", n) for n in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)),
-)
-
-
-def _tick_dates(kind: str, step: int, start: dt.date, end: dt.date) -> list[dt.date]:
-    """Ticks every ``step`` days/months/years, from the last one at or before ``start`` to the first
-    one at or after ``end``. Day ticks fall on days 1, 1+step, ... of each month (up to the 28th)."""
-    if kind == "year":
-        first = max(dt.MINYEAR, start.year // step * step)
-        needed = end.year if end == dt.date(end.year, 1, 1) else end.year + 1
-        last = max(-(-needed // step) * step, first + step)
-        return [dt.date(y, 1, 1) for y in range(first, min(last, dt.MAXYEAR) + 1, step)]
-    if kind == "month":
-        first_index = (start.year * 12 + start.month - 1) // step * step
-        end_index = end.year * 12 + end.month - 1 + (1 if end.day > 1 else 0)
-        last_index = max(-(-end_index // step) * step, first_index + step)
-        out = []
-        for index in range(first_index, last_index + 1, step):
-            year, month = divmod(index, 12)
-            if dt.MINYEAR <= year <= dt.MAXYEAR:
-                out.append(dt.date(year, month + 1, 1))
-        return out
-    candidates: list[dt.date] = []
-    cursor = dt.date(start.year, start.month, 1)
-    while True:
-        for d in range(1, 32 if step == 1 else 29, step):
-            try:
-                candidates.append(dt.date(cursor.year, cursor.month, d))
-            except ValueError:
-                break
-        if cursor > end or cursor == dt.date.max:
-            break
-        cursor = _add_months(cursor, 1)
-    before = [c for c in candidates if c <= start]
-    after = [c for c in candidates if c >= end]
-    low, high = before[-1], (after[0] if after else candidates[-1])
-    return [c for c in candidates if low <= c <= high]
-
-
-def _tick_labels(kind: str, ticks: list[dt.date]) -> list[str]:
-    out = []
-    for k, tick in enumerate(ticks):
-        month = tick.strftime("%b")
-        if kind == "year":
-            out.append(str(tick.year))
-        elif kind == "month":
-            out.append(f"{month} {tick.year}" if k == 0 or tick.month == 1 else month)
+def _items(events: Sequence[Event], trigger: Trigger | None) -> list[_Item]:
+    """The events in input order, then the trigger if dated, unless an event has its date and title."""
+    items = [_item(e.date, e.title, False, n) for n, e in enumerate(events)]
+    if trigger is not None and trigger.date is not None:
+        trigger_date = PartialDate.parse(trigger.date)
+        same = [i for i in items if i.date == trigger_date and i.title.casefold() == trigger.title.casefold()]
+        if same:
+            same[0].trigger = True
         else:
-            full = k == 0 or (tick.month == 1 and tick.day == 1)
-            out.append(f"{tick.day} {month} {tick.year}" if full else f"{tick.day} {month}")
-    return out
-
-
-def _choose_ticks(start: dt.date, end: dt.date, width: float) -> list[tuple[float, str]]:
-    """The finest tick step with at most ``_MAX_TICK_INTERVALS`` intervals whose labels do not collide."""
-    chosen: list[tuple[float, str]] = []
-    span_days = (end - start).days
-    for kind, step in _TICK_STEPS:
-        per_tick = {"day": 1, "month": 28, "year": 365}[kind] * step
-        if span_days / per_tick > 2 * _MAX_TICK_INTERVALS:  # far too many: skip without listing them
-            continue
-        dates = _tick_dates(kind, step, start, end)
-        if len(dates) < 2 or len(dates) - 1 > _MAX_TICK_INTERVALS:
-            continue
-        labels = _tick_labels(kind, dates)
-        where = [_frac(d) for d in dates]
-        scale = width / (where[-1] - where[0])
-        chosen = list(zip(where, labels, strict=True))
-        fits = all(
-            (where[k + 1] - where[k]) * scale >= (text_width(labels[k]) + text_width(labels[k + 1])) / 2 + _TICK_GAP
-            for k in range(len(dates) - 1)
-        )
-        if fits:
-            break
-    return chosen
+            items.append(_item(trigger_date, trigger.title, True, len(items)))
+    return items
 
 
 def _event_lines(item: _Item) -> tuple[str, str]:
@@ -379,13 +209,106 @@ def _labelled_events(items: list[_Item], axis_y: float) -> list[str]:
     return parts
 
 
+def _description(items: list[_Item], count: int, labelled: bool) -> str:
+    """Every event in date order; or, without labels, only the range of ``count`` events and the trigger."""
+    if labelled:
+        chronological = sorted(items, key=lambda i: (i.date, i.trigger, i.order))
+        return "Events in date order: " + "; ".join(
+            f"{i.label}: {'trigger: ' if i.trigger else ''}{i.title}" for i in chronological
+        )
+    first, *_, last = sorted(items[:count], key=lambda i: i.date)  # the trigger, if added, is last
+    desc = f"{count} events from {first.label} to {last.label}; labels omitted, see the list of events."
+    return desc + "".join(f" Trigger: {i.label}: {i.title}." for i in items if i.trigger)
+
+
+def _axis(segments: list[Segment[_Item]], axis_y: float) -> list[str]:
+    """The axis segments with their tick marks, and a break mark before each segment after the first."""
+    parts = [f'<g class="axis" stroke="{MUTED}" stroke-width="1.25">']
+    for k, segment in enumerate(segments):
+        parts.append(f'<line x1="{num(segment.x0)}" y1="{num(axis_y)}" x2="{num(segment.x1)}" y2="{num(axis_y)}"/>')
+        for at, _ in segment.ticks:
+            tx = segment.x(at)
+            parts.append(f'<line x1="{num(tx)}" y1="{num(axis_y)}" x2="{num(tx)}" y2="{num(axis_y + 5)}"/>')
+        if k:
+            gx = segment.x0 - BREAK_W / 2
+            parts.append(
+                f'<path class="axis-break" fill="none" d="M{num(gx - 6)} {num(axis_y + 6)}L{num(gx - 1)} '
+                f'{num(axis_y - 6)}M{num(gx + 1)} {num(axis_y + 6)}L{num(gx + 6)} {num(axis_y - 6)}"/>'
+            )
+    parts.append("</g>")
+    return parts
+
+
+def _periods(segments: list[Segment[_Item]], axis_y: float, labelled: bool) -> list[str]:
+    """Dates known to the month or year as bars spanning the period (drawn under everything else)."""
+    parts = ['<g class="periods">']
+    drawn: set[tuple[float, float, bool]] = set()
+    for segment in segments:
+        for item in segment.items:
+            if item.date.day == 0:
+                bx0, bx1 = segment.x(frac(item.start)), segment.x(frac(item.end))
+                if not labelled:  # one bar per position, as for the dots
+                    bx0, bx1 = _snap(bx0), _snap(bx1)
+                    if (bx0, bx1, item.trigger) in drawn:
+                        continue
+                    drawn.add((bx0, bx1, item.trigger))
+                colour = _TRIGGER_COLOUR if item.trigger else _EVENT_COLOUR
+                parts.append(
+                    f'<rect class="period" data-date="{esc(item.key)}" x="{num(bx0)}" y="{num(axis_y - 3.5)}"'
+                    f' width="{num(max(bx1 - bx0, 1))}" height="7" rx="3.5" fill="{colour}" fill-opacity="0.3"/>'
+                )
+    parts.append("</g>")
+    return parts
+
+
+def _unlabelled_events(items: list[_Item], axis_y: float) -> list[str]:
+    """One dot per ``_DOT_GRID`` step for the events, and the trigger as its own marked group."""
+    dots = sorted({_snap(i.x) for i in items if not i.trigger})
+    parts = [f'<g class="dots" fill="{_EVENT_COLOUR}" stroke="#ffffff" stroke-width="1">']
+    parts += [f'<circle class="dot" cx="{num(x)}" cy="{num(axis_y)}" r="4"/>' for x in dots]
+    parts.append("</g>")
+    for item in items:
+        if item.trigger:
+            tip = f"{item.label}: Trigger: {item.title}"
+            parts.append(
+                f'<g class="event trigger" data-date="{esc(item.key)}" data-x="{num(item.x)}">'
+                f"<title>{esc(tip)}</title>{_trigger_mark(item.x, axis_y)}</g>"
+            )
+    return parts
+
+
+def _tick_texts(segments: list[Segment[_Item]], axis_y: float) -> list[str]:
+    """Tick labels and year captions that fit, each on a white ground."""
+    # keep segment starts (and year captions) first, then the rest left to right, dropping any that collide
+    tick_labels: list[tuple[int, float, str]] = []
+    for segment in segments:
+        for k, (at, text) in enumerate(segment.ticks):
+            if text:
+                tick_labels.append((0 if k == 0 else 1, segment.x(at), text))
+        tick_labels.extend((0, segment.x(at), text) for at, text in segment.captions)
+    kept: list[tuple[float, float, float, str]] = []
+    for _, tx, text in sorted(tick_labels, key=lambda t: (t[0], t[1])):
+        half = text_width(text) / 2
+        if all(tx + half + TICK_GAP / 2 <= a or b + TICK_GAP / 2 <= tx - half for a, b, _, _ in kept):
+            kept.append((tx - half, tx + half, tx, text))
+    # drawn after the events, on a white ground, so leaders passing below the axis do not strike them
+    parts = [f'<g class="ticks" text-anchor="middle" fill="{MUTED}">']
+    for x0, x1, tx, text in sorted(kept):
+        parts.append(
+            f'<rect x="{num(x0 - 1)}" y="{num(axis_y + 7)}" width="{num(x1 - x0 + 2)}" height="13" fill="#ffffff"/>'
+            f'<text x="{num(tx)}" y="{num(axis_y + 17)}">{esc(text)}</text>'
+        )
+    parts.append("</g>")
+    return parts
+
+
 def timeline_svg(events: Sequence[Event], trigger: Trigger | None = None, *, id_prefix: str = "tl") -> str:
     """A horizontal timeline of events (and the trigger, if dated), with non-colliding labels.
 
     Dots sit at ``date.midpoint``; a date known only to the month or year also gets a bar spanning the
     period. The axis is broken where a cluster of close dates sits far from the rest (see
-    ``_split_axis``); each segment has its own year, month or day ticks. Labels (date, then title cut
-    at 40 characters; the full title is in a ``<title>`` tooltip) are stacked in lanes above and
+    ``timeline_axis.split_axis``); each segment has its own year, month or day ticks. Labels (date, then
+    title cut at 40 characters; the full title is in a ``<title>`` tooltip) are stacked in lanes above and
     below the axis (see ``_assign_lanes``); the figure grows taller with the number of lanes.
     An event with the trigger's date and title is drawn once, as the trigger.
 
@@ -397,37 +320,10 @@ def timeline_svg(events: Sequence[Event], trigger: Trigger | None = None, *, id_
     step, in a ``<g class="dots">``), the period bars and the trigger, and the ``<desc>`` says that
     the labels are left out, so time and size stay bounded however long the list of events is.
     """
-    items = [_item(e.date, e.title, False, n) for n, e in enumerate(events)]
-    if trigger is not None and trigger.date is not None:
-        trigger_date = PartialDate.parse(trigger.date)
-        same = [i for i in items if i.date == trigger_date and i.title.casefold() == trigger.title.casefold()]
-        if same:
-            same[0].trigger = True
-        else:
-            items.append(_item(trigger_date, trigger.title, True, len(items)))
+    items = _items(events, trigger)
     if not items:
         return ""
-
-    axis_w = _TL_WIDTH - 2 * _AXIS_MARGIN
-    groups = _split_axis(items, axis_w)
-    segments: list[_Segment] = []
-    x = _AXIS_MARGIN
-    for group, seg_w in zip(groups, _allocate(groups, axis_w), strict=True):
-        start = min(i.start for i in group)
-        end = max(i.end for i in group)
-        distinct = len({i.mid for i in group})
-        if distinct == 1:  # a lone date: show its whole year rather than a zoomed-in month
-            start = dt.date(start.year, 1, 1)
-            end = _add_months(dt.date((end - dt.timedelta(days=1)).year, 1, 1), 12)
-        if distinct == 1 and len(groups) > 1:  # one year between breaks: name the year, not its ends
-            lo, hi = _frac(start), _frac(end)
-            segment = _Segment(group, x, x + seg_w, lo, hi, [(lo, ""), (hi, "")], [((lo + hi) / 2, str(start.year))])
-        else:
-            ticks = _choose_ticks(start, end, seg_w)
-            lo, hi = min(ticks[0][0], _frac(start)), max(ticks[-1][0], _frac(end))  # (years near 9999)
-            segment = _Segment(group, x, x + seg_w, lo, hi, ticks)
-        segments.append(segment)
-        x += seg_w + _BREAK_W
+    segments = axis_segments(items, _AXIS_MARGIN, _TL_WIDTH - 2 * _AXIS_MARGIN)
     for segment in segments:
         for item in segment.items:
             item.x = segment.x(item.mid)
@@ -440,85 +336,11 @@ def timeline_svg(events: Sequence[Event], trigger: Trigger | None = None, *, id_
     axis_y = 6 + (_BOX_H + _ABOVE_GAP + (above - 1) * _LANE_H if above else 10)
     height = axis_y + (_BELOW_GAP + (below - 1) * _LANE_H + _BOX_H + 6 if below else 26)
 
-    if labelled:
-        chronological = sorted(items, key=lambda i: (i.date, i.trigger, i.order))
-        desc = "Events in date order: " + "; ".join(
-            f"{i.label}: {'trigger: ' if i.trigger else ''}{i.title}" for i in chronological
-        )
-    else:
-        first, *_, last = sorted(items[: len(events)], key=lambda i: i.date)  # the trigger, if added, is last
-        desc = f"{len(events)} events from {first.label} to {last.label}; labels omitted, see the list of events."
-        desc += "".join(f" Trigger: {i.label}: {i.title}." for i in items if i.trigger)
+    desc = _description(items, len(events), labelled)
     parts = [svg_open(_TL_WIDTH, height, id_prefix, "timeline", "Timeline", desc)]
-
-    # axis segments, breaks, ticks
-    parts.append(f'<g class="axis" stroke="{MUTED}" stroke-width="1.25">')
-    for k, segment in enumerate(segments):
-        parts.append(f'<line x1="{num(segment.x0)}" y1="{num(axis_y)}" x2="{num(segment.x1)}" y2="{num(axis_y)}"/>')
-        for at, _ in segment.ticks:
-            tx = segment.x(at)
-            parts.append(f'<line x1="{num(tx)}" y1="{num(axis_y)}" x2="{num(tx)}" y2="{num(axis_y + 5)}"/>')
-        if k:
-            gx = segment.x0 - _BREAK_W / 2
-            parts.append(
-                f'<path class="axis-break" fill="none" d="M{num(gx - 6)} {num(axis_y + 6)}L{num(gx - 1)} '
-                f'{num(axis_y - 6)}M{num(gx + 1)} {num(axis_y + 6)}L{num(gx + 6)} {num(axis_y - 6)}"/>'
-            )
-    parts.append("</g>")
-
-    # periods (dates known to the month or year) as bars under everything else
-    parts.append('<g class="periods">')
-    drawn: set[tuple[float, float, bool]] = set()
-    for segment in segments:
-        for item in segment.items:
-            if item.date.day == 0:
-                bx0, bx1 = segment.x(_frac(item.start)), segment.x(_frac(item.end))
-                if not labelled:  # one bar per position, as for the dots
-                    bx0, bx1 = _snap(bx0), _snap(bx1)
-                    if (bx0, bx1, item.trigger) in drawn:
-                        continue
-                    drawn.add((bx0, bx1, item.trigger))
-                colour = _TRIGGER_COLOUR if item.trigger else _EVENT_COLOUR
-                parts.append(
-                    f'<rect class="period" data-date="{esc(item.key)}" x="{num(bx0)}" y="{num(axis_y - 3.5)}"'
-                    f' width="{num(max(bx1 - bx0, 1))}" height="7" rx="3.5" fill="{colour}" fill-opacity="0.3"/>'
-                )
-    parts.append("</g>")
-
-    if labelled:
-        parts += _labelled_events(items, axis_y)
-    else:
-        dots = sorted({_snap(i.x) for i in items if not i.trigger})
-        parts.append(f'<g class="dots" fill="{_EVENT_COLOUR}" stroke="#ffffff" stroke-width="1">')
-        parts += [f'<circle class="dot" cx="{num(x)}" cy="{num(axis_y)}" r="4"/>' for x in dots]
-        parts.append("</g>")
-        for item in items:
-            if item.trigger:
-                tip = f"{item.label}: Trigger: {item.title}"
-                parts.append(
-                    f'<g class="event trigger" data-date="{esc(item.key)}" data-x="{num(item.x)}">'
-                    f"<title>{esc(tip)}</title>{_trigger_mark(item.x, axis_y)}</g>"
-                )
-    # tick labels: keep segment starts (and year captions) first, then the rest left to right, dropping any that collide
-    tick_labels: list[tuple[int, float, str]] = []
-    for segment in segments:
-        for k, (at, text) in enumerate(segment.ticks):
-            if text:
-                tick_labels.append((0 if k == 0 else 1, segment.x(at), text))
-        tick_labels.extend((0, segment.x(at), text) for at, text in segment.captions)
-    kept: list[tuple[float, float, float, str]] = []
-    for _, tx, text in sorted(tick_labels, key=lambda t: (t[0], t[1])):
-        half = text_width(text) / 2
-        if all(tx + half + _TICK_GAP / 2 <= a or b + _TICK_GAP / 2 <= tx - half for a, b, _, _ in kept):
-            kept.append((tx - half, tx + half, tx, text))
-    # drawn after the events, on a white ground, so leaders passing below the axis do not strike them
-    parts.append(f'<g class="ticks" text-anchor="middle" fill="{MUTED}">')
-    for x0, x1, tx, text in sorted(kept):
-        parts.append(
-            f'<rect x="{num(x0 - 1)}" y="{num(axis_y + 7)}" width="{num(x1 - x0 + 2)}" height="13" fill="#ffffff"/>'
-            f'<text x="{num(tx)}" y="{num(axis_y + 17)}">{esc(text)}</text>'
-        )
-    parts.append("</g>")
-
+    parts += _axis(segments, axis_y)
+    parts += _periods(segments, axis_y, labelled)
+    parts += _labelled_events(items, axis_y) if labelled else _unlabelled_events(items, axis_y)
+    parts += _tick_texts(segments, axis_y)
     parts.append("</svg>")
     return "".join(parts)

@@ -1,16 +1,23 @@
-"""The SVG figures: risk matrix placement, colours, escaping; timeline order, positions, label layout."""
+"""The SVG figures: risk matrix placement, colours, escaping; timeline order, positions, label layout, axis."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import math
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
-from briefgen.figures import SEVERITY_COLOURS, risk_matrix_svg, severity
-from briefgen.model import IMPACTS, LIKELIHOODS, Event, Risk, Trigger
+from briefgen import timeline_axis as axis
+from briefgen.model import IMPACTS, LIKELIHOODS, Event, PartialDate, Risk, Trigger
+from briefgen.risk_matrix import SEVERITY_COLOURS, risk_matrix_svg, severity
 from briefgen.timeline import timeline_svg
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
@@ -171,10 +178,6 @@ def test_matrix_escapes_text() -> None:
     assert desc is not None and "<script>alert('x')</script> & \"co\"" in (desc.text or "")
     title = markers(root)[0][0].find("svg:title", NS)
     assert title is not None and "<script>" in (title.text or "")
-
-
-def test_matrix_deterministic() -> None:
-    assert risk_matrix_svg(RISKS) == risk_matrix_svg(list(RISKS))
 
 
 # --- timeline
@@ -434,3 +437,146 @@ def test_sixty_events_still_get_labels() -> None:
     assert "labels omitted" not in (root.findtext("svg:desc", namespaces=NS) or "")
     root = parse(timeline_svg([*events, event("2021-01-01", "One more")], TRIGGER))
     assert not [g for g in root.iter(f"{SVG}g") if g.get("data-box")]
+
+
+# --- the timeline's axis
+
+
+@dataclass
+class Spot:
+    start: dt.date
+    end: dt.date
+    mid: float
+    order: int
+
+
+def spots(*dates: str) -> list[Spot]:
+    out = []
+    for n, text in enumerate(dates):
+        date = PartialDate.parse(text)
+        out.append(Spot(*axis.period(date), date.midpoint, n))
+    return out
+
+
+BRIEF_DATES = [str(e.date) for e in BRIEF_EVENTS] + ["2025-11-19"]  # the events and the trigger
+
+
+def test_frac_and_add_months() -> None:
+    assert axis.frac(dt.date(2024, 1, 1)) == 2024
+    assert axis.frac(dt.date(2024, 7, 1)) == 2024 + 182 / 366  # a leap year
+    assert axis.frac(dt.date(2025, 7, 1)) == 2025 + 181 / 365
+    assert axis.add_months(dt.date(2025, 11, 19), 1) == dt.date(2025, 12, 1)
+    assert axis.add_months(dt.date(2025, 11, 19), 2) == dt.date(2026, 1, 1)
+    assert axis.add_months(dt.date(2012, 1, 1), 12) == dt.date(2013, 1, 1)
+    assert axis.add_months(dt.date(9999, 12, 5), 1) == dt.date.max
+
+
+def test_period_of_a_partial_date() -> None:
+    assert axis.period(PartialDate(2012)) == (dt.date(2012, 1, 1), dt.date(2013, 1, 1))
+    assert axis.period(PartialDate(2012, 9)) == (dt.date(2012, 9, 1), dt.date(2012, 10, 1))
+    assert axis.period(PartialDate(2012, 12)) == (dt.date(2012, 12, 1), dt.date(2013, 1, 1))
+    assert axis.period(PartialDate(2024, 2, 29)) == (dt.date(2024, 2, 29), dt.date(2024, 3, 1))
+    assert axis.period(PartialDate(9999, 12, 31)) == (dt.date.max, dt.date.max)
+
+
+def test_split_axis_cuts_the_brief_at_its_two_large_gaps() -> None:
+    groups = axis.split_axis(spots(*BRIEF_DATES), 536)
+    assert [[str(s.start) for s in g] for g in groups] == [
+        ["1964-01-27", "1972-09-29", "1978-08-12"],
+        ["2012-09-01"],
+        ["2025-11-01", "2025-11-07", "2025-11-19", "2025-11-27"],
+    ]
+    gap, at = axis.largest_gap([s for g in groups for s in g])
+    assert at == 3  # the 34 empty years before 2012, not the 13 after it
+    assert gap == pytest.approx(axis.frac(dt.date(2012, 9, 1)) - axis.frac(dt.date(1978, 8, 13)))
+
+
+def test_split_axis_keeps_spread_out_dates_on_one_axis() -> None:
+    years = spots(*(str(year) for year in range(1900, 2030, 13)))
+    assert axis.split_axis(reversed(years), 536) == [years]  # sorted by start, whatever the input order
+
+
+def test_allocate_shares_width_by_events_after_a_minimum() -> None:
+    widths = axis.allocate([[1, 2], [3], [4, 5, 6, 7, 8]], 536)  # 536 less two breaks and three minimums: 266
+    assert sum(widths) + 2 * axis.BREAK_W == pytest.approx(536)
+    assert widths == pytest.approx([70 + 266 * 2 / 8, 70 + 266 / 8, 70 + 266 * 5 / 8])
+
+
+def test_axis_segments_of_the_brief() -> None:
+    segments = axis.axis_segments(spots(*BRIEF_DATES), 32, 536)
+    assert len(segments) == 3
+    assert segments[0].x0 == 32 and segments[-1].x1 == pytest.approx(568)
+    for a, b in itertools.pairwise(segments):
+        assert b.x0 == pytest.approx(a.x1 + axis.BREAK_W)
+    decades, year, november = segments
+    assert decades.ticks == [(y, str(y)) for y in (1960, 1965, 1970, 1975, 1980)]
+    assert decades.x(1960) == 32 and decades.x(1980) == pytest.approx(decades.x1)
+    assert year.ticks == [(2012, ""), (2013, "")] and year.captions == [(2012.5, "2012")]  # named, not its ends
+    assert [text for _, text in november.ticks] == ["1 Nov 2025", "11 Nov", "21 Nov", "1 Dec"]
+
+
+def test_tick_dates_cover_the_span() -> None:
+    assert axis.tick_dates("year", 10, dt.date(1964, 1, 27), dt.date(1978, 8, 13)) == [
+        dt.date(1960, 1, 1),
+        dt.date(1970, 1, 1),
+        dt.date(1980, 1, 1),
+    ]
+    assert axis.tick_dates("month", 3, dt.date(2012, 9, 1), dt.date(2012, 10, 1)) == [
+        dt.date(2012, 7, 1),
+        dt.date(2012, 10, 1),
+    ]
+    assert axis.tick_dates("day", 5, dt.date(2025, 11, 7), dt.date(2025, 11, 28)) == [
+        *(dt.date(2025, 11, d) for d in (6, 11, 16, 21, 26)),
+        dt.date(2025, 12, 1),
+    ]
+
+
+def test_tick_labels_name_only_what_changed() -> None:
+    months = [dt.date(2025, 11, 1), dt.date(2025, 12, 1), dt.date(2026, 1, 1), dt.date(2026, 2, 1)]
+    assert axis.tick_labels("month", months) == ["Nov 2025", "Dec", "Jan 2026", "Feb"]
+    days = [dt.date(2025, 12, 21), dt.date(2025, 12, 26), dt.date(2026, 1, 1), dt.date(2026, 1, 6)]
+    assert axis.tick_labels("day", days) == ["21 Dec 2025", "26 Dec", "1 Jan 2026", "6 Jan"]
+    assert axis.tick_labels("year", [dt.date(1960, 1, 1), dt.date(1970, 1, 1)]) == ["1960", "1970"]
+
+
+def test_choose_ticks_takes_the_finest_step_that_fits() -> None:
+    labels = [text for _, text in axis.choose_ticks(dt.date(2012, 1, 1), dt.date(2013, 1, 1), 536)]
+    assert labels == ["Jan 2012", "Mar", "May", "Jul", "Sep", "Nov", "Jan 2013"]  # monthly labels would collide
+    ticks = axis.choose_ticks(dt.date(2025, 11, 1), dt.date(2025, 12, 1), 100)
+    assert ticks == [(axis.frac(dt.date(2025, 11, 1)), "Nov 2025"), (axis.frac(dt.date(2025, 12, 1)), "Dec")]
+
+
+# --- determinism
+
+_RENDER_ELSEWHERE = """
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("figures_elsewhere", sys.argv[1])
+case = importlib.util.module_from_spec(spec)
+sys.modules[spec.name] = case  # dataclasses look their module up while the module runs
+spec.loader.exec_module(case)
+print(json.dumps(case.rendered()))
+"""
+
+
+def rendered() -> list[str]:
+    return [risk_matrix_svg(RISKS), timeline_svg(BRIEF_EVENTS, TRIGGER), timeline_svg(CLUSTER, TRIGGER)]
+
+
+def test_figures_deterministic_across_interpreters() -> None:
+    """Fresh interpreters with different string hashing draw byte-identical figures, equal to this one's."""
+    outputs = []
+    for seed in ("1", "2"):
+        run = subprocess.run(
+            [sys.executable, "-c", _RENDER_ELSEWHERE, __file__],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            cwd=Path(__file__).resolve().parents[1],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert run.returncode == 0, run.stderr
+        outputs.append(json.loads(run.stdout))
+    assert outputs[0] == outputs[1]
+    assert outputs[0] == rendered()
+    assert all(svg.startswith("<svg") for svg in outputs[0])

@@ -32,7 +32,7 @@ from render_helpers import (
 
 from briefgen.build import render_brief
 from briefgen.cli import main
-from briefgen.figures import severity
+from briefgen.risk_matrix import severity
 from briefgen.markdown import safe_url
 from briefgen.model import Brief
 from briefgen.render import format_date, label, render_html, render_markdown, render_print_css

@@ -1,0 +1,110 @@
+"""Checking a set of briefs: each file read inside its project, loaded and validated, and no two of one run
+sharing an id (nor taking one of the site's own pages)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefgen.errors import BriefgenError, Problem
+from briefgen.load import MAX_BYTES, Source, display_path, find_briefs, parse_source
+from briefgen.model import Brief
+from briefgen.project import Project
+from briefgen.validate import validate
+
+RESERVED_IDS = frozenset({"index", "manifest"})  # the site's own pages
+
+
+@dataclass(frozen=True)
+class Valid:
+    """One brief that passed validation: its file, what was loaded from it, its model and its warnings."""
+
+    path: Path
+    source: Source
+    brief: Brief
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def id(self) -> str:
+        assert self.brief.id is not None  # validate() gives every brief its id
+        return self.brief.id
+
+
+@dataclass
+class Checked:
+    """The outcome of checking a set of briefs."""
+
+    briefs: list[Valid] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # as the writer sees their paths
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+class Checker:
+    """Checks briefs one at a time, remembering the ids taken so far (``owners``: id -> the brief's name)."""
+
+    def __init__(self, project: Project, *, today: dt.date | None = None, owners: dict[str, str] | None = None):
+        self.project = project
+        self.today = today
+        self.owners: dict[str, str] = dict(owners or {})
+
+    def read(self, path: Path) -> bytes:
+        """The bytes of a brief file inside the project; BriefgenError when it is outside, too big or unreadable."""
+        name = display_path(path)
+        root = self.project.brief_root(path).resolve()
+        if not path.resolve().is_relative_to(root):
+            raise BriefgenError.at(name, f"refused: the brief is a link to a file outside the project {root}")
+        try:
+            size = path.stat().st_size
+            if size > MAX_BYTES:
+                raise BriefgenError.at(name, f"file is {size / 1048576:.1f} MiB; a brief may be at most 2 MiB")
+            return path.read_bytes()
+        except OSError as exc:
+            raise BriefgenError.at(name, f"cannot read file: {exc.strerror or exc}") from None
+
+    def check(self, path: Path, raw: bytes | None = None, source: Source | None = None) -> Valid:
+        """Load (unless ``source`` is given) and validate one brief and claim its id; raise BriefgenError."""
+        if source is None:
+            source = parse_source(self.read(path) if raw is None else raw, display_path(path))
+        brief, warnings = validate(source, classification=self.project.config.classification, today=self.today)
+        valid = Valid(path, source, brief, tuple(warnings))
+        self._claim(valid)
+        return valid
+
+    def _claim(self, valid: Valid) -> None:
+        """Take the brief's id, or raise its warnings and why it cannot have it."""
+        line, col = valid.source.locate(("id",))
+        name = valid.source.name
+        if valid.id in RESERVED_IDS:
+            message = f"'{valid.id}' is reserved for the site; choose another id"
+        elif self.owners.get(valid.id, name) != name:
+            message = f"id '{valid.id}' is already used by {self.owners[valid.id]}; give one of them another id"
+        else:
+            self.owners[valid.id] = name
+            return
+        raise BriefgenError([*valid.warnings, Problem(name, line, col, "id", message)])
+
+
+def check(paths: list[Path], project: Project, today: dt.date | None = None) -> Checked:
+    """Load and validate every brief under ``paths``; collect every problem of every file."""
+    files, problems = find_briefs(paths)
+    result = Checked(problems=problems)
+    checker = Checker(project, today=today)
+    for path in files:
+        try:
+            valid = checker.check(path)
+        except BriefgenError as exc:
+            result.problems += exc.problems
+            result.failed.append(display_path(path))
+            continue
+        result.problems += valid.warnings
+        result.briefs.append(valid)
+    return result

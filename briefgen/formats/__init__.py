@@ -1,0 +1,52 @@
+"""The output formats: one registry that `--format`, the build, the manifest and the index page all read.
+
+Each format is a module of this package with ``render(subject, project) -> Output``; the registry names it
+and says what it needs, so the CLI can check `--format` without importing the pipeline (Pydantic, Jinja,
+WeasyPrint). Adding a format is one module and one line below.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from briefgen.project import Project
+    from briefgen.subject import Output, Subject
+
+
+@dataclass(frozen=True)
+class Format:
+    """One output format: its name on the command line, its file suffix and how the index page links it."""
+
+    name: str
+    suffix: str
+    link_label: str  # the index page's link text
+    link_rank: int  # the index page lists links (and links the title to the first) in this order
+    needs_pdf_engine: bool  # the PDF engine (WeasyPrint, in a process of its own) must be started for it
+    module: str
+
+    def render(self, subject: Subject, project: Project) -> Output:
+        """Make this format's bytes for one validated brief."""
+        renderer = importlib.import_module(self.module)
+        output: Output = renderer.render(subject, project)
+        return output
+
+
+REGISTRY = (
+    Format("md", ".md", "Markdown", 3, needs_pdf_engine=False, module="briefgen.formats.md"),
+    Format("html", ".html", "Web page", 1, needs_pdf_engine=False, module="briefgen.formats.html"),
+    Format("pdf", ".pdf", "PDF", 2, needs_pdf_engine=True, module="briefgen.formats.pdf"),
+)
+FORMATS = {f.name: f for f in REGISTRY}
+NAMES = tuple(FORMATS)  # in the order outputs are written and listed
+DEFAULT_FORMATS = NAMES
+
+DEFAULT_VARIANT = "pdf/ua-1"
+VARIANTS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "none")
+
+
+def index_links() -> list[tuple[str, str]]:
+    """(format name, link text) in the order the index page shows them."""
+    return [(f.name, f.link_label) for f in sorted(REGISTRY, key=lambda f: f.link_rank)]

@@ -1,0 +1,46 @@
+"""One brief's outputs: each format the project asks for made in memory, then all written or none."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefgen.check import Valid
+from briefgen.errors import Problem
+from briefgen.formats import FORMATS
+from briefgen.outputs import write_all
+from briefgen.project import Project
+from briefgen.subject import PdfWriter, prepare
+
+
+@dataclass
+class RenderResult:
+    """What rendering one brief produced."""
+
+    id: str
+    outputs: list[Path] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def make_outputs(
+    valid: Valid, project: Project, pdf_writer: PdfWriter | None = None
+) -> tuple[dict[str, bytes], list[Problem]]:
+    """Every output file of one brief by name (``<id>.<suffix>``), and the warnings made on the way."""
+    subject = prepare(valid, project, pdf_writer)
+    files: dict[str, bytes] = {}
+    warnings: list[Problem] = []
+    for name in project.formats:
+        fmt = FORMATS[name]
+        output = fmt.render(subject, project)
+        files[f"{valid.id}{fmt.suffix}"] = output.data
+        warnings += output.warnings
+    return files, warnings
+
+
+def render_brief(valid: Valid, project: Project, *, pdf_writer: PdfWriter | None = None) -> RenderResult:
+    """Render one brief into the project's output folder; a failure in any format leaves every old output alone."""
+    files, warnings = make_outputs(valid, project, pdf_writer)
+    project.out_dir.mkdir(parents=True, exist_ok=True)
+    targets = {project.out_dir / name: data for name, data in files.items()}
+    write_all(targets)
+    return RenderResult(valid.id, list(targets), warnings)

@@ -1,0 +1,63 @@
+"""What every output format is handed: one validated brief with its embedded images and resource door, and
+what a format hands back (its bytes and warnings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from briefgen.check import Valid
+from briefgen.errors import Problem
+from briefgen.load import Source
+from briefgen.model import Brief
+from briefgen.project import Project
+from briefgen.render import collect_images, render_html
+from briefgen.resources import Policy
+
+
+class PdfWriter(Protocol):
+    """Lays out a PDF (pdf.write_pdf), in this process or in another one (pdf_process.PdfProcess)."""
+
+    def __call__(
+        self, html: str, css: str, *, name: str, variant: str, policy: Policy | None
+    ) -> tuple[bytes, list[str]]: ...
+
+
+@dataclass(frozen=True)
+class Output:
+    """One format's file for one brief."""
+
+    data: bytes
+    warnings: tuple[Problem, ...] = ()
+
+
+@dataclass
+class Subject:
+    """One validated brief ready for every format: its images read once through its resource door."""
+
+    valid: Valid
+    policy: Policy
+    images: dict[str, str]
+    pdf_writer: PdfWriter | None = None  # None: lay out the PDF in this process
+    _html: dict[Project, str] = field(default_factory=dict)
+
+    @property
+    def source(self) -> Source:
+        return self.valid.source
+
+    @property
+    def brief(self) -> Brief:
+        return self.valid.brief
+
+    def html(self, project: Project) -> str:
+        """The brief's HTML page, made once for the formats that share it (the web page and the PDF)."""
+        if project not in self._html:
+            self._html[project] = render_html(self.brief, project, self.images, policy=self.policy)
+        return self._html[project]
+
+
+def prepare(valid: Valid, project: Project, pdf_writer: PdfWriter | None = None) -> Subject:
+    """Read every image of a brief through its resource door; BriefgenError names each refused one."""
+    policy = project.policy(valid.path)
+    images = collect_images(valid.source, policy, valid.path.parent)  # a refused image fails every format
+    return Subject(valid, policy, images, pdf_writer)
