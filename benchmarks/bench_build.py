@@ -63,16 +63,17 @@ def main() -> None:
         t_one = run([briefgen, "build", "briefs", "--out", "out2", "-j", "2"], work)
         # the plain CLI, one process per brief, on briefgen's own print-ready HTML
         sys.path.insert(0, str(ROOT))
-        from briefgen.build import check
-        from briefgen.config import load_config
+        from briefgen.check import check
         from briefgen.pdf import printable_html
+        from briefgen.project import resolve_project
         from briefgen.render import render_html, render_print_css
 
-        config = load_config(ROOT)
+        project = resolve_project(start=ROOT)
         cli_times = []
-        for _source, brief in check(paths[: args.cli_samples], config).briefs:
+        for valid in check(paths[: args.cli_samples], project).briefs:
+            brief = valid.brief
             html = work / f"{brief.id}.html"
-            html.write_text(printable_html(render_html(brief, config), render_print_css(brief, config)), "utf-8")
+            html.write_text(printable_html(render_html(brief, project), render_print_css(brief, project)), "utf-8")
             cmd = [str(BIN / "weasyprint"), "--pdf-variant", "pdf/ua-1", "--pdf-tags", str(html), str(html) + ".pdf"]
             cli_times.append(run(cmd, work))
         shutil.rmtree(work / "out1", ignore_errors=True)

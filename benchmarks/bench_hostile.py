@@ -26,11 +26,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from briefgen.build import render_brief
+from briefgen.check import Valid
 from briefgen.config import Config
 from briefgen.errors import BriefgenError
 from briefgen.load import parse_source
-from briefgen.model import validate
+from briefgen.produce import render_brief
+from briefgen.project import resolve_project
+from briefgen.validate import validate
 
 MINIMAL = """\
 title: A hostile brief
@@ -82,8 +84,9 @@ def render(raw: bytes, formats: tuple[str, ...], out: Path) -> str:
     """Validate and render; say whether the brief was rendered or refused (with a located problem)."""
     try:
         source = parse_source(raw, "hostile.yaml")
-        brief = validate(source, today=dt.date(2026, 1, 1))
-        render_brief(source, brief, Config(), out, formats)
+        brief, warnings = validate(source, today=dt.date(2026, 1, 1))
+        project = resolve_project(config=Config(), formats=formats, out_dir=out)
+        render_brief(Valid(out / "hostile.yaml", source, brief, tuple(warnings)), project)
     except BriefgenError:
         return "refused"
     return "rendered"

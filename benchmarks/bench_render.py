@@ -60,20 +60,20 @@ def main() -> None:
     import weasyprint  # noqa: F401
 
     t_import = time.perf_counter() - t0
-    from briefgen.build import check
-    from briefgen.config import load_config
+    from briefgen.check import check
     from briefgen.pdf import printable_html, write_pdf
+    from briefgen.project import resolve_project
     from briefgen.render import render_html, render_markdown, render_print_css
 
-    config = load_config(ROOT)
+    project = resolve_project(start=ROOT)
     t0 = time.perf_counter()
-    checked = check([brief], config)
+    checked = check([brief], project)
     t_validate = time.perf_counter() - t0
-    _source, model = checked.briefs[0]
+    model = checked.briefs[0].brief
     t0 = time.perf_counter()
-    html = render_html(model, config)
-    css = render_print_css(model, config)
-    render_markdown(model, config)
+    html = render_html(model, project)
+    css = render_print_css(model, project)
+    render_markdown(model, project)
     t_template = time.perf_counter() - t0
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -61,7 +61,7 @@ def whole_process(folder: Path, copies: int, runs: int) -> None:
 def in_process(runs: int) -> None:
     sys.path.insert(0, str(ROOT))
     from briefgen.load import parse_source
-    from briefgen.model import validate
+    from briefgen.validate import validate
 
     raw = BRIEF.read_bytes()
     today = dt.date(2025, 11, 28)

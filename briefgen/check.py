@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.errors import BriefgenError, Problem
-from briefgen.load import MAX_BYTES, Source, display_path, find_briefs, parse_source
+from briefgen.load import Source, display_path, find_briefs, load_source, parse_source
 from briefgen.model import Brief
 from briefgen.project import Project
 from briefgen.validate import validate
@@ -56,24 +56,28 @@ class Checker:
         self.today = today
         self.owners: dict[str, str] = dict(owners or {})
 
-    def read(self, path: Path) -> bytes:
-        """The bytes of a brief file inside the project; BriefgenError when it is outside, too big or unreadable."""
-        name = display_path(path)
+    def inside(self, path: Path) -> None:
+        """Refuse a brief that is (or sits behind) a link to a file outside its project."""
         root = self.project.brief_root(path).resolve()
         if not path.resolve().is_relative_to(root):
-            raise BriefgenError.at(name, f"refused: the brief is a link to a file outside the project {root}")
+            message = f"refused: the brief is a link to a file outside the project {root}"
+            raise BriefgenError.at(display_path(path), message)
+
+    def read(self, path: Path) -> bytes:
+        """The bytes of a brief file inside the project (whatever their size: parsing refuses too many)."""
+        self.inside(path)
         try:
-            size = path.stat().st_size
-            if size > MAX_BYTES:
-                raise BriefgenError.at(name, f"file is {size / 1048576:.1f} MiB; a brief may be at most 2 MiB")
             return path.read_bytes()
         except OSError as exc:
-            raise BriefgenError.at(name, f"cannot read file: {exc.strerror or exc}") from None
+            raise BriefgenError.at(display_path(path), f"cannot read file: {exc.strerror or exc}") from None
 
     def check(self, path: Path, raw: bytes | None = None, source: Source | None = None) -> Valid:
         """Load (unless ``source`` is given) and validate one brief and claim its id; raise BriefgenError."""
-        if source is None:
-            source = parse_source(self.read(path) if raw is None else raw, display_path(path))
+        if source is None and raw is None:
+            self.inside(path)
+            source = load_source(path, display_path(path))  # a file too big is refused before it is read
+        elif source is None:
+            source = parse_source(raw or b"", display_path(path))
         brief, warnings = validate(source, classification=self.project.config.classification, today=self.today)
         valid = Valid(path, source, brief, tuple(warnings))
         self._claim(valid)

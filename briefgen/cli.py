@@ -81,7 +81,7 @@ def _default_paths(paths: tuple[Path, ...]) -> list[Path]:
 def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
     wanted = tuple(f.strip() for f in value.split(",") if f.strip())
     if not wanted or any(f not in NAMES for f in wanted):
-        raise click.BadParameter(f"expected some of {', '.join(NAMES)}; got {value!r}")
+        raise click.BadParameter(f"expected some of {', '.join(NAMES)}; got {value!r}", param_hint="--format")
     return wanted
 
 
@@ -221,7 +221,7 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
         return None
     k, _, n = value.partition("/")
     if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
-        raise click.BadParameter(f"expected K/N with 1 <= K <= N, e.g. 2/4; got {value!r}")
+        raise click.BadParameter(f"expected K/N with 1 <= K <= N, e.g. 2/4; got {value!r}", param_hint="--shard")
     return int(k), int(n)
 
 

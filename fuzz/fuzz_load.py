@@ -14,7 +14,7 @@ import atheris
 with atheris.instrument_imports():
     from briefgen.errors import BriefgenError
     from briefgen.load import parse_source
-    from briefgen.model import validate
+    from briefgen.validate import validate
 
 TODAY = dt.date(2026, 1, 1)
 

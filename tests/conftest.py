@@ -1,9 +1,10 @@
-"""Shared helpers: a file-tree writer, a minimal valid brief and a CLI runner."""
+"""The fixtures every test may use: ``project`` (an empty project folder as the working folder), ``run`` (the
+CLI in-process) and ``write_tree``; the helpers themselves live in helpers.py, loaded here as a plugin."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,20 +18,7 @@ settings.register_profile("default", max_examples=200, deadline=None, suppress_h
 settings.register_profile("deep", max_examples=5000, deadline=None, suppress_health_check=list(HealthCheck))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
-REPO = Path(__file__).resolve().parent.parent
-BRIEFS = REPO / "briefs"
-REAL_BRIEF = BRIEFS / "china-france-japan-2025-11.yaml"
-CASES = Path(__file__).resolve().parent / "cases"
-
-# The smallest brief that validates: the four required fields and nothing else.
-MINIMAL = """\
-title: A minimal brief
-date: 2025-11-28
-summary: The bottom line.
-trigger:
-  title: What happened
-  summary: It happened.
-"""
+pytest_plugins = ["helpers"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -39,26 +27,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def brief_text(extra: str = "") -> str:
-    """Return MINIMAL with ``extra`` YAML appended (top-level fields, starting on line 7)."""
-    return MINIMAL + extra
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """tmp/project, empty, as the working folder; no SOURCE_DATE_EPOCH, and CI set (one line per brief).
 
-
-def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
-    """Write ``{relative path: text or bytes}`` under ``root``; return ``root``."""
-    for rel, content in files.items():
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
+    A test module that needs briefs in it overrides this fixture, taking it as its argument.
+    """
+    root = tmp_path / "project"
+    root.mkdir()
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setenv("CI", "1")
     return root
-
-
-@pytest.fixture(name="write_tree")
-def write_tree_fixture() -> Callable[[Path, Mapping[str, str | bytes]], Path]:
-    return write_tree
 
 
 @pytest.fixture

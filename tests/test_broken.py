@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from conftest import CASES, MINIMAL
+from helpers import CASES, MINIMAL
 
 BROKEN = CASES / "broken"
 CASE_NAMES = sorted(p.name for p in BROKEN.iterdir() if p.suffix == ".yaml" or p.is_dir())

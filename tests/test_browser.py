@@ -8,9 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from render_helpers import AXE_JS, Rendered, axe_violations, need
-
-pytest_plugins = ["render_helpers"]
+from helpers import AXE_JS, Rendered, axe_violations, need
 
 BRIEFS = ["real", "example"]
 

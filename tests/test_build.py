@@ -22,13 +22,13 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from conftest import MINIMAL, REPO, brief_text, write_tree
-from render_helpers import parse_html
+from helpers import MINIMAL, REPO, brief, parse_html, write_tree
 
 import briefgen.manifest
+import briefgen.project
 from briefgen import __version__
-from briefgen.config import Config
 from briefgen.progress import Progress
+from briefgen.workers import Step
 
 Run = Callable[..., Result]
 
@@ -42,18 +42,10 @@ BROKEN = MINIMAL.replace("  summary: It happened.\n", "")
 BROKEN_ERROR = "briefs/{name}.yaml:5:3: trigger: missing required field 'summary'"
 
 
-def brief(title: str, extra: str = "") -> str:
-    """MINIMAL with another title and ``extra`` top-level fields (from line 7)."""
-    return brief_text(extra).replace("A minimal brief", title)
-
-
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A project with three good briefs (a, b, c) that is the working directory."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    write_tree(tmp_path, {f"briefs/{n}.yaml": brief(f"Brief {n.upper()}") for n in "abc"})
-    return tmp_path
+def project(project: Path) -> Path:
+    """The project with three good briefs (a, b, c)."""
+    return write_tree(project, {f"briefs/{n}.yaml": brief(f"Brief {n.upper()}") for n in "abc"})
 
 
 def build(run: Run, *args: str) -> Result:
@@ -206,13 +198,6 @@ def test_version_change_rebuilds_all(project: Path, run: Run) -> None:
     assert counts(run_as("99.0.0").stderr) == (0, 3, 0)
 
 
-def test_environment_hash_covers_the_version(monkeypatch: pytest.MonkeyPatch) -> None:
-    before = briefgen.manifest.environment_hash(Config(), [], ("md",), "pdf/ua-1")
-    assert briefgen.manifest.environment_hash(Config(), [], ("md",), "pdf/ua-1") == before
-    monkeypatch.setattr(briefgen.manifest, "__version__", "99.0.0")
-    assert briefgen.manifest.environment_hash(Config(), [], ("md",), "pdf/ua-1") != before
-
-
 def test_deleted_or_tampered_output_is_rebuilt(project: Path, run: Run) -> None:
     build(run)
     out = project / "output"
@@ -350,7 +335,7 @@ def test_deleted_brief_is_cleaned_up_across_a_version_change(
 ) -> None:
     build(run)
     (project / "briefs/b.yaml").unlink()
-    monkeypatch.setattr(briefgen.manifest, "__version__", "99.0.0")
+    monkeypatch.setattr(briefgen.project, "__version__", "99.0.0")
     result = build(run)
     assert counts(result) == (2, 0, 0)
     assert not (project / "output/b.html").exists()
@@ -766,9 +751,9 @@ def test_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch, capsys: pyt
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     with Progress() as progress:
         assert progress.interactive
-        progress.report("start", "briefs/a.yaml", "", 0.0)
-        progress.report("start", "briefs/b.yaml", "", 0.0)
-        progress.report("done", "briefs/a.yaml", "built", 0.2)
+        progress.report(Step.START, "briefs/a.yaml", 0.0)
+        progress.report(Step.START, "briefs/b.yaml", 0.0)
+        progress.report(Step.BUILT, "briefs/a.yaml", 0.2)
     err = capsys.readouterr().err
     assert "[" + "-" * 24 + "] 0/1 briefs/a.yaml" in err
     assert re.search(r"\[#{12}-{12}\] 1/2 ETA \d+ s briefs/b\.yaml", err)
@@ -864,20 +849,7 @@ def test_a_folder_without_briefs_fails_the_build(project: Path, run: Run) -> Non
     (project / "empty").mkdir()
     result = run("build", *FAST, "empty")
     assert result.exit_code == 1
-    assert "empty: no briefs found here (*.yaml files)" in result.stderr
-
-
-def test_compiled_bytecode_does_not_change_the_environment_hash(tmp_path: Path) -> None:
-    theme = tmp_path / "theme"
-    theme.mkdir()
-    (theme / "extra.css").write_text("body { color: red; }", encoding="utf-8")
-    before = briefgen.manifest.environment_hash(Config(), [theme], ("md",), "pdf/ua-1")
-    (theme / "__pycache__").mkdir()
-    (theme / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"\0")
-    (theme / ".DS_Store").write_bytes(b"\0")
-    assert briefgen.manifest.environment_hash(Config(), [theme], ("md",), "pdf/ua-1") == before
-    (theme / "extra.css").write_text("body { color: blue; }", encoding="utf-8")
-    assert briefgen.manifest.environment_hash(Config(), [theme], ("md",), "pdf/ua-1") != before
+    assert "empty: no briefs found here (*.yaml or *.yml files)" in result.stderr
 
 
 def test_editing_a_reference_style_image_rebuilds(project: Path, run: Run) -> None:

@@ -14,24 +14,18 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner, Result
-from conftest import BRIEFS, CASES, MINIMAL, REPO, brief_text, write_tree
+from helpers import BRIEFS, CASES, MINIMAL, REPO, brief, write_tree
 
 from briefgen import __version__
 from briefgen.cli import main
 from briefgen.load import parse_source
-from briefgen.model import Brief, brief_schema, validate
+from briefgen.model import Brief, brief_schema
+from briefgen.validate import validate
 
-STALE = brief_text("watch_list:\n  - title: Old news\n    indicator: Something.\n    by: 2000-01-01\n")
+STALE = brief(extra="watch_list:\n  - title: Old news\n    indicator: Something.\n    by: 2000-01-01\n")
 STALE_WARNING = (
     "stale.yaml:10:9: warning: watch_list[0].by: still 'watching' after its date 2000-01-01; update its status or date"
 )
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty project folder that is the working directory."""
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 # --- validate
@@ -76,7 +70,7 @@ def test_validate_folder_without_briefs(project: Path, run: Callable[..., Result
     result = run("validate", "empty")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "empty: no briefs found here (*.yaml files)",
+        "empty: no briefs found here (*.yaml or *.yml files)",
         "FAILED: 0 briefs, 1 error, 0 warnings",
     ]
 
@@ -85,9 +79,9 @@ def test_validate_reports_every_file(project: Path, run: Callable[..., Result]) 
     write_tree(
         project,
         {
-            "briefs/a.yaml": brief_text("status: done\n"),
+            "briefs/a.yaml": brief(extra="status: done\n"),
             "briefs/b.yaml": MINIMAL,
-            "briefs/c.yaml": brief_text("watchlist: []\nrisks: nope\n"),
+            "briefs/c.yaml": brief(extra="watchlist: []\nrisks: nope\n"),
             "more/d.yaml": "- a list\n",
         },
     )
@@ -132,7 +126,9 @@ def test_strict_passes_without_warnings(project: Path, run: Callable[..., Result
 
 
 def test_format_json(project: Path, run: Callable[..., Result]) -> None:
-    write_tree(project, {"stale.yaml": STALE, "bad.yaml": brief_text("risks:\n  - title: r\n    likelihood: medium\n")})
+    write_tree(
+        project, {"stale.yaml": STALE, "bad.yaml": brief(extra="risks:\n  - title: r\n    likelihood: medium\n")}
+    )
     result = run("validate", "--format", "json", "bad.yaml", "stale.yaml")
     assert result.exit_code == 1
     assert result.stderr == ""
@@ -171,18 +167,18 @@ def test_format_json_when_all_valid(project: Path, run: Callable[..., Result]) -
 
 
 def test_format_json_keeps_unicode(project: Path, run: Callable[..., Result]) -> None:
-    write_tree(project, {"u.yaml": brief_text("status: 草稿\n")})
+    write_tree(project, {"u.yaml": brief(extra="status: 草稿\n")})
     result = run("validate", "--format", "json", "u.yaml")
     assert "草稿" in result.stdout
     assert json.loads(result.stdout)[0]["message"] == "expected one of draft, final; got '草稿'"
 
 
 def test_format_github(project: Path, run: Callable[..., Result]) -> None:
-    write_tree(project, {"stale.yaml": STALE, "bad.yaml": brief_text("watchlist: []\n"), "none/x.txt": ""})
+    write_tree(project, {"stale.yaml": STALE, "bad.yaml": brief(extra="watchlist: []\n"), "none/x.txt": ""})
     result = run("validate", "--format", "github", "bad.yaml", "stale.yaml", "none")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "::error file=none::no briefs found here (*.yaml files)",
+        "::error file=none::no briefs found here (*.yaml or *.yml files)",
         "::error file=bad.yaml,line=7,col=1::watchlist: unknown field; did you mean 'watch_list'?",
         "::warning file=stale.yaml,line=10,col=9::watch_list[0].by: still 'watching' after its date 2000-01-01; "
         "update its status or date",
@@ -214,8 +210,8 @@ def test_new_writes_a_valid_skeleton_with_every_section(project: Path, run: Call
     source = parse_source(text.encode(), "briefs/q3-energy.yaml")
     assert set(source.data) == TOP_LEVEL
     assert re.search(r"^# classification: ", text, re.MULTILINE)  # present, commented: the default applies
-    brief = validate(source, today=dt.date.today())
-    assert source.problems == []
+    brief, warnings = validate(source, today=dt.date.today())
+    assert warnings == []
     assert brief.id == "q3-energy"
     assert brief.title == "Q3 energy"
     assert brief.date == dt.date.today()

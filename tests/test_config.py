@@ -1,4 +1,5 @@
-"""briefgen.toml: found by walking up, validated with positions, defaults applied to briefs."""
+"""briefgen.toml: found by walking up, validated with positions, its defaults reaching the briefs through the
+Project (tests/test_project.py has the rest of the Project)."""
 
 from __future__ import annotations
 
@@ -8,22 +9,23 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from conftest import MINIMAL, brief_text, write_tree
+from helpers import MINIMAL, brief, write_tree
 
-from briefgen.build import check
-from briefgen.config import Config, find_config, load_config
+from briefgen.check import check
+from briefgen.config import Config, find_config
 from briefgen.errors import BriefgenError
+from briefgen.project import resolve_project
 
 
 def config_problems(tmp_path: Path, toml: str | bytes) -> list[str]:
     write_tree(tmp_path, {"briefgen.toml": toml})
     with pytest.raises(BriefgenError) as info:
-        load_config(tmp_path)
+        resolve_project(start=tmp_path)
     return [str(p) for p in info.value.problems]
 
 
 def test_no_config_gives_defaults(tmp_path: Path) -> None:
-    config = load_config(tmp_path)
+    config = resolve_project(start=tmp_path).config
     assert config == Config()
     assert (config.classification, config.page_size, config.organisation) == ("UNCLASSIFIED", "A4", None)
 
@@ -39,14 +41,16 @@ def test_found_by_walking_up_from_cwd(tmp_path: Path, monkeypatch: pytest.Monkey
     )
     monkeypatch.chdir(tmp_path / "a" / "b" / "c")
     assert find_config(Path.cwd()) == tmp_path.resolve() / "briefgen.toml"
-    config = load_config()
+    project = resolve_project()
+    config = project.config
     assert config.organisation == "Desk"
     assert config.page_size == "Letter"
-    assert config.root == tmp_path.resolve()
+    assert project.root == tmp_path.resolve()
     # relative folders are relative to the config file, not to where the command runs
     assert config.templates == tmp_path.resolve() / "theme"
     assert config.output == tmp_path.resolve() / "out"
-    assert config.project_root(Path("elsewhere/x.yaml")) == tmp_path.resolve()
+    assert (project.theme.folder, project.out_dir) == (config.templates, config.output)
+    assert project.brief_root(Path("elsewhere/x.yaml")) == tmp_path.resolve()
 
 
 def test_nearest_config_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -55,7 +59,7 @@ def test_nearest_config_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         {"briefgen.toml": 'organisation = "outer"\n', "inner/briefgen.toml": 'organisation = "inner"\n'},
     )
     monkeypatch.chdir(tmp_path / "inner")
-    assert load_config().organisation == "inner"
+    assert resolve_project().config.organisation == "inner"
 
 
 def test_unknown_key_did_you_mean_with_line(tmp_path: Path) -> None:
@@ -118,13 +122,13 @@ def test_classification_default_applied_to_brief_without_one(tmp_path: Path, mon
         {
             "briefgen.toml": 'classification = "OFFICIAL-SENSITIVE"\n',
             "briefs/plain.yaml": MINIMAL,
-            "briefs/marked.yaml": brief_text("classification: SECRET\n"),
+            "briefs/marked.yaml": brief(extra="classification: SECRET\n"),
         },
     )
     monkeypatch.chdir(tmp_path)
-    result = check([Path("briefs")], load_config(), today=dt.date(2025, 11, 28))
+    result = check([Path("briefs")], resolve_project(), today=dt.date(2025, 11, 28))
     assert result.problems == []
-    marks = {brief.id: brief.classification for _, brief in result.briefs}
+    marks = {valid.id: valid.brief.classification for valid in result.briefs}
     assert marks == {"plain": "OFFICIAL-SENSITIVE", "marked": "SECRET"}
 
 
@@ -142,6 +146,6 @@ def test_a_templates_folder_that_does_not_exist_is_an_error(tmp_path: Path, monk
     write_tree(tmp_path, {"briefgen.toml": 'organisation = "Desk"\ntemplates = "themez"\n'})
     monkeypatch.chdir(tmp_path)
     with pytest.raises(BriefgenError) as raised:
-        load_config()
+        resolve_project()
     [problem] = raised.value.problems
     assert (problem.line, problem.message) == (2, f"no such folder: {tmp_path / 'themez'}")

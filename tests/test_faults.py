@@ -26,11 +26,11 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from conftest import MINIMAL, REAL_BRIEF
+from helpers import REAL_BRIEF, brief, write_tree
 
-import briefgen.build
+import briefgen.formats.md
 import briefgen.outputs
-import briefgen.render
+import briefgen.produce
 from briefgen import __version__
 
 Run = Callable[..., Result]
@@ -39,21 +39,10 @@ SUMMARY = re.compile(r"built (\d+), unchanged (\d+), failed (\d+) in \d+\.\d s")
 PROGRESS = re.compile(r"(built|failed|unchanged) \S+( \(\d+\.\d s\))?")
 
 
-def brief(title: str) -> str:
-    return MINIMAL.replace("A minimal brief", title)
-
-
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """tmp/project with briefs a, b and c, as the working folder."""
-    root = tmp_path / "project"
-    (root / "briefs").mkdir(parents=True)
-    for name in "abc":
-        (root / "briefs" / f"{name}.yaml").write_text(brief(f"Brief {name.upper()}"), encoding="utf-8")
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    monkeypatch.setenv("CI", "1")
-    return root
+def project(project: Path) -> Path:
+    """The project with briefs a, b and c."""
+    return write_tree(project, {f"briefs/{n}.yaml": brief(f"Brief {n.upper()}") for n in "abc"})
 
 
 def build(run: Run, *args: str) -> Result:
@@ -144,7 +133,7 @@ def test_output_folder_without_write_permission(project: Path, run: Run) -> None
 
 def _refuse_writes(monkeypatch: pytest.MonkeyPatch, match: Callable[[Path], bool]) -> None:
     """Make write_all fail as a folder without write permission does, for the targets ``match`` picks: in
-    build (the outputs of render_brief) and in outputs (write_atomic: the manifest and the index page)."""
+    produce (the outputs of render_brief) and in outputs (write_atomic: the manifest and the index page)."""
     write_all = briefgen.outputs.write_all
 
     def refusing(files: dict[Path, bytes]) -> None:
@@ -153,7 +142,7 @@ def _refuse_writes(monkeypatch: pytest.MonkeyPatch, match: Callable[[Path], bool
                 raise PermissionError(errno.EACCES, "Permission denied", str(target))
         write_all(files)
 
-    monkeypatch.setattr(briefgen.build, "write_all", refusing)
+    monkeypatch.setattr(briefgen.produce, "write_all", refusing)
     monkeypatch.setattr(briefgen.outputs, "write_all", refusing)
 
 
@@ -286,14 +275,14 @@ def test_brief_deleted_mid_build(project: Path, run: Run, monkeypatch: pytest.Mo
     assert build(run).exit_code == 0
     out = project / "output"
     victim = project / "briefs" / "a.yaml"
-    render_markdown = briefgen.render.render_markdown
+    render_markdown = briefgen.formats.md.render_markdown
 
     def deleting(brief: Any, *args: Any, **kwargs: Any) -> str:
         if brief.title.startswith("Brief A"):  # validated, now being rendered
             victim.unlink(missing_ok=True)
         return render_markdown(brief, *args, **kwargs)
 
-    monkeypatch.setattr(briefgen.render, "render_markdown", deleting)
+    monkeypatch.setattr(briefgen.formats.md, "render_markdown", deleting)
     result = build(run, "--force")
     assert_clean_exit(result, result.exit_code)
     assert result.exit_code in (0, 1)  # built from the bytes read, or failed with a message; never a crash
@@ -303,7 +292,7 @@ def test_brief_deleted_mid_build(project: Path, run: Run, monkeypatch: pytest.Mo
     assert manifest_problems(out) == []
 
     # the next build notices it is gone: its outputs go, and so does its entry and its card on the index
-    monkeypatch.setattr(briefgen.render, "render_markdown", render_markdown)
+    monkeypatch.setattr(briefgen.formats.md, "render_markdown", render_markdown)
     after = build(run)
     assert_clean_exit(after, 0)
     assert sorted(p.name for p in out.iterdir()) == ["b.html", "b.md", "c.html", "c.md", "index.html", "manifest.json"]

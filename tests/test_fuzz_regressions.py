@@ -9,7 +9,7 @@ import pytest
 
 from briefgen.errors import BriefgenError
 from briefgen.load import parse_source
-from briefgen.model import validate
+from briefgen.validate import validate
 
 FUZZ = Path(__file__).resolve().parent.parent / "fuzz"
 CASES = sorted(p for folder in ("corpus", "regressions") for p in (FUZZ / folder).iterdir() if p.name != ".gitkeep")

@@ -30,30 +30,31 @@ from typing import Any
 import pytest
 import tinycss2
 from click.testing import CliRunner, Result
-from conftest import MINIMAL
-from markdown_it import MarkdownIt
-from pypdf import PdfReader
-from pypdf.generic import IndirectObject
-from render_helpers import (
+from helpers import (
+    MINIMAL,
+    PROJECT,
     Node,
+    load,
     page_texts,
     page_words,
     parse_html,
     pdf_bytes_expanded,
     pdf_uris,
     pdfinfo,
+    settings,
+    write_tree,
 )
+from markdown_it import MarkdownIt
+from pypdf import PdfReader
+from pypdf.generic import IndirectObject
 
 import briefgen.markdown
 import briefgen.model
 import briefgen.resources
-from briefgen.build import render_brief
 from briefgen.cli import main
-from briefgen.config import Config
 from briefgen.errors import BriefgenError
-from briefgen.load import load_source
-from briefgen.model import validate
-from briefgen.render import Theme, css_string, render_print_css, short_title
+from briefgen.produce import render_brief
+from briefgen.render import css_string, render_print_css, short_title
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 FAST = ("--format", "md,html", "-j", "1")
@@ -198,17 +199,11 @@ def server() -> Iterator[Server]:
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """tmp/project (with briefgen.toml and briefs/) as the working folder; tmp/outside holds a PNG."""
-    root = tmp_path / "project"
-    (root / "briefs").mkdir(parents=True)
-    (root / "briefgen.toml").write_text("", encoding="utf-8")
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    (outside / "secret.png").write_bytes(PNG)
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    return root
+def project(project: Path) -> Path:
+    """The project with briefgen.toml and an empty briefs/; tmp/outside, beside it, holds a PNG."""
+    write_tree(project.parent, {"outside/secret.png": PNG})
+    (project / "briefs").mkdir()
+    return write_tree(project, {"briefgen.toml": ""})
 
 
 def install(name: str, project: Path, port: int = 0) -> Path:
@@ -358,13 +353,12 @@ def test_network_is_not_reached_without_allow_remote(
 
 
 def test_theme_css_from_the_network_is_refused_through_render_theme(project: Path, server: Server) -> None:
-    """The same door when a program passes render.Theme itself (no CLI)."""
+    """The same door when a program makes its own Project with the theme (no CLI)."""
     path = install("net-css", project, server.port)
-    source = load_source(path, "briefs/net-css.yaml")
-    brief = validate(source)
-    theme = Theme(project / "theme", project / "theme" / "extra.css")
+    settings_ = settings(config_file=project / "briefgen.toml", templates=project / "theme", formats=["pdf"])
+    valid = load(path, settings_)
     with pytest.raises(BriefgenError) as caught:
-        render_brief(source, brief, Config(root=project), project / "out", ("pdf",), theme=theme)
+        render_brief(valid, settings_)
     shown = [str(p).replace(str(project / "theme"), "theme") for p in caught.value.problems]
     assert shown == expected("net-css", project, server.port)
     assert server.requests == []
@@ -519,8 +513,7 @@ def twin_html(tmp_path: Path) -> str:
     assert text.count(P) >= 30
     path = tmp_path / "injection.yaml"
     path.write_text(text.replace(P, "plain words"), encoding="utf-8")
-    source = load_source(path)
-    render_brief(source, validate(source), Config(), tmp_path / "out", ("html",))
+    render_brief(load(path), settings(formats=["html"], out_dir=tmp_path / "out"))
     return (tmp_path / "out" / "injection.html").read_text(encoding="utf-8")
 
 
@@ -563,9 +556,8 @@ def _page_rule_strings(css: str) -> dict[str, list[str]]:
 
 
 def test_injection_print_css_holds_the_marking_and_title_only_as_strings() -> None:
-    source = load_source(HOSTILE / "injection.yaml")
-    brief = validate(source)
-    css = render_print_css(brief, Config())
+    brief = load(HOSTILE / "injection.yaml").brief
+    css = render_print_css(brief, PROJECT)
     assert "</" not in css and "<script" not in css
     boxes = _page_rule_strings(css)
     marking, title = brief.classification or "", short_title(brief)
@@ -574,7 +566,7 @@ def test_injection_print_css_holds_the_marking_and_title_only_as_strings() -> No
     assert boxes["top-center"] == boxes["bottom-center"]
     assert [s.replace(" ", "") for s in boxes["top-left"]] == [title.replace(" ", "")]
     rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
-    plain = render_print_css(brief.model_copy(update={"classification": "SECRET", "title": "Title"}), Config())
+    plain = render_print_css(brief.model_copy(update={"classification": "SECRET", "title": "Title"}), PROJECT)
     assert len(rules) == len(tinycss2.parse_stylesheet(plain, skip_comments=True, skip_whitespace=True))
     assert not [r for r in rules if r.type == "error"]
 
@@ -587,7 +579,7 @@ def test_css_string_keeps_every_space(text: str) -> None:
 
 def test_injection_pdf_metadata_and_margins_show_the_literal_text(pdf_build: tuple[Path, Result]) -> None:
     pdf = pdf_build[0] / "injection.pdf"
-    brief = validate(load_source(HOSTILE / "injection.yaml"))
+    brief = load(HOSTILE / "injection.yaml").brief
     info = pdfinfo(pdf)
     assert info["Keywords"] == ", ".join(brief.tags)
     assert info["Title"] == brief.title
@@ -632,7 +624,7 @@ def test_injection_pdf_has_no_actions_but_plain_links(pdf_build: tuple[Path, Res
 def test_injection_tags_on_the_index_page_are_text(pdf_build: tuple[Path, Result]) -> None:
     tree = parse_html((pdf_build[0] / "index.html").read_text(encoding="utf-8"))
     assert bad_markup(tree) == []
-    brief = validate(load_source(HOSTILE / "injection.yaml"))
+    brief = load(HOSTILE / "injection.yaml").brief
     shown = [li.text() for ul in tree.iter("ul") if "tags" in ul.classes() for li in ul.iter("li")]
     assert shown == [" ".join(tag.split()) for tag in brief.tags]
 

@@ -9,16 +9,26 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import MINIMAL, brief_text, write_tree
-from render_helpers import AXE_JS, PAYLOAD, Node, axe_violations, injection_data, need, parse_html, to_yaml, vnu
+from helpers import (
+    AXE_JS,
+    MINIMAL,
+    PAYLOAD,
+    Node,
+    axe_violations,
+    brief,
+    injection_data,
+    need,
+    parse_html,
+    settings,
+    to_yaml,
+    vnu,
+    write_tree,
+)
 
 from briefgen import __version__
 from briefgen.cli import main
-from briefgen.config import Config
 from briefgen.manifest import Entry, Manifest
 from briefgen.site import write_index
-
-pytest_plugins = ["render_helpers"]
 
 Run = Callable[..., Result]
 FAST = ("--format", "md,html", "-j", "1")
@@ -26,16 +36,16 @@ FAST = ("--format", "md,html", "-j", "1")
 SOURCES = "sources:\n  - id: s1\n    title: A source\n    url: https://example.org/s1\n"
 BRIEFS = {
     # oldest by date, but with a citation and two sentences in its summary
-    "briefs/old.yaml": brief_text("status: final\nclassification: OFFICIAL\ntags: [energy, japan]\n" + SOURCES)
+    "briefs/old.yaml": brief(extra="status: final\nclassification: OFFICIAL\ntags: [energy, japan]\n" + SOURCES)
     .replace("A minimal brief", "Old brief")
     .replace("date: 2025-11-28", "date: 2025-01-10")
     .replace("summary: The bottom line.", "summary: Tokyo moved first [@s1]. Paris followed."),
     # the oldest date, but updated last: it comes first
-    "briefs/revised.yaml": brief_text("updated: 2025-02-01\nsubtitle: With a subtitle\n")
+    "briefs/revised.yaml": brief(extra="updated: 2025-02-01\nsubtitle: With a subtitle\n")
     .replace("A minimal brief", "Revised brief")
     .replace("date: 2025-11-28", "date: 2024-12-01")
     .replace("summary: The bottom line.", "summary: Updated **today**! More to come."),
-    "briefs/new.yaml": brief_text()
+    "briefs/new.yaml": brief()
     .replace("A minimal brief", "New brief")
     .replace("date: 2025-11-28", "date: 2025-01-20")
     .replace("summary: The bottom line.", "summary: No full stop here"),
@@ -43,11 +53,9 @@ BRIEFS = {
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    write_tree(tmp_path, BRIEFS)
-    return tmp_path
+def project(project: Path) -> Path:
+    """The project with the briefs above."""
+    return write_tree(project, BRIEFS)
 
 
 def text(node: Node) -> str:
@@ -129,7 +137,7 @@ def test_index_links_pdf_when_there_is_one(tmp_path: Path) -> None:
         status="final",
         classification="UNCLASSIFIED",
     )
-    write_index(tmp_path, Manifest(entries={entry.source: entry}), Config())
+    write_index(Manifest(entries={entry.source: entry}), settings(out_dir=tmp_path))
     (card,) = cards(tmp_path / "index.html")
     formats = first(card, "p", "formats")
     assert hrefs(formats) == ["x.html", "x.pdf", "x.md"]
@@ -223,7 +231,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         {
             "briefgen.toml": 'organisation = "Ministry of Examples"\n',
             "briefs/injection.yaml": to_yaml(injection_data()) + "\n",
-            "briefs/stale.yaml": brief_text().replace("A minimal brief", "Stale brief"),
+            "briefs/stale.yaml": brief().replace("A minimal brief", "Stale brief"),
         },
     )
     runner = CliRunner()

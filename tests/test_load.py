@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, REAL_BRIEF, brief_text, write_tree
+from helpers import MINIMAL, REAL_BRIEF, brief, write_tree
 
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import MAX_BYTES, Source, dotted, find_briefs, load_source, parse_source
@@ -32,12 +32,11 @@ def test_minimal_brief_is_plain_strings_with_positions() -> None:
     assert source.positions[("trigger",)] == (5, 3)
     assert source.positions[("trigger", "summary")] == (6, 12)
     assert source.key_positions[("trigger", "summary")] == (6, 3)
-    assert source.problems == []
     assert source.stem == "b"
 
 
 def test_list_items_have_positions() -> None:
-    source = parse_source(brief_text("tags:\n  - one\n  - two\n").encode(), "b.yaml")
+    source = parse_source(brief(extra="tags:\n  - one\n  - two\n").encode(), "b.yaml")
     assert source.data["tags"] == ["one", "two"]
     assert source.positions[("tags", 0)] == (8, 5)
     assert source.positions[("tags", 1)] == (9, 5)
@@ -95,8 +94,7 @@ def test_unicode_survives() -> None:
 
 def test_real_brief_loads_without_problems() -> None:
     source = load_source(REAL_BRIEF, "briefs/china-france-japan-2025-11.yaml")
-    assert source.problems == []
-    assert source.path == "briefs/china-france-japan-2025-11.yaml"
+    assert source.name == "briefs/china-france-japan-2025-11.yaml"
     assert source.data["trigger"]["date"] == "2025-11-07"
     assert source.positions[("trigger", "date")][0] > 1
 
@@ -359,7 +357,7 @@ def test_dotted() -> None:
 
 
 def test_locate_falls_back_to_nearest_ancestor() -> None:
-    source = parse_source(brief_text("risks:\n  - title: r\n").encode(), "b.yaml")
+    source = parse_source(brief(extra="risks:\n  - title: r\n").encode(), "b.yaml")
     assert source.locate(("risks", 0, "impact")) == (8, 5)
     assert source.locate(("risks", 0, "title"), key=True) == (8, 5)
     assert source.locate(("nowhere", 3)) == (1, 1)
@@ -388,7 +386,7 @@ def test_find_briefs_in_folders_and_files(tmp_path: Path) -> None:
         "briefs/nested/c.yaml",
         "single.yaml",
     ]
-    assert [str(p) for p in problems] == [f"{tmp_path / 'empty'}: no briefs found here (*.yaml files)"]
+    assert [str(p) for p in problems] == [f"{tmp_path / 'empty'}: no briefs found here (*.yaml or *.yml files)"]
 
 
 def test_find_briefs_drops_repeats(tmp_path: Path) -> None:

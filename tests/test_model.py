@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import BRIEFS, MINIMAL, REAL_BRIEF, brief_text
+from helpers import BRIEFS, MINIMAL, REAL_BRIEF
+from helpers import brief as yaml_brief
 
 from briefgen.errors import BriefgenError
 from briefgen.load import load_source, parse_source
@@ -15,14 +16,14 @@ from briefgen.model import (
     KeyPoint,
     PartialDate,
     citation_ids,
-    validate,
 )
+from briefgen.validate import validate
 
 DAY = dt.date(2025, 11, 28)
 
 
 def check(text: str, name: str = "b.yaml", **kwargs: object) -> Brief:
-    return validate(parse_source(text.encode(), name), today=DAY, **kwargs)  # type: ignore[arg-type]
+    return validate(parse_source(text.encode(), name), today=DAY, **kwargs)[0]  # type: ignore[arg-type]
 
 
 def problems(text: str, name: str = "b.yaml") -> list[str]:
@@ -37,8 +38,8 @@ def problems(text: str, name: str = "b.yaml") -> list[str]:
 @pytest.fixture(scope="module")
 def real() -> Brief:
     source = load_source(REAL_BRIEF, "briefs/china-france-japan-2025-11.yaml")
-    brief = validate(source, today=dt.date(2025, 11, 28))
-    assert source.problems == []  # no errors and, on its own date, no warnings
+    brief, warnings = validate(source, today=dt.date(2025, 11, 28))
+    assert warnings == []  # no errors and, on its own date, no warnings
     return brief
 
 
@@ -103,7 +104,7 @@ def test_defaults() -> None:
 
 def test_classification_default_comes_from_caller() -> None:
     assert check(MINIMAL, classification="OFFICIAL-SENSITIVE").classification == "OFFICIAL-SENSITIVE"
-    own = brief_text("classification: SECRET\n")
+    own = yaml_brief(extra="classification: SECRET\n")
     assert check(own, classification="OFFICIAL-SENSITIVE").classification == "SECRET"
 
 
@@ -119,8 +120,8 @@ def test_bad_file_name_without_id() -> None:
 
 def test_yaml_11_words_stay_strings_in_string_fields() -> None:
     brief = check(
-        brief_text(
-            "subtitle: no\nclassification: off\ntags: [yes, no, on, off, 1:30, 012, 0x10, true, null-ish]\n"
+        yaml_brief(
+            extra="subtitle: no\nclassification: off\ntags: [yes, no, on, off, 1:30, 012, 0x10, true, null-ish]\n"
             "authors:\n  - yes\n  - name: 012\n    role: 1:30\n"
             "sources:\n  - id: s\n    title: 1:30\n    publisher: 012\n"
         )
@@ -134,7 +135,7 @@ def test_yaml_11_words_stay_strings_in_string_fields() -> None:
 
 def test_dates_quoted_or_unquoted() -> None:
     brief = check(
-        brief_text("updated: \"2025-11-29\"\nwatch_list:\n  - title: w\n    indicator: i\n    by: '2025-12-05'\n")
+        yaml_brief(extra="updated: \"2025-11-29\"\nwatch_list:\n  - title: w\n    indicator: i\n    by: '2025-12-05'\n")
     )
     assert brief.date == dt.date(2025, 11, 28)
     assert brief.updated == dt.date(2025, 11, 29)
@@ -143,7 +144,7 @@ def test_dates_quoted_or_unquoted() -> None:
 
 
 def test_updated_equal_to_date_is_fine() -> None:
-    assert check(brief_text("updated: 2025-11-28\n")).updated == DAY
+    assert check(yaml_brief(extra="updated: 2025-11-28\n")).updated == DAY
 
 
 @pytest.mark.parametrize(
@@ -164,8 +165,8 @@ def test_invalid_iso_dates(value: str, message: str) -> None:
 
 def test_key_points_and_authors_accept_plain_strings() -> None:
     brief = check(
-        brief_text(
-            "authors:\n  - Jane Doe\n  - name: Sam Roe\n    role: Desk\n"
+        yaml_brief(
+            extra="authors:\n  - Jane Doe\n  - name: Sam Roe\n    role: Desk\n"
             "key_points:\n  - A judgement.\n  - text: Another.\n    confidence: high\n"
         )
     )
@@ -190,8 +191,8 @@ def test_models_are_frozen() -> None:
 
 def test_risk_score() -> None:
     brief = check(
-        brief_text(
-            "risks:\n  - title: a\n    likelihood: rare\n    impact: minimal\n"
+        yaml_brief(
+            extra="risks:\n  - title: a\n    likelihood: rare\n    impact: minimal\n"
             "  - title: b\n    likelihood: almost-certain\n    impact: severe\n"
             "  - title: c\n    likelihood: possible\n    impact: major\n"
         )
@@ -237,8 +238,8 @@ def test_partial_date_midpoint() -> None:
 
 def test_event_dates_stay_partial_in_briefs_and_timeline() -> None:
     brief = check(
-        brief_text(
-            "historical_context:\n  events:\n"
+        yaml_brief(
+            extra="historical_context:\n  events:\n"
             "    - date: 2012-09-11\n      title: c\n"
             "    - date: '2012'\n      title: a\n"
             "    - date: 2012\n      title: b\n"
@@ -268,7 +269,7 @@ def test_event_dates_stay_partial_in_briefs_and_timeline() -> None:
     ],
 )
 def test_invalid_partial_dates(value: str, message: str) -> None:
-    text = brief_text(f"historical_context:\n  events:\n    - date: {value}\n      title: x\n")
+    text = yaml_brief(extra=f"historical_context:\n  events:\n    - date: {value}\n      title: x\n")
     assert problems(text) == [f"b.yaml:9:13: historical_context.events[0].date: {message}"]
 
 
@@ -276,13 +277,15 @@ def test_invalid_partial_dates(value: str, message: str) -> None:
 
 
 def test_unknown_field_did_you_mean() -> None:
-    assert problems(brief_text("watchlist: []\n")) == [
+    assert problems(yaml_brief(extra="watchlist: []\n")) == [
         "b.yaml:7:1: watchlist: unknown field; did you mean 'watch_list'?"
     ]
 
 
 def test_unknown_field_without_near_miss_lists_fields() -> None:
-    assert problems(brief_text("risks:\n  - title: r\n    likelihood: rare\n    impact: minor\n    owner: x\n")) == [
+    assert problems(
+        yaml_brief(extra="risks:\n  - title: r\n    likelihood: rare\n    impact: minor\n    owner: x\n")
+    ) == [
         "b.yaml:11:5: risks[0].owner: unknown field; expected one of title, description, likelihood, impact, mitigation"
     ]
 
@@ -298,7 +301,7 @@ def test_missing_fields_point_at_enclosing_mapping() -> None:
 
 
 def test_bad_literal_lists_choices() -> None:
-    text = brief_text("risks:\n  - title: r\n    likelihood: medium\n    impact: minor\n")
+    text = yaml_brief(extra="risks:\n  - title: r\n    likelihood: medium\n    impact: minor\n")
     assert problems(text) == [
         "b.yaml:9:17: risks[0].likelihood: expected one of rare, unlikely, possible, likely, almost-certain; "
         "got 'medium'"
@@ -306,7 +309,7 @@ def test_bad_literal_lists_choices() -> None:
 
 
 def test_wrong_shapes() -> None:
-    text = brief_text("subtitle: [a]\ntags: {a: b}\nactors: text\n")
+    text = yaml_brief(extra="subtitle: [a]\ntags: {a: b}\nactors: text\n")
     assert problems(text) == [
         "b.yaml:7:11: subtitle: expected text; got a list",
         "b.yaml:8:7: tags: expected a list (one '- ' item per line); got a mapping (key: value pairs)",
@@ -315,21 +318,21 @@ def test_wrong_shapes() -> None:
 
 
 def test_empty_text_refused() -> None:
-    assert problems(brief_text("subtitle: '  '\n")) == ["b.yaml:7:11: subtitle: must not be empty"]
+    assert problems(yaml_brief(extra="subtitle: '  '\n")) == ["b.yaml:7:11: subtitle: must not be empty"]
 
 
 def test_empty_optional_value_is_absent() -> None:
-    assert check(brief_text("subtitle:\nupdated: ~\n")).subtitle is None
+    assert check(yaml_brief(extra="subtitle:\nupdated: ~\n")).subtitle is None
 
 
 def test_control_character_in_escaped_string() -> None:
-    assert problems(brief_text('subtitle: "a\\u0001b"\n')) == [
+    assert problems(yaml_brief(extra='subtitle: "a\\u0001b"\n')) == [
         "b.yaml:7:11: subtitle: contains control character U+0001; remove it"
     ]
 
 
 def test_bad_id_slug() -> None:
-    assert problems(brief_text("actors:\n  - id: France\n    name: France\n")) == [
+    assert problems(yaml_brief(extra="actors:\n  - id: France\n    name: France\n")) == [
         "b.yaml:8:9: actors[0].id: 'France' is not a valid id: use lowercase letters, digits and single hyphens"
     ]
 
@@ -377,7 +380,7 @@ SOURCES = "sources:\n  - id: news\n    title: News\n"
     ],
 )
 def test_cross_references(extra: str, expected: str) -> None:
-    assert problems(brief_text(extra)) == [expected]
+    assert problems(yaml_brief(extra=extra)) == [expected]
 
 
 def test_trigger_actor_reference() -> None:
@@ -438,13 +441,13 @@ WATCH = "watch_list:\n  - title: w\n    indicator: i\n    by: 2025-12-05\n    st
 
 
 def test_stale_watch_item_warns() -> None:
-    source = parse_source(brief_text(WATCH.format(status="watching")).encode(), "b.yaml")
-    brief = validate(source, today=dt.date(2025, 12, 6))
+    source = parse_source(yaml_brief(extra=WATCH.format(status="watching")).encode(), "b.yaml")
+    brief, warnings = validate(source, today=dt.date(2025, 12, 6))
     assert brief.watch_list[0].by == dt.date(2025, 12, 5)
-    assert [str(p) for p in source.problems] == [
+    assert [str(p) for p in warnings] == [
         "b.yaml:10:9: warning: watch_list[0].by: still 'watching' after its date 2025-12-05; update its status or date"
     ]
-    assert source.problems[0].severity == "warning"
+    assert warnings[0].severity == "warning"
 
 
 @pytest.mark.parametrize(
@@ -452,20 +455,18 @@ def test_stale_watch_item_warns() -> None:
     [("watching", dt.date(2025, 12, 5)), ("triggered", dt.date(2026, 1, 1)), ("resolved", dt.date(2026, 1, 1))],
 )
 def test_not_stale(status: str, today: dt.date) -> None:
-    source = parse_source(brief_text(WATCH.format(status=status)).encode(), "b.yaml")
-    validate(source, today=today)
-    assert source.problems == []
+    source = parse_source(yaml_brief(extra=WATCH.format(status=status)).encode(), "b.yaml")
+    assert validate(source, today=today)[1] == []
 
 
 def test_watch_item_without_date_never_stale() -> None:
-    source = parse_source(brief_text("watch_list:\n  - title: w\n    indicator: i\n").encode(), "b.yaml")
-    validate(source, today=dt.date(2100, 1, 1))
-    assert source.problems == []
+    source = parse_source(yaml_brief(extra="watch_list:\n  - title: w\n    indicator: i\n").encode(), "b.yaml")
+    assert validate(source, today=dt.date(2100, 1, 1))[1] == []
 
 
 def test_values_in_messages_are_one_line_and_short() -> None:
     long_id = "a-" * 40 + "\n      continues on the next line"
-    text = brief_text(f"motivations:\n  - title: m\n    actor: {long_id}\n")
+    text = yaml_brief(extra=f"motivations:\n  - title: m\n    actor: {long_id}\n")
     shown = ("a-" * 40)[:59] + "…"
     assert problems(text) == [
         f"b.yaml:9:12: motivations[0].actor: '{shown}' is not a valid id: use lowercase letters, digits and single "
@@ -475,7 +476,7 @@ def test_values_in_messages_are_one_line_and_short() -> None:
 
 
 def test_block_scalar_with_final_newline_is_not_an_id_or_date() -> None:
-    assert problems(brief_text("id: |\n  china\n")) == [
+    assert problems(yaml_brief(extra="id: |\n  china\n")) == [
         "b.yaml:7:5: id: 'china' is not a valid id: use lowercase letters, digits and single hyphens"
     ]
     assert problems(MINIMAL.replace("2025-11-28", "|\n  2025-11-28")) == [
@@ -484,6 +485,6 @@ def test_block_scalar_with_final_newline_is_not_an_id_or_date() -> None:
 
 
 def test_quoted_key_with_line_break_is_named_on_one_line() -> None:
-    assert problems(brief_text('"watch\\nlist": []\n')) == [
+    assert problems(yaml_brief(extra='"watch\\nlist": []\n')) == [
         "b.yaml:7:1: watch list: unknown field; did you mean 'watch_list'?"
     ]

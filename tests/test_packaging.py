@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -16,8 +17,14 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # from a copy: a checkout's own build/ folder may hold modules that no longer exist
+    source = tmp_path_factory.mktemp("source")
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    for folder in ("briefgen", "templates"):
+        shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(out), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(out), str(source)],
         check=True,
         capture_output=True,
         cwd=out,
@@ -35,6 +42,13 @@ def test_the_wheel_carries_every_default_template(wheel: Path) -> None:
     assert "templates/brief.html.j2" in tracked
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"briefgen/{name}" for name in tracked} <= names
+
+
+def test_the_wheel_carries_every_module_of_the_package(wheel: Path) -> None:
+    modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "briefgen").rglob("*.py")}
+    assert "briefgen/formats/pdf.py" in modules
+    packed = {n for n in zipfile.ZipFile(wheel).namelist() if n.endswith(".py")}
+    assert packed == modules
 
 
 def test_an_installed_wheel_renders_and_starts_briefs_outside_the_checkout(wheel: Path, tmp_path: Path) -> None:

@@ -11,9 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from render_helpers import (
+from helpers import (
     ANNEX,
-    CONFIG,
     PAYLOAD,
     Page,
     Rendered,
@@ -26,16 +25,15 @@ from render_helpers import (
     pdf_uris,
     pdffonts,
     pdfinfo,
+    settings,
     write_brief,
 )
 
-from briefgen.build import FORMATS, render_brief
 from briefgen.config import Config
 from briefgen.errors import BriefgenError
 from briefgen.markdown import safe_url
-from briefgen.render import Theme, format_date, short_title
-
-pytest_plugins = ["render_helpers"]
+from briefgen.produce import render_brief
+from briefgen.render import format_date, short_title
 
 RenderOnce = Callable[..., Rendered]
 FACTS = ["Guterres", "Bonne", "7 November 2025", "state visit", "Senkaku", "Macron", "王毅", "高市早苗", "António"]
@@ -292,31 +290,30 @@ def glyph_brief(folder: Path) -> Path:
 def test_missing_glyph_is_a_located_error_and_no_pdf(tmp_path: Path) -> None:
     path = glyph_brief(tmp_path / "src")
     line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if NO_FONT in text)
-    source, brief = load(path)
+    valid = load(path)
     out = tmp_path / "out"
     with pytest.raises(BriefgenError) as raised:
-        render_brief(source, brief, CONFIG, out, FORMATS)
+        render_brief(valid, settings(out_dir=out))
     [problem] = raised.value.problems
     assert problem.where == "trigger.summary"
     assert problem.line == line and problem.col > 0
     assert "U+10FFFD" in problem.message
-    assert problem.path == source.path
+    assert problem.path == valid.source.name
     assert not list(out.glob("*.pdf")) and not list(out.glob(".*"))
 
 
 def test_failed_render_keeps_the_previous_pdf(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    good_source, good_brief = load(write_brief(tmp_path / "src", "glyph", minimal_data()))
-    render_brief(good_source, good_brief, CONFIG, out, ("pdf",))
+    good = load(write_brief(tmp_path / "src", "glyph", minimal_data()))
+    render_brief(good, settings(formats=["pdf"], out_dir=out))
     target = out / "glyph.pdf"
-    good = target.read_bytes()
-    assert good.startswith(b"%PDF-")
+    pdf = target.read_bytes()
+    assert pdf.startswith(b"%PDF-")
 
     # 1. refused before layout: a character no font can draw
-    source, brief = load(glyph_brief(tmp_path / "src"))
     with pytest.raises(BriefgenError):
-        render_brief(source, brief, CONFIG, out, ("pdf",))
-    assert target.read_bytes() == good
+        render_brief(load(glyph_brief(tmp_path / "src")), settings(formats=["pdf"], out_dir=out))
+    assert target.read_bytes() == pdf
     assert [p.name for p in out.iterdir()] == ["glyph.pdf"]
 
     # 2. refused during layout: a theme's stylesheet asks for a network resource
@@ -324,20 +321,19 @@ def test_failed_render_keeps_the_previous_pdf(tmp_path: Path) -> None:
     theme_dir.mkdir()
     (theme_dir / "extra.css").write_text("body { background-image: url(http://evil.example/x.png); }")
     with pytest.raises(BriefgenError, match=r"remote resource .* refused"):
-        render_brief(good_source, good_brief, CONFIG, out, ("pdf",), theme=Theme(theme_dir, theme_dir / "extra.css"))
-    assert target.read_bytes() == good
+        render_brief(good, settings(formats=["pdf"], out_dir=out, templates=theme_dir))
+    assert target.read_bytes() == pdf
     assert [p.name for p in out.iterdir()] == ["glyph.pdf"]  # no .tmp left behind
 
 
 def test_a_pdf_failure_keeps_every_previous_output_of_the_brief(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    good_source, good_brief = load(write_brief(tmp_path / "src", "glyph", minimal_data()))
-    render_brief(good_source, good_brief, CONFIG, out, FORMATS)
+    render_brief(load(write_brief(tmp_path / "src", "glyph", minimal_data())), settings(out_dir=out))
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     assert sorted(before) == ["glyph.html", "glyph.md", "glyph.pdf"]
-    source, brief = load(glyph_brief(tmp_path / "src"))  # same id, new text, fails only at the PDF
+    failing = load(glyph_brief(tmp_path / "src"))  # same id, new text, fails only at the PDF
     with pytest.raises(BriefgenError):
-        render_brief(source, brief, CONFIG, out, FORMATS)
+        render_brief(failing, settings(out_dir=out))
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
@@ -352,9 +348,9 @@ MULTILINGUAL = {
 
 def test_letter_pdf_a_with_many_scripts_draws_every_glyph(tmp_path: Path) -> None:
     actors = [{"id": f"a{i}", "name": f"{lang}: {text}"} for i, (lang, text) in enumerate(MULTILINGUAL.items())]
-    source, brief = load(write_brief(tmp_path / "src", "scripts", minimal_data(actors=actors)))
-    config = Config(page_size="Letter")
-    result = render_brief(source, brief, config, tmp_path / "out", ("pdf",), variant="pdf/a-3b")
+    valid = load(write_brief(tmp_path / "src", "scripts", minimal_data(actors=actors)))
+    letter = settings(Config(page_size="Letter"), formats=["pdf"], out_dir=tmp_path / "out", pdf_variant="pdf/a-3b")
+    result = render_brief(valid, letter)
     assert result.warnings == []  # no .notdef (empty box) and nothing else from WeasyPrint
     pdf = tmp_path / "out" / "scripts.pdf"
     info = pdfinfo(pdf)
@@ -371,8 +367,8 @@ def test_letter_pdf_a_with_many_scripts_draws_every_glyph(tmp_path: Path) -> Non
 
 def test_a_relative_link_never_becomes_a_path_of_this_machine(tmp_path: Path) -> None:
     summary = "See [the annex](annex.html) and [site](https://example.org/)."
-    source, brief = load(write_brief(tmp_path / "src", "links", minimal_data(summary=summary)))
-    render_brief(source, brief, CONFIG, tmp_path / "out", ("pdf",))
+    valid = load(write_brief(tmp_path / "src", "links", minimal_data(summary=summary)))
+    render_brief(valid, settings(formats=["pdf"], out_dir=tmp_path / "out"))
     uris = pdf_uris(pdf_bytes_expanded(tmp_path / "out" / "links.pdf"))
     assert "https://example.org/" in uris
     assert not [u for u in uris if u.startswith("file:") or str(tmp_path) in u], uris

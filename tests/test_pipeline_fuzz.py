@@ -8,15 +8,16 @@ import datetime as dt
 import json
 from typing import Any
 
+from helpers import PROJECT, REAL_BRIEF, parse_html
+from helpers import load as load_brief
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from render_helpers import CONFIG, REAL_BRIEF, parse_html
-from render_helpers import load as load_brief
 
 from briefgen.errors import BriefgenError
 from briefgen.load import parse_source
-from briefgen.model import CONFIDENCES, IMPACTS, LIKELIHOODS, validate
+from briefgen.model import CONFIDENCES, IMPACTS, LIKELIHOODS
 from briefgen.render import render_html, render_markdown
+from briefgen.validate import validate
 
 # text meant to break out: markup, Markdown syntax, links of every scheme, citations, control characters
 HOSTILE = [
@@ -118,7 +119,7 @@ def _tags_and_attributes(html: str) -> tuple[set[str], set[str]]:
 
 
 # what the templates write for a rich brief, plus what Markdown may add inside fields
-_REAL_HTML = render_html(load_brief(REAL_BRIEF)[1], CONFIG)
+_REAL_HTML = render_html(load_brief(REAL_BRIEF).brief, PROJECT)
 ALLOWED_TAGS, ALLOWED_ATTRIBUTES = _tags_and_attributes(_REAL_HTML)
 ALLOWED_TAGS |= {"em", "strong", "code", "pre", "blockquote", "hr", "br", "ol", "ul", "li", "p", "a", "span", "sup"}
 ALLOWED_ATTRIBUTES |= {"a[href]", "ol[start]", "code[class]", "span[lang]", "span[class]", "sup[class]", "a[class]"}
@@ -130,13 +131,13 @@ def test_pipeline_gives_located_problems_or_safe_outputs(data: dict[str, Any]) -
     raw = json.dumps(data, ensure_ascii=False).encode()  # JSON is YAML: one line, so columns matter
     try:
         source = parse_source(raw, "gen.yaml")
-        model = validate(source, today=dt.date(2025, 1, 1))
+        model, _ = validate(source, today=dt.date(2025, 1, 1))
     except BriefgenError as exc:
         assert exc.problems
         assert all(p.line >= 1 and p.col >= 1 for p in exc.problems), exc.problems
         return
-    html = render_html(model, CONFIG)
-    render_markdown(model, CONFIG)
+    html = render_html(model, PROJECT)
+    render_markdown(model, PROJECT)
     tags, attributes = _tags_and_attributes(html)
     assert tags <= ALLOWED_TAGS, tags - ALLOWED_TAGS
     assert attributes <= ALLOWED_ATTRIBUTES, attributes - ALLOWED_ATTRIBUTES

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from markdown_it import MarkdownIt
-from render_helpers import (
+from helpers import (
     ANNEX,
-    CONFIG,
     EXAMPLE_BRIEF,
     PAYLOAD,
+    PROJECT,
     REAL_BRIEF,
     Node,
     Rendered,
@@ -26,18 +25,18 @@ from render_helpers import (
     markdownlint,
     minimal_data,
     parse_html,
+    settings,
     vnu,
     write_brief,
 )
+from markdown_it import MarkdownIt
 
-from briefgen.build import render_brief
 from briefgen.cli import main
-from briefgen.risk_matrix import severity
 from briefgen.markdown import safe_url
 from briefgen.model import Brief
+from briefgen.produce import render_brief
 from briefgen.render import format_date, label, render_html, render_markdown, render_print_css
-
-pytest_plugins = ["render_helpers"]
+from briefgen.risk_matrix import severity
 
 RenderOnce = Callable[..., Rendered]
 BRIEFS = ["real", "example"]
@@ -45,7 +44,7 @@ BRIEFS = ["real", "example"]
 
 def test_expected_h2_of_the_real_brief_is_complete() -> None:
     """Guard the helper: the real brief has every optional part, so every fixed title must be expected."""
-    _, brief = load(REAL_BRIEF)
+    brief = load(REAL_BRIEF).brief
     titles = expected_h2(brief)
     for fixed in ["Motivations", "Asks", "Risks", "Watch list", "Historical context", "Sources", ANNEX]:
         assert fixed in titles
@@ -157,8 +156,8 @@ def citation_brief(folder: Path) -> tuple[Path, list[str]]:
 
 def test_citation_numbers_and_sources_order_in_markdown_and_html(tmp_path: Path) -> None:
     path, order = citation_brief(tmp_path)
-    _, brief = load(path)
-    md = render_markdown(brief, CONFIG)
+    brief = load(path).brief
+    md = render_markdown(brief, PROJECT)
     groups = by_h2(markdown_tree(md))
     assert [li.text() for li in groups["Sources"][0].iter("li")] == [f"Source {s.upper()}." for s in order]
     assert "Bottom line [\\[1\\]](#sources)." in md
@@ -166,7 +165,7 @@ def test_citation_numbers_and_sources_order_in_markdown_and_html(tmp_path: Path)
     assert "Sources: [\\[3\\]](#sources) [\\[2\\]](#sources)" in md
     assert "Again [\\[2\\]](#sources)." in md
 
-    root = parse_html(render_html(brief, CONFIG))
+    root = parse_html(render_html(brief, PROJECT))
     items = list(next(n for n in root.iter("ol") if "sources" in n.classes()).iter("li"))
     assert [li.get("id") for li in items] == [f"source-{s}" for s in order]
     assert [li.get("value") for li in items] == ["1", "2", "3", "4"]
@@ -405,8 +404,8 @@ def test_injection_markdown_has_no_unsafe_link(render_once: RenderOnce) -> None:
 
 def test_source_url_cannot_break_out_of_markdown_link(tmp_path: Path) -> None:
     data = injection_data(url="https://example.org/a>)<script>alert(1)</script><img src=x onerror=alert(1)>")
-    _, brief = load(write_brief(tmp_path, "breakout", data))
-    md = render_markdown(brief, CONFIG)
+    brief = load(write_brief(tmp_path, "breakout", data)).brief
+    md = render_markdown(brief, PROJECT)
     rendered = MarkdownIt("commonmark", {"html": True}).render(md)
     assert "<script" not in rendered and "<img" not in rendered, md[md.index("## Sources") :]
 
@@ -414,9 +413,9 @@ def test_source_url_cannot_break_out_of_markdown_link(tmp_path: Path) -> None:
 def test_print_css_quotes_brief_text(tmp_path: Path) -> None:
     """Title and marking go into CSS strings of the print stylesheet; they cannot end the string or the rule."""
     evil = '"; } @import url(http://evil.example/x.css); @page { @top-left { content: "x'
-    plain = load(write_brief(tmp_path, "plain", minimal_data(classification="SECRET", title="Plain title")))[1]
-    nasty = load(write_brief(tmp_path, "nasty", minimal_data(classification=evil, title=evil)))[1]
-    css, bad = render_print_css(plain, CONFIG), render_print_css(nasty, CONFIG)
+    plain = load(write_brief(tmp_path, "plain", minimal_data(classification="SECRET", title="Plain title"))).brief
+    nasty = load(write_brief(tmp_path, "nasty", minimal_data(classification=evil, title=evil))).brief
+    css, bad = render_print_css(plain, PROJECT), render_print_css(nasty, PROJECT)
     assert bad.count('content: "') == css.count('content: "')
     assert "\\00007d" in bad  # the brace was escaped, not dropped
 
@@ -434,16 +433,16 @@ def test_print_css_quotes_brief_text(tmp_path: Path) -> None:
 
 
 def test_draft_watermark_only_on_drafts() -> None:
-    _, example = load(EXAMPLE_BRIEF)
-    _, real = load(REAL_BRIEF)
+    example = load(EXAMPLE_BRIEF).brief
+    real = load(REAL_BRIEF).brief
     assert example.status == "draft" and real.status == "final"
-    draft_css = render_print_css(example, CONFIG)
-    final_css = render_print_css(real, CONFIG)
+    draft_css = render_print_css(example, PROJECT)
+    final_css = render_print_css(real, PROJECT)
     page_rule = draft_css[draft_css.index("@page {") :]
     assert re.search(r"background: url\(\"data:image/svg\+xml[^\"]*%3EDRAFT%3C/text%3E", page_rule)
     assert "DRAFT" not in final_css and "background" not in final_css.split("@page :first")[0]
-    assert 'class="draft-flag"' in render_html(example, CONFIG)
-    assert 'class="draft-flag"' not in render_html(real, CONFIG)
+    assert 'class="draft-flag"' in render_html(example, PROJECT)
+    assert 'class="draft-flag"' not in render_html(real, PROJECT)
 
 
 # --- command line
@@ -477,8 +476,7 @@ def test_cli_render_bad_format_exits_2(tmp_path: Path, formats: str) -> None:
 
 
 def test_render_brief_md_html_only_writes_those(tmp_path: Path) -> None:
-    source, brief = load(EXAMPLE_BRIEF)
-    result = render_brief(source, brief, CONFIG, tmp_path, ("html",))
+    result = render_brief(load(EXAMPLE_BRIEF), settings(formats=["html"], out_dir=tmp_path))
     assert result.outputs == [tmp_path / "example-port-strike.html"]
     assert [p.name for p in tmp_path.iterdir()] == ["example-port-strike.html"]
 
@@ -492,8 +490,8 @@ def test_block_markdown_keeps_its_shape_in_the_markdown_output(tmp_path: Path) -
             {"title": "Steps", "indicator": "- one\n- two"},
         ],
     )
-    _, brief = load(write_brief(tmp_path, "shape", data))
-    md = render_markdown(brief, CONFIG)
+    brief = load(write_brief(tmp_path, "shape", data)).brief
+    md = render_markdown(brief, PROJECT)
     tokens = MarkdownIt("commonmark").enable("table").parse(md)
     rows = [t for t in tokens if t.type == "tr_open"]
     watch = md[md.index("## Watch list") :].split("\n## ")[0]
@@ -510,7 +508,7 @@ def test_block_markdown_keeps_its_shape_in_the_markdown_output(tmp_path: Path) -
 
 
 def test_css_strings_keep_the_space_after_an_escaped_character() -> None:
-    css = render_print_css(load_real_like("Japan – China <talks>"), CONFIG)
+    css = render_print_css(load_real_like("Japan – China <talks>"), PROJECT)
     assert r'"Japan \002013  China \00003c talks\00003e "' in css
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import BRIEFS, MINIMAL, REPO, brief_text
+from helpers import BRIEFS, MINIMAL, REPO, brief
 
 from briefgen.load import load_source, parse_source
 from briefgen.model import brief_schema
@@ -70,8 +70,8 @@ def test_skeleton_validates_against_schema(validator: jsonschema.Draft202012Vali
 
 def test_schema_catches_what_editors_should_flag(validator: jsonschema.Draft202012Validator) -> None:
     data = parse_source(
-        brief_text(
-            "watchlist: []\nrisks:\n  - title: r\n    likelihood: medium\n    impact: major\n"
+        brief(
+            extra="watchlist: []\nrisks:\n  - title: r\n    likelihood: medium\n    impact: major\n"
             "historical_context:\n  events:\n    - date: Sep 2012\n      title: e\n"
         ).encode(),
         "b.yaml",
@@ -85,6 +85,6 @@ def test_schema_catches_what_editors_should_flag(validator: jsonschema.Draft2020
 
 
 def test_schema_accepts_plain_string_shorthands(validator: jsonschema.Draft202012Validator) -> None:
-    data = parse_source(brief_text("authors: [Jane Doe]\nkey_points: [A judgement.]\n").encode(), "b.yaml").data
+    data = parse_source(brief(extra="authors: [Jane Doe]\nkey_points: [A judgement.]\n").encode(), "b.yaml").data
     assert schema_errors(validator, data) == []
     assert schema_errors(validator, parse_source(MINIMAL.encode(), "b.yaml").data) == []

@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MINIMAL, write_tree
-from render_helpers import CHROMIUM, CHROMIUM_ARGS
+from helpers import CHROMIUM, CHROMIUM_ARGS, brief, write_tree
 
 import briefgen.preview
 from briefgen.manifest import read_manifest
@@ -26,10 +25,6 @@ NAVIGATION = """() => {
   const entry = performance.getEntriesByType("navigation")[0];
   return {type: entry.type, loaded: performance.timeOrigin + entry.domContentLoadedEventEnd};
 }"""
-
-
-def brief(title: str = "First title") -> str:
-    return MINIMAL.replace("A minimal brief", title)
 
 
 @contextmanager
@@ -62,7 +57,10 @@ def get(server: PreviewServer, path: str, headers: dict[str, str] | None = None)
 
 @pytest.fixture
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    write_tree(tmp_path, {"briefs/note.yaml": brief(), "pyproject.toml": "secret = true\n", "secret.txt": "secret\n"})
+    write_tree(
+        tmp_path,
+        {"briefs/note.yaml": brief("First title"), "pyproject.toml": "secret = true\n", "secret.txt": "secret\n"},
+    )
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -136,7 +134,7 @@ def test_a_yaml_mistake_replaces_the_page_and_fixing_it_brings_it_back(site: Pat
     source = site / "briefs/note.yaml"
     with preview_server(site, watch=False) as (preview, server):
         before = preview.version
-        source.write_text(brief() + "<b>x</b>: 1\n", encoding="utf-8")
+        source.write_text(brief("First title") + "<b>x</b>: 1\n", encoding="utf-8")
         preview.rebuild({source})
         _, _, body = get(server, "/note.html")
         assert "<li><code>briefs/note.yaml:7:1: &lt;b&gt;x&lt;/b&gt;: unknown field; expected one of" in body

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import MINIMAL, write_tree
+from helpers import MINIMAL, write_tree
 
 # Runs a build in a child process with BRIEFS_PER_WORKER = 2 and records each pool's submissions: a pool
 # that hangs (ProcessPoolExecutor's max_tasks_per_child, CPython gh-115634) fails the test by its timeout.
@@ -18,6 +18,7 @@ from pathlib import Path
 import briefgen.workers as workers
 from briefgen.build import build
 from briefgen.config import Config
+from briefgen.project import resolve_project
 
 workers.BRIEFS_PER_WORKER = 2
 pools = []
@@ -32,7 +33,8 @@ class CountingPool(workers.ProcessPoolExecutor):
         return super().submit(*args, **kwargs)
 
 workers.ProcessPoolExecutor = CountingPool
-result = build([Path("briefs")], Config(), Path("output"), ("md", "html"), jobs=2)
+project = resolve_project(config=Config(), formats=["md", "html"])
+result = build([Path("briefs")], project, jobs=2)
 print(json.dumps({"pools": pools, "built": sorted(result.built), "failed": result.failed}))
 """
 

@@ -18,7 +18,7 @@ import click
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from conftest import MINIMAL, REPO, write_tree
+from helpers import MINIMAL, REPO, write_tree
 
 from briefgen.cli import main
 from briefgen.errors import Problem

@@ -1,6 +1,8 @@
-"""Shared fixtures and helpers for the render tests (Markdown, HTML, PDF, browser). PYTEST_DONT_REWRITE
+"""The tests' shared helpers, in one place: briefs to test with (``brief()``, ``MINIMAL``), a file-tree writer,
+a Project without any briefgen.toml (``settings()``), and the render tests' fixtures and parsers (HTML,
+Markdown, PDF, browser). PYTEST_DONT_REWRITE
 
-Test modules load this as a plugin (``pytest_plugins = ["render_helpers"]``). Rendering is the slow part,
+conftest.py loads this module as a plugin, so its fixtures reach every test. Rendering is the slow part,
 so every brief is rendered at most once per session and per set of formats (``render_once``).
 """
 
@@ -11,7 +13,7 @@ import re
 import shutil
 import subprocess
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,22 +22,59 @@ from xml.etree import ElementTree
 
 import pytest
 
-from briefgen.build import RenderResult, render_brief
+from briefgen.check import Checker, Valid
 from briefgen.config import Config
-from briefgen.load import Source, load_source
-from briefgen.model import Brief, validate
+from briefgen.load import Source
+from briefgen.model import Brief
+from briefgen.produce import RenderResult, render_brief
+from briefgen.project import Project, resolve_project
 
 REPO = Path(__file__).resolve().parent.parent
 BRIEFS = REPO / "briefs"
 REAL_BRIEF = BRIEFS / "china-france-japan-2025-11.yaml"
 EXAMPLE_BRIEF = BRIEFS / "example-port-strike.yaml"  # a draft
+CASES = Path(__file__).resolve().parent / "cases"
+
+# The smallest brief that validates: the four required fields and nothing else.
+MINIMAL = """\
+title: A minimal brief
+date: 2025-11-28
+summary: The bottom line.
+trigger:
+  title: What happened
+  summary: It happened.
+"""
+
+
+def brief(title: str = "A minimal brief", extra: str = "") -> str:
+    """MINIMAL with another title and ``extra`` top-level fields appended (starting on line 7)."""
+    return (MINIMAL + extra).replace("A minimal brief", title, 1)
+
+
+def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
+    """Write ``{relative path: text or bytes}`` under ``root``; return ``root``."""
+    for rel, content in files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    return root
+
+
+def settings(config: Config | None = None, **options: Any) -> Project:
+    """A Project from ``config`` (default: every default) and options, whatever briefgen.toml lies around."""
+    return resolve_project(config=config or Config(), **options)
+
+
 NODE_MODULES = REPO / "node_modules"
 MARKDOWNLINT = NODE_MODULES / ".bin" / "markdownlint"
 MARKDOWNLINT_CONFIG = REPO / ".markdownlint.json"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 
-CONFIG = Config()  # defaults: UNCLASSIFIED, A4, no organisation; independent of any briefgen.toml around
+PROJECT = settings()  # defaults: UNCLASSIFIED, A4, no organisation; independent of any briefgen.toml around
 
 ANNEX = "Annex: How to read this brief"
 
@@ -123,9 +162,9 @@ def write_brief(folder: Path, name: str, data: dict[str, Any]) -> Path:
     return path
 
 
-def load(path: Path) -> tuple[Source, Brief]:
-    source = load_source(path)
-    return source, validate(source, classification=CONFIG.classification)
+def load(path: Path, project: Project = PROJECT) -> Valid:
+    """Load and validate one brief (BriefgenError if it is not valid)."""
+    return Checker(project).check(path)
 
 
 # --- rendering once per session
@@ -163,9 +202,9 @@ def render_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, tupl
         key = (name, formats)
         if key not in cache:
             out = tmp_path_factory.mktemp(f"{name}-{'-'.join(formats)}")
-            source, brief = load(BRIEF_FILES[name](out / "src"))
-            result = render_brief(source, brief, CONFIG, out, formats)
-            cache[key] = Rendered(source, brief, result, out)
+            valid = load(BRIEF_FILES[name](out / "src"))
+            result = render_brief(valid, settings(formats=formats, out_dir=out))
+            cache[key] = Rendered(valid.source, valid.brief, result, out)
         return cache[key]
 
     return get
