@@ -1,0 +1,151 @@
+"""The package's shape, as a test: the pipeline's stage order (no module imports one after it, lazy imports
+included, so there is no loop), every module placed in it, and modules and functions that fit on a screen."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "briefgen"
+
+# The stage order: a module may import only modules listed before it. Read top to bottom, this is the
+# pipeline: source -> settings -> model -> checks -> rendering -> formats -> one brief's outputs -> the build
+# -> the preview -> the command line.
+ORDER = [
+    "briefgen",  # __version__
+    "briefgen.errors",  # Problem, BriefgenError: what every stage speaks
+    "briefgen.defaults",  # where the default templates are
+    # reading a brief
+    "briefgen.load",
+    "briefgen.model",
+    "briefgen.validate",
+    # settings, resolved once
+    "briefgen.formats",  # the registry of output formats (names only; implementations come later)
+    "briefgen.config",
+    "briefgen.resources",
+    "briefgen.project",
+    # a set of briefs checked
+    "briefgen.check",
+    # rendering
+    "briefgen.markdown",
+    "briefgen.svg",
+    "briefgen.timeline_axis",
+    "briefgen.risk_matrix",
+    "briefgen.timeline",
+    "briefgen.fonts",
+    "briefgen.render",
+    "briefgen.pdf",
+    "briefgen.pdf_process",
+    # the output formats and one brief's outputs
+    "briefgen.subject",
+    "briefgen.formats.md",
+    "briefgen.formats.html",
+    "briefgen.formats.pdf",
+    "briefgen.outputs",
+    "briefgen.produce",
+    # many briefs: manifest, site, workers, the incremental build
+    "briefgen.manifest",
+    "briefgen.site",
+    "briefgen.workers",
+    "briefgen.build",
+    # the live preview
+    "briefgen.preview_pages",
+    "briefgen.watch",
+    "briefgen.preview",
+    "briefgen.serve",
+    # the command line
+    "briefgen.skeleton",
+    "briefgen.progress",
+    "briefgen.cli",
+    "briefgen.__main__",
+]
+
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 80
+
+
+def module_name(path: Path) -> str:
+    parts = ["briefgen", *path.relative_to(PACKAGE).with_suffix("").parts]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _type_checking_only(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Inside ``if TYPE_CHECKING:``: for the type checker only, never run."""
+    while node in parents:
+        node = parents[node]
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            return True
+    return False
+
+
+def imports_of(name: str) -> set[str]:
+    """The briefgen modules ``name`` imports when it runs: at the top and inside functions (lazily)."""
+    tree = ast.parse(MODULES[name].read_text(encoding="utf-8"))
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if _type_checking_only(node, parents):
+            continue
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            # `from briefgen import markdown` imports a module, not a name
+            found |= {f"{node.module}.{a.name}" for a in node.names if f"{node.module}.{a.name}" in MODULES}
+    return {m for m in found if m == "briefgen" or m.startswith("briefgen.")} - {name}
+
+
+def test_every_module_has_its_place_in_the_order() -> None:
+    assert len(MODULES) > 30  # the glob found the package
+    assert sorted(MODULES) == sorted(ORDER), "add a new module to ORDER, where its stage is"
+    assert len(ORDER) == len(set(ORDER))
+
+
+@pytest.mark.parametrize("name", ORDER)
+def test_imports_follow_the_stage_order(name: str) -> None:
+    earlier = set(ORDER[: ORDER.index(name)])
+    later = sorted(imports_of(name) - earlier)
+    assert later == [], f"{name} imports {later}, which come after it in the stage order"
+
+
+def test_no_import_loop() -> None:
+    graph = {name: imports_of(name) for name in MODULES}
+    done: set[str] = set()
+
+    def visit(name: str, path: list[str]) -> None:
+        assert name not in path, f"import loop: {' -> '.join([*path[path.index(name) :], name])}"
+        if name in done:
+            return
+        for other in sorted(graph.get(name, ())):
+            visit(other, [*path, name])
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name, [])
+    assert done == set(MODULES)
+
+
+def test_the_walk_sees_lazy_imports_and_skips_type_only_ones() -> None:
+    assert "briefgen.pdf" in imports_of("briefgen.formats.pdf")  # imported inside a function
+    assert "briefgen.produce" in imports_of("briefgen.cli")  # ditto, in a command
+    assert "briefgen.subject" not in imports_of("briefgen.formats")  # under TYPE_CHECKING only
+    assert "briefgen.markdown" in imports_of("briefgen.render")  # `from briefgen import markdown`
+
+
+@pytest.mark.parametrize("name", ORDER)
+def test_modules_and_functions_fit_on_a_screen(name: str) -> None:
+    text = MODULES[name].read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= MAX_MODULE_LINES, f"{name}: split it by noun"
+    long = [
+        f"{node.name} ({node.end_lineno - node.lineno + 1} lines)"
+        for node in ast.walk(ast.parse(text))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.end_lineno is not None
+        and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES
+    ]
+    assert long == []
