@@ -22,11 +22,14 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from helpers import MINIMAL, REPO, brief, parse_html, write_tree
+from helpers import MINIMAL, REPO, brief, parse_html, settings, write_tree
 
+import briefgen.check
+import briefgen.load
 import briefgen.manifest
 import briefgen.project
 from briefgen import __version__
+from briefgen.build import build as build_briefs
 from briefgen.progress import Progress
 from briefgen.workers import Step
 
@@ -868,3 +871,36 @@ def test_editing_a_reference_style_image_rebuilds(project: Path, run: Run) -> No
     assert counts(build(run)) == (0, 3, 0)
     (project / "briefs" / "logo.png").write_bytes(png + b"\1")
     assert counts(build(run)) == (1, 2, 0)
+
+
+# --- each changed brief is read, parsed and validated once, in this process
+
+
+def test_a_changed_brief_is_parsed_and_validated_once_per_build(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    logo = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
+    with_image = brief("Brief D").replace("summary: The bottom line.", 'summary: "![logo](logo.png)"')
+    write_tree(project, {"briefs/logo.png": logo, "briefs/d.yaml": with_image})
+    parsed: list[str] = []
+    validated: list[str] = []
+    parse, validate = briefgen.load._Builder.build, briefgen.check.validate
+
+    def counting_parse(builder: Any, events: Any) -> Any:
+        parsed.append(builder.source.name)
+        return parse(builder, events)
+
+    def counting_validate(source: Any, **options: Any) -> Any:
+        validated.append(source.name)
+        return validate(source, **options)
+
+    monkeypatch.setattr(briefgen.load._Builder, "build", counting_parse)
+    monkeypatch.setattr(briefgen.check, "validate", counting_validate)
+    every = [f"briefs/{n}.yaml" for n in "abcd"]
+    first = build_briefs([Path("briefs")], settings(formats=["md", "html"]), jobs=1)
+    assert (sorted(first.built), first.failed) == (every, [])
+    assert sorted(parsed) == sorted(validated) == every  # d's parse for its image hash is the one it is validated from
+
+    parsed.clear()
+    validated.clear()
+    again = build_briefs([Path("briefs")], settings(formats=["md", "html"]), jobs=1)
+    assert sorted(again.unchanged) == every
+    assert (parsed, validated) == (["briefs/d.yaml"], [])  # only to hash the image it uses

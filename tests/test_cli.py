@@ -412,3 +412,55 @@ def test_a_broken_theme_template_is_a_located_message(tmp_path: Path, monkeypatc
     assert result.exit_code == 1
     [line] = result.stderr.splitlines()
     assert line.startswith("theme/brief.html.j2:2: template error: Expected an expression"), line
+
+
+UNDEFINED_IN_THEME = (
+    '{% extends "default/brief.html.j2" %}\n{% block footer %}\n<p>{{ nosuch.name }}</p>\n{% endblock %}\n'
+)
+
+
+def test_a_theme_template_failing_while_rendering_is_located(project: Path, run: Callable[..., Result]) -> None:
+    write_tree(project, {"briefs/a.yaml": MINIMAL, "theme/brief.html.j2": UNDEFINED_IN_THEME})
+    result = run("render", "briefs/a.yaml", "--format", "html", "--templates", "theme")
+    assert (result.exit_code, result.stderr) == (1, "theme/brief.html.j2:3: template error: 'nosuch' is undefined\n")
+    assert not (project / "output" / "a.html").exists()
+
+
+def test_a_theme_template_failing_in_a_build_fails_that_brief_with_its_location(
+    project: Path, run: Callable[..., Result]
+) -> None:
+    write_tree(project, {"briefs/a.yaml": MINIMAL, "theme/brief.html.j2": UNDEFINED_IN_THEME})
+    for jobs in ("1", "2"):
+        result = run("build", "--format", "md,html", "--templates", "theme", "-j", jobs, "-q")
+        assert result.exit_code == 1
+        assert result.stderr.splitlines() == ["theme/brief.html.j2:3: template error: 'nosuch' is undefined"]
+
+
+def test_every_option_of_every_command_has_help() -> None:
+    assert set(main.commands) == {"validate", "schema", "new", "render", "build", "index", "serve"}
+    for name, command in main.commands.items():
+        assert command.help, name
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert param.help, f"{name} {param.opts}"
+
+
+def test_pdf_variant_help_lists_the_variants(run: Callable[..., Result]) -> None:
+    result = run("render", "--help")
+    assert "[pdf/ua-1|pdf/ua-2|pdf/a-2b|pdf/a-3b|pdf/a-2u|pdf/a-3u|pdf/a-4u|none]" in " ".join(result.stdout.split())
+    bad = run("render", "x.yaml", "--pdf-variant", "pdf/x")
+    assert bad.exit_code == 2
+
+
+@pytest.mark.parametrize("command", ["render", "build", "index", "serve"])
+def test_commands_that_print_progress_take_quiet_and_verbose(command: str) -> None:
+    opts = {opt for param in main.commands[command].params for opt in param.opts}
+    assert {"-q", "--quiet", "-v", "--verbose"} <= opts
+
+
+def test_render_quiet_prints_nothing_but_errors(project: Path, run: Callable[..., Result]) -> None:
+    write_tree(project, {"briefs/a.yaml": MINIMAL})
+    result = run("render", "briefs/a.yaml", "--format", "md", "-q")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert (project / "output" / "a.md").is_file()
+    assert run("render", "briefs/a.yaml", "--format", "md").stdout == "wrote output/a.md\n"

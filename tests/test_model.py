@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from helpers import BRIEFS, MINIMAL, REAL_BRIEF
 from helpers import brief as yaml_brief
+from pydantic import ValidationError
 
 from briefgen.errors import BriefgenError
 from briefgen.load import load_source, parse_source
@@ -86,8 +87,11 @@ def test_real_brief_timeline_is_chronological_and_keeps_partial_dates(real: Brie
 
 
 def test_every_brief_in_briefs_folder_is_valid() -> None:
-    for path in sorted(BRIEFS.glob("*.yaml")):
-        validate(load_source(path), today=dt.date(2025, 12, 1))
+    paths = sorted([*BRIEFS.glob("*.yaml"), *BRIEFS.glob("*.yml")])
+    # the two committed briefs at least: an empty or moved folder must fail, not pass with nothing checked
+    assert {"china-france-japan-2025-11.yaml", "example-port-strike.yaml"} <= {p.name for p in paths}
+    ids = [validate(load_source(path), today=dt.date(2025, 12, 1))[0].id for path in paths]
+    assert len(ids) == len(paths) == len(set(ids))
 
 
 # --- types and defaults
@@ -185,8 +189,11 @@ def test_text_fields_are_one_line_markdown_keeps_newlines() -> None:
 
 def test_models_are_frozen() -> None:
     brief = check(MINIMAL)
-    with pytest.raises(Exception, match="frozen"):
+    with pytest.raises(ValidationError, match="Instance is frozen"):
         brief.title = "changed"  # type: ignore[misc]
+    with pytest.raises(ValidationError, match="Instance is frozen"):
+        brief.trigger.title = "changed"  # type: ignore[misc]
+    assert brief.title == "A minimal brief" and brief.trigger.title == "What happened"
 
 
 def test_risk_score() -> None:

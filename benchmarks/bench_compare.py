@@ -1,0 +1,58 @@
+"""Time `briefgen build --force` of two briefgen installations on the same briefs, run for run and
+interleaved (so the shared machine's noise falls on both alike): a refactor's "no slower", measured.
+
+Run: .venv/bin/python benchmarks/bench_compare.py --baseline OTHER/bin/briefgen [--count 40] [--runs 3]
+     [--brief benchmarks/small-brief.yaml]
+OTHER is a second virtual environment holding the earlier code (for example a copy of .venv whose
+briefgen .pth points at a `git worktree` of the earlier commit). Prints figures only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench_build import make_variants
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", type=Path, required=True, help="the other installation's briefgen script")
+    parser.add_argument("--count", type=int, default=40)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--brief", type=Path, default=ROOT / "benchmarks" / "small-brief.yaml")
+    args = parser.parse_args()
+    programs = {"baseline": str(args.baseline), "this": str(BIN / "briefgen")}
+    times: dict[tuple[str, str], list[float]] = {(k, j): [] for k in programs for j in ("1", "2")}
+    env = {**os.environ, "CI": "1"}
+    with tempfile.TemporaryDirectory(prefix="briefgen-compare-") as scratch:
+        work = Path(scratch)
+        make_variants(work / "briefs", args.count, args.brief.resolve())
+        for run in range(args.runs):
+            for jobs in ("2", "1"):
+                for name in list(programs)[:: 1 if run % 2 == 0 else -1]:  # who goes first alternates
+                    cmd = [programs[name], "build", "briefs", "--out", f"out-{name}", "-j", jobs, "--force"]
+                    start = time.perf_counter()
+                    subprocess.run(cmd, cwd=work, env=env, capture_output=True, check=True)
+                    times[(name, jobs)].append(time.perf_counter() - start)
+    print(f"{args.count} variants of {args.brief.name}, `build --force`, {args.runs} interleaved runs")
+    for jobs in ("1", "2"):
+        old, new = times[("baseline", jobs)], times[("this", jobs)]
+        ratios = " ".join(f"{b / a:.3f}" for a, b in zip(old, new, strict=True))
+        print(
+            f"  -j {jobs}: baseline median {statistics.median(old):6.2f} s, this {statistics.median(new):6.2f} s;"
+            f" this / baseline run by run: {ratios}"
+        )
+
+
+if __name__ == "__main__":
+    main()
