@@ -126,11 +126,22 @@ def _render_image_md(node: RenderTreeNode, context: RenderContext) -> str:
     return f"\\[image: {escape_markdown(alt)}\\]"
 
 
+# a "<" that no backslash escapes: mdformat escapes only one that starts something tag-like, so in "<<img"
+# the second one stayed live (literal backslashes are doubled before, so an odd run is an escape)
+_LIVE_LESS_THAN = re.compile(r"(?<!\\)((?:\\\\)*)<")
+
+
+def _escape_every_less_than(text: str, node: RenderTreeNode, context: RenderContext) -> str:
+    """Plain text never opens a tag or an autolink in the Markdown output, whatever follows its "<"."""
+    return _LIVE_LESS_THAN.sub(r"\1\\<", text)
+
+
 class _MarkdownCitations:
-    """mdformat extension: citations as numbered links to the Sources section; images as their description."""
+    """mdformat extension: citations as numbered links to the Sources section; images as their description;
+    every "<" of plain text escaped."""
 
     RENDERERS: Mapping[str, Any] = {"citation": _render_citation_md, "image": _render_image_md}
-    POSTPROCESSORS: Mapping[str, Any] = {}
+    POSTPROCESSORS: Mapping[str, Any] = {"text": _escape_every_less_than}
 
     @staticmethod
     def update_mdit(mdit: MarkdownIt) -> None:
@@ -161,9 +172,13 @@ def to_html(text: str, citations: Citations, *, inline: bool = False, images: Ma
 
 
 def to_markdown(text: str, citations: Citations) -> str:
-    """Re-render a Markdown field as clean CommonMark, with anything unsafe escaped."""
+    """Re-render a Markdown field as clean CommonMark, with anything unsafe escaped.
+
+    The field ends with a line break before parsing: a code fence left open runs to the end of its field,
+    and mdformat closes it on a line of its own only when the code ends with one.
+    """
     env: dict[str, Any] = {"citations": citations}
-    tokens = _PARSER.parse(text, env)
+    tokens = _PARSER.parse(text if text.endswith("\n") else text + "\n", env)
     return MDRenderer().render(tokens, _MD_OPTIONS, env).strip()
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 import pytest
+from markdown_it import MarkdownIt
 
 from briefgen.check import Checker, Valid
 from briefgen.config import Config
@@ -290,9 +291,30 @@ def parse_html(text: str, *, fragment: bool = False) -> Node:
     return builder.root
 
 
+_UNSAFE_SCHEME = re.compile(r"^\s*(?:javascript|vbscript|data|file):", re.I)
+
+
+def live_markdown(text: str) -> list[str]:
+    """What a reader's CommonMark renderer (raw HTML on) would make live in a Markdown output: every HTML
+    token, and every link or image to a javascript:, vbscript:, data: or file: URL. The templates add none."""
+    tokens = MarkdownIt("commonmark", {"html": True}).enable("table").parse(text)
+    inline = [child for token in tokens for child in (token.children or [])]
+    found = [f"{t.type}: {t.content}" for t in [*tokens, *inline] if t.type in ("html_block", "html_inline")]
+    for t in inline:
+        url = str(t.attrGet("href") or t.attrGet("src") or "")
+        if t.type in ("link_open", "image") and _UNSAFE_SCHEME.match(url):
+            found.append(f"{t.type}: {url}")
+    return found
+
+
+def markdown_links(text: str) -> list[str]:
+    """The href of every link in a Markdown output."""
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    return [str(c.attrGet("href")) for t in tokens for c in (t.children or []) if c.type == "link_open"]
+
+
 def markdown_tree(text: str) -> Node:
     """A Markdown document as rendered by a plain CommonMark renderer with GFM tables (raw HTML allowed)."""
-    from markdown_it import MarkdownIt
 
     return parse_html(MarkdownIt("commonmark", {"html": True}).enable("table").render(text), fragment=True)
 

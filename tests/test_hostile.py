@@ -34,7 +34,9 @@ from helpers import (
     MINIMAL,
     PROJECT,
     Node,
+    live_markdown,
     load,
+    markdown_links,
     page_texts,
     page_words,
     parse_html,
@@ -93,6 +95,7 @@ CASES: dict[str, Case] = {
     # markup and links
     "injection": Case("build", ("--format", "md,html,pdf", "-j", "1"), 0),
     "dead-links": Case("build", FAST, 0),
+    "markdown-breakout": Case("build", FAST, 0),
     # the loader and validator
     "yaml-python-tag": Case("validate"),
     "alias-bomb": Case("validate"),
@@ -533,12 +536,22 @@ def test_injection_html_has_the_elements_of_plain_text(pdf_build: tuple[Path, Re
 
 def test_injection_markdown_has_no_live_markup(pdf_build: tuple[Path, Result]) -> None:
     text = (pdf_build[0] / "injection.md").read_text(encoding="utf-8")
-    tokens = MarkdownIt("commonmark", {"html": True}).enable("table").parse(text)
-    inline = [child for token in tokens for child in (token.children or [])]
-    assert [t.content for t in [*tokens, *inline] if t.type in ("html_block", "html_inline")] == []
-    hrefs = [str(t.attrGet("href")) for t in inline if t.type == "link_open"]
-    assert hrefs and not [h for h in hrefs if dangerous_url(h)], hrefs
-    assert [t for t in inline if t.type == "image"] == []
+    assert live_markdown(text) == []
+    assert markdown_links(text)  # the sources' links are still links
+
+
+def test_markdown_breakout_stays_text_field_by_field(project: Path, run: Run, request: pytest.FixtureRequest) -> None:
+    result = run_case(run, "markdown-breakout", project)
+    assert result.exit_code == 0, result.stderr
+    check_golden(request, "markdown-breakout", diagnostics(result, "markdown-breakout"), project)
+    text = (project / "output" / "markdown-breakout.md").read_text(encoding="utf-8")
+    assert live_markdown(text) == []
+    # each open fence ends in its own field: the sections after them are still headings, not code
+    tokens = MarkdownIt("commonmark").parse(text)
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert {"Key judgements", "Risks", "After the fences"} <= set(headings), headings
+    html = parse_html((project / "output" / "markdown-breakout.html").read_text(encoding="utf-8"))
+    assert bad_markup(html) == []
 
 
 def _page_rule_strings(css: str) -> dict[str, list[str]]:

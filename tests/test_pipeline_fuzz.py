@@ -8,7 +8,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from helpers import PROJECT, REAL_BRIEF, parse_html
+from helpers import PROJECT, REAL_BRIEF, live_markdown, parse_html
 from helpers import load as load_brief
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -36,6 +36,14 @@ HOSTILE = [
     "王毅 高市早苗",
     "\u202e\u0301",
     "| a | b |",
+    "<<img src=x onerror=alert(1)>",
+    "&lt;<script>",
+    "&#60;<b>",
+    "```\nopen fence",
+    "~~~~\n<img src=y>",
+    "    indented <i>",
+    "<!-- c -->",
+    "\\<<b>",
 ]
 TEXT = st.one_of(
     st.sampled_from(HOSTILE),
@@ -137,7 +145,7 @@ def test_pipeline_gives_located_problems_or_safe_outputs(data: dict[str, Any]) -
         assert all(p.line >= 1 and p.col >= 1 for p in exc.problems), exc.problems
         return
     html = render_html(model, PROJECT)
-    render_markdown(model, PROJECT)
+    assert live_markdown(render_markdown(model, PROJECT)) == []  # as a reader's renderer shows it, raw HTML on
     tags, attributes = _tags_and_attributes(html)
     assert tags <= ALLOWED_TAGS, tags - ALLOWED_TAGS
     assert attributes <= ALLOWED_ATTRIBUTES, attributes - ALLOWED_ATTRIBUTES
