@@ -101,6 +101,7 @@ class _Build:
     manifest: Manifest = field(default_factory=Manifest)
     dropped: list[str] = field(default_factory=list)  # outputs a rebuilt brief no longer has
     recorded: set[str] = field(default_factory=set)
+    keys: set[str] = field(default_factory=set)  # the manifest keys of every brief under this build's paths
 
     def run(self, paths: list[Path], jobs: int, force: bool) -> None:
         out_dir = self.project.out_dir
@@ -118,19 +119,22 @@ class _Build:
         result.problems += not_found
         result.failed += [p.path for p in not_found]
         shown = {display_path(f): f for f in files}
+        self.keys = {manifest_key(f, project.out_dir) for f in files}
         reader = Checker(project)
         pending: list[_Pending] = []
         for name in select_shard(sorted(shown), self.shard):
             path = shown[name]
+            key = manifest_key(path, project.out_dir)
             try:
                 raw = reader.read(path)
+                source = _parse_for_images(raw, name)
+                inputs = sha256((project.digest + sha256(raw) + _image_digest(source, path, project)).encode())
             except BriefgenError as exc:
-                result.problems += exc.problems
-                result.failed.append(name)
+                self._record_failure(key, "", name, exc.problems)
                 continue
-            source = _parse_for_images(raw, name)
-            key = manifest_key(path, project.out_dir)
-            inputs = sha256((project.digest + sha256(raw) + _image_digest(source, path, project)).encode())
+            except Exception as exc:  # a bug met by one brief must not stop the others
+                self._record_failure(key, "", name, [Problem.internal(name, "reading it", exc)])
+                continue
             previous = self.old.entries.get(key)
             if not force and previous and _up_to_date(previous, inputs, project.out_dir):
                 self.manifest.entries[key] = previous
@@ -142,19 +146,31 @@ class _Build:
 
     def _validate(self, pending: list[_Pending]) -> list[Task]:
         """Validate changed briefs here, before any rendering, so that a bad or clashing one writes nothing."""
-        checker = Checker(self.project, owners={e.id: e.source for e in self.manifest.entries.values() if e.id})
+        checker = Checker(self.project, owners=self._owners())
         tasks = []
         for item in pending:
             try:
                 valid = checker.check(item.path, raw=item.raw, source=item.source)
-            except BriefgenError as exc:
+            except Exception as exc:  # BriefgenError, or a bug met by this brief alone
+                problems = (
+                    exc.problems
+                    if isinstance(exc, BriefgenError)
+                    else [Problem.internal(item.name, "checking it", exc)]
+                )
                 self.report(Step.START, item.name, 0.0)
-                self._record_failure(item.key, sha256(item.raw), item.name, exc.problems)
+                self._record_failure(item.key, sha256(item.raw), item.name, problems)
                 self.report(Step.FAILED, item.name, 0.0)
                 continue
             self.result.problems += valid.warnings
             tasks.append(Task(valid, item.key, sha256(item.raw), item.inputs_sha256))
         return tasks
+
+    def _owners(self) -> dict[str, str]:
+        """The ids taken already: by briefs of this build left as they are, and by briefs built here before
+        from other paths whose sources still exist (their outputs must not be overwritten)."""
+        out = self.project.out_dir
+        kept = [e for k, e in self.old.entries.items() if k not in self.keys and (out.parent / k).exists()]
+        return {e.id: e.source for e in [*kept, *self.manifest.entries.values()] if e.id and e.outputs}
 
     def _render(self, tasks: list[Task], jobs: int) -> None:
         """Render the tasks, recording each as it finishes; an interrupt keeps what is finished."""

@@ -7,8 +7,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefgen.content import check_content
 from briefgen.errors import BriefgenError, Problem
-from briefgen.load import Source, display_path, find_briefs, load_source, parse_source
+from briefgen.load import Source, display_path, find_briefs, parse_source, read_brief
 from briefgen.model import Brief
 from briefgen.project import Project
 from briefgen.validate import validate
@@ -18,12 +19,14 @@ RESERVED_IDS = frozenset({"index", "manifest"})  # the site's own pages
 
 @dataclass(frozen=True)
 class Valid:
-    """One brief that passed validation: its file, what was loaded from it, its model and its warnings."""
+    """One brief that passed validation: its file, what was loaded from it, its model, its warnings and its
+    images (read once, as data: URIs by src)."""
 
     path: Path
     source: Source
     brief: Brief
     warnings: tuple[Problem, ...] = ()
+    images: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -64,22 +67,18 @@ class Checker:
             raise BriefgenError.at(display_path(path), message)
 
     def read(self, path: Path) -> bytes:
-        """The bytes of a brief file inside the project (whatever their size: parsing refuses too many)."""
+        """The bytes of a brief file inside the project: a regular file, its size checked before it is read."""
         self.inside(path)
-        try:
-            return path.read_bytes()
-        except OSError as exc:
-            raise BriefgenError.at(display_path(path), f"cannot read file: {exc.strerror or exc}") from None
+        return read_brief(path, display_path(path))
 
     def check(self, path: Path, raw: bytes | None = None, source: Source | None = None) -> Valid:
-        """Load (unless ``source`` is given) and validate one brief and claim its id; raise BriefgenError."""
-        if source is None and raw is None:
-            self.inside(path)
-            source = load_source(path, display_path(path))  # a file too big is refused before it is read
-        elif source is None:
-            source = parse_source(raw or b"", display_path(path))
+        """Load (unless ``source`` or ``raw`` is given), validate and check the content of one brief, and claim
+        its id; raise BriefgenError."""
+        if source is None:
+            source = parse_source(self.read(path) if raw is None else raw, display_path(path))
         brief, warnings = validate(source, classification=self.project.config.classification, today=self.today)
-        valid = Valid(path, source, brief, tuple(warnings))
+        images = check_content(source, self.project.policy(path), path.parent)
+        valid = Valid(path, source, brief, tuple(warnings), images)
         self._claim(valid)
         return valid
 
@@ -105,9 +104,12 @@ def check(paths: list[Path], project: Project, today: dt.date | None = None) -> 
     for path in files:
         try:
             valid = checker.check(path)
-        except BriefgenError as exc:
-            result.problems += exc.problems
-            result.failed.append(display_path(path))
+        except Exception as exc:  # BriefgenError, or a bug met by this brief alone: the others are still checked
+            name = display_path(path)
+            result.problems += (
+                exc.problems if isinstance(exc, BriefgenError) else [Problem.internal(name, "checking it", exc)]
+            )
+            result.failed.append(name)
             continue
         result.problems += valid.warnings
         result.briefs.append(valid)

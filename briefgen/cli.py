@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from briefgen import __version__
-from briefgen.errors import BriefgenError, Problem, problems_to_json
+from briefgen.errors import BriefgenError, Problem, printable, problems_to_json
 from briefgen.formats import DEFAULT_VARIANT, NAMES, VARIANTS
 
 if TYPE_CHECKING:
@@ -57,7 +57,14 @@ class _Group(click.Group):
             sys.exit(130)
         except OSError as exc:  # a folder that is a file, a full disk, no permission
             where = exc.filename or "briefgen"
-            click.echo(f"{where}: {exc.strerror or exc}", err=True)
+            click.echo(Problem(str(where), 0, 0, "", str(exc.strerror or exc)), err=True)
+            sys.exit(1)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # usage errors and exits: click prints them itself
+        except Exception as exc:  # a bug: one line, as for the rest (BRIEFGEN_TRACEBACK=1 shows where)
+            if os.environ.get("BRIEFGEN_TRACEBACK"):
+                raise
+            click.echo(Problem.internal("briefgen", f"running {ctx.invoked_subcommand}", exc), err=True)
             sys.exit(1)
 
 
@@ -177,7 +184,7 @@ def new_cmd(slug: str, folder: Path) -> None:
 
     if not is_slug(slug):
         raise click.BadParameter("use lowercase letters, digits and single hyphens, e.g. q3-energy", param_hint="SLUG")
-    click.echo(f"wrote {new_brief(slug, folder, dt.date.today())}")
+    click.echo(printable(f"wrote {new_brief(slug, folder, dt.date.today())}"))
 
 
 @main.command("render")
@@ -204,7 +211,13 @@ def render_cmd(brief: Path, quiet: bool, verbose: bool, **options: Any) -> None:
         checked = check([brief], project)
         if checked.errors:
             raise BriefgenError(checked.problems)
-        rendered = render_brief(checked.briefs[0], project, pdf_writer=engine.write_pdf if engine else None)
+        valid = checked.briefs[0]
+        try:
+            rendered = render_brief(valid, project, pdf_writer=engine.write_pdf if engine else None)
+        except (BriefgenError, OSError):
+            raise
+        except Exception as exc:  # a bug met by this brief: say which brief, in one line
+            raise BriefgenError([Problem.internal(valid.source.name, "rendering it", exc)]) from exc
     finally:
         if engine:
             engine.close()
@@ -213,7 +226,7 @@ def render_cmd(brief: Path, quiet: bool, verbose: bool, **options: Any) -> None:
             click.echo(str(problem), err=True)
     for path in rendered.outputs:
         if not quiet:
-            click.echo(f"wrote {path}")
+            click.echo(printable(f"wrote {path}"))
 
 
 def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
@@ -271,9 +284,9 @@ def build_cmd(
             click.echo(str(problem), err=True)
     if verbose:
         for path in result.outputs:
-            click.echo(f"wrote {path}")
+            click.echo(printable(f"wrote {path}"))
         for name in result.removed:
-            click.echo(f"removed {project.out_dir / name}")
+            click.echo(printable(f"removed {project.out_dir / name}"))
     if result.interrupted:
         click.echo("interrupted: briefs built so far are complete; the others keep their previous outputs", err=True)
         sys.exit(130)
@@ -294,9 +307,9 @@ def index_cmd(quiet: bool, verbose: bool, **options: Any) -> None:
     project = _project(**options)
     manifest = merge_shards(project)
     if verbose:
-        click.echo(f"wrote {project.out_dir / 'manifest.json'}")
+        click.echo(printable(f"wrote {project.out_dir / 'manifest.json'}"))
     if not quiet:
-        click.echo(f"indexed {len(manifest.entries)} briefs in {project.out_dir / 'index.html'}")
+        click.echo(printable(f"indexed {len(manifest.entries)} briefs in {project.out_dir / 'index.html'}"))
 
 
 @main.command("serve")
@@ -314,7 +327,7 @@ def serve_cmd(paths: tuple[Path, ...], host: str, port: int, quiet: bool, verbos
     from briefgen.serve import serve
 
     def log(message: str) -> None:
-        click.echo(message, err=True)
+        click.echo(printable(message), err=True)
 
     resolve: Callable[..., Project] = functools.partial(resolve_project, **options)
     serve(_default_paths(paths), resolve, host=host, port=port, log=log, quiet=quiet, verbose=verbose)

@@ -28,24 +28,42 @@ class Problem:
             loc += f":{self.line}:{self.col}" if self.col else f":{self.line}"
         label = "warning: " if self.severity == "warning" else ""
         where = f"{self.where}: " if self.where else ""
-        return _printable(f"{loc}: {label}{where}{self.message}")
+        return printable(f"{loc}: {label}{where}{self.message}")
+
+    @classmethod
+    def internal(cls, path: str, doing: str, exc: BaseException) -> Problem:
+        """A bug met while ``doing`` something to one brief: said in one line, so that brief alone fails."""
+        return cls(path, 0, 0, "", f"internal error while {doing}: {type(exc).__name__}: {exc}")
 
     def github(self) -> str:
         """Format as a GitHub Actions workflow command (an inline annotation)."""
         kind = "warning" if self.severity == "warning" else "error"
-        parts = [f"file={_gh_escape(self.path, prop=True)}"]
+        # GitHub's own escapes for line breaks and %, then the other controls as briefgen shows them
+        parts = [f"file={_UNPRINTABLE.sub(_escape, _gh_escape(self.path, prop=True))}"]
         if self.line:
             parts += [f"line={self.line}", f"col={self.col}"]
         text = f"{self.where}: {self.message}" if self.where else self.message
-        return f"::{kind} {','.join(parts)}::{_gh_escape(text)}"
+        return f"::{kind} {','.join(parts)}::{_UNPRINTABLE.sub(_escape, _gh_escape(text))}"
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# control characters, and the invisible ones that reorder or hide text (bidi overrides, zero widths)
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
-def _printable(text: str) -> str:
-    """Show control characters from a brief as escapes, so they cannot drive the terminal or CI log."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+# what json.dumps leaves raw of those (it escapes C0 controls itself; its own line breaks must stay)
+_RAW_IN_JSON = re.compile(r"[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """Text from a brief made safe for one line of a terminal or a CI log: control and invisible characters as
+    escapes, and no "::" at the start, which GitHub Actions would read as a workflow command."""
+    text = _UNPRINTABLE.sub(_escape, text)
+    return "\\x3a" + text[1:] if text.startswith("::") else text
 
 
 def _gh_escape(text: str, *, prop: bool = False) -> str:
@@ -56,8 +74,10 @@ def _gh_escape(text: str, *, prop: bool = False) -> str:
 
 
 def problems_to_json(problems: Iterable[Problem]) -> str:
-    """Serialise problems as a JSON array (for editors and CI)."""
-    return json.dumps([asdict(p) for p in problems], ensure_ascii=False, indent=2)
+    """Serialise problems as a JSON array (for editors and CI); what JSON leaves raw of the characters that
+    drive a terminal or hide text (C1 controls, bidi overrides) is written as a \\u escape too."""
+    text = json.dumps([asdict(p) for p in problems], ensure_ascii=False, indent=2)
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class BriefgenError(Exception):

@@ -4,13 +4,17 @@ Parsing uses libyaml's event stream (PyYAML's ``CSafeLoader``): it is fast, give
 every event, and building the data ourselves lets us decide every scalar's type. Every scalar
 stays the text the writer typed (no YAML 1.1 booleans, octals or sexagesimals); only an empty
 value or ``~``/``null`` becomes ``None``. Anchors, aliases and tags are refused, so alias bombs
-and object construction cannot happen.
+and object construction cannot happen. Where libyaml is laxer than YAML 1.2 the brief is refused
+at the place it goes wrong (yaml_strict), and libyaml's own errors are told in a writer's words
+(yaml_words).
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +23,16 @@ from typing import Any
 import yaml
 
 from briefgen.errors import BriefgenError, Problem
+from briefgen.yaml_strict import (
+    after_last_node,
+    flow_lines_problem,
+    gap_problem,
+    line_break_problems,
+    scalar_problem,
+    suspects,
+    without_leading_ends,
+)
+from briefgen.yaml_words import line_col, reader_problem, yaml_problem
 
 # a writer who meant text gets told how to keep it text
 _STARTS_WITH = " (text that starts with '%s' needs quotes)"
@@ -83,11 +97,6 @@ class Source:
         return Problem(self.name, line, col, dotted(loc), message, "warning" if severity == "warning" else "error")
 
 
-def line_col(text: str, index: int) -> Mark:
-    """The 1-based line and column of a character offset in ``text``."""
-    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
-
-
 def dotted(loc: PathKey) -> str:
     """Render a data path as writers read it: ``risks[2].likelihood``."""
     out = ""
@@ -109,14 +118,35 @@ def display_path(path: Path) -> str:
 def load_source(path: Path, display: str | None = None) -> Source:
     """Read and parse one brief file; raise BriefgenError listing what is wrong with it."""
     name = display if display is not None else str(path)
+    return parse_source(read_brief(path, name), name)
+
+
+_KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket"}
+_KINDS |= {stat.S_IFCHR: "a device", stat.S_IFBLK: "a device"}
+
+
+def read_brief(path: Path, name: str) -> bytes:
+    """The bytes of the brief file at ``path`` (``name`` as problems show it): a regular file of at most MAX_BYTES."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise BriefgenError.at(name, f"file is {size / 1048576:.1f} MiB; a brief may be at most 2 MiB")
-        raw = path.read_bytes()
+        _check_file(os.stat(path), name)
+        # a FIFO put in the file's place after the stat must not block the open; the fstat then refuses it
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb") as handle:
+            _check_file(os.fstat(fd), name)
+            raw = handle.read(MAX_BYTES + 1)  # a file that grows while read is still read no further
     except OSError as exc:
         raise BriefgenError.at(name, f"cannot read file: {exc.strerror or exc}") from None
-    return parse_source(raw, name)
+    if len(raw) > MAX_BYTES:
+        raise BriefgenError.at(name, "file is over 2 MiB; a brief may be at most 2 MiB")
+    return raw
+
+
+def _check_file(info: os.stat_result, name: str) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        kind = _KINDS.get(stat.S_IFMT(info.st_mode), "something else")
+        raise BriefgenError.at(name, f"not a regular file ({kind}); a brief must be a file")
+    if info.st_size > MAX_BYTES:
+        raise BriefgenError.at(name, f"file is {info.st_size / 1048576:.1f} MiB; a brief may be at most 2 MiB")
 
 
 def parse_source(raw: bytes, name: str) -> Source:
@@ -132,14 +162,18 @@ def parse_source(raw: bytes, name: str) -> Source:
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         bad = raw[exc.start : exc.start + 1].hex()
         raise BriefgenError.at(name, f"not valid UTF-8 (byte 0x{bad}); save the file as UTF-8", line, col) from None
+    odd = line_break_problems(text)
+    if odd:  # they would shift every later line libyaml reports against what the writer's editor shows
+        raise BriefgenError([Problem(name, *line_col(text, at), "", message) for at, message in odd])
     source = Source(name, {}, text=text)
-    builder = _Builder(source)
+    builder = _Builder(source, without_leading_ends(text))
     try:
-        root = builder.build(yaml.parse(text, Loader=_Loader))
+        root = builder.build(yaml.parse(builder.text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
-        raise BriefgenError([_yaml_problem(name, text, exc)]) from None
+        found = after_last_node(builder.text, builder.checked)
+        raise BriefgenError([builder.problem_at(*found) if found else yaml_problem(name, text, exc)]) from None
     except yaml.YAMLError as exc:  # reader errors (control characters) carry a position too
-        raise BriefgenError([_reader_problem(name, text, exc)]) from None
+        raise BriefgenError([reader_problem(name, text, exc)]) from None
     if builder.problems:
         raise BriefgenError(builder.problems)
     if root is _EMPTY or root is None:
@@ -161,16 +195,35 @@ class _Fatal(Exception):
     pass
 
 
+@dataclass(slots=True)
+class _Frame:
+    """An open mapping or list: where its nodes go, and how its lines must be indented."""
+
+    container: dict[str, Any] | list[Any]
+    path: PathKey
+    flow: str  # its '[' or '{', or "" for a block collection
+    indent: int  # the spaces a line of a node inside it needs: one more than the innermost block's column
+    line: int  # the line it starts on
+    key: PathKey | None = None  # a mapping's key waiting for its value
+    duplicate: bool = False  # that key repeats an earlier one: its value is not kept
+
+
 class _Builder:
     """Turn a libyaml event stream into plain dicts, lists and strings with positions."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, text: str) -> None:
         self.source = source
+        self.text = text  # what libyaml reads: the source's text, or one with the same lines and columns
         self.problems: list[Problem] = []
-        # a frame: [container, path, pending key or None]
-        self.stack: list[list[Any]] = []
+        self.stack: list[_Frame] = []
         self.root: Any = _EMPTY
         self.documents = 0
+        self.checked = 0  # the text before this offset is checked
+        self.late: tuple[int, str] | None = None
+        self.suspects, self.next_suspect = suspects(text), 0
+
+    def problem_at(self, index: int, message: str) -> Problem:
+        return Problem(self.source.name, *line_col(self.text, index), "", f"invalid YAML: {message}")
 
     def fail(self, mark: Any, message: str) -> _Fatal:
         """Record a problem that stops parsing; return the exception to raise."""
@@ -180,10 +233,47 @@ class _Builder:
     def build(self, events: Iterator[Any]) -> Any:
         try:
             for event in events:
+                self.check(event)
                 self.handle(event)
         except _Fatal:
             pass
         return self.root
+
+    def check(self, ev: Any) -> None:
+        """Refuse what libyaml lets pass between the last node and this one, and inside this one."""
+        text, start, end, kind = self.text, ev.start_mark.index, ev.end_mark.index, type(ev)
+        top = self.stack[-1] if self.stack else None
+        flow = top.flow if top else ""
+        upto = start
+        if kind is yaml.DocumentStartEvent:
+            upto = end  # it spans the directives before its '---'
+        elif flow and kind is yaml.MappingStartEvent and text.startswith("?", start):
+            upto = start + 1  # a one-pair mapping in '[...]' starts at its '?'
+        found = gap_problem(text, self.checked, upto, flow) if self.suspects and self.suspect(upto) else None
+        late = flow_lines_problem(text, self.checked, upto, top.indent, flow, top.line) if top and flow else None
+        if kind is yaml.ScalarEvent and (ev.style in ("|", ">") or text.find("\n", start, end) != -1):
+            inside = scalar_problem(text, start, end, ev.style, ev.value, top.indent if top else 0)
+            found, late = (found, late or inside) if flow else (found or inside, late)
+        if end > self.checked:
+            self.checked = end
+        # a line too little indented inside '[...]' waits for its ']': libyaml may yet find it never closed,
+        # which tells the writer more
+        self.late = self.late or late
+        if found is None and self.late is None:
+            return
+        closes = flow and kind in (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+        if found or (closes and not (len(self.stack) > 1 and self.stack[-2].flow)):
+            first = min(x for x in (found, self.late) if x)
+            self.problems.append(self.problem_at(*first))
+            raise _Fatal()
+
+    def suspect(self, upto: int) -> bool:
+        """Whether the text from ``checked`` to ``upto`` holds one of the suspects."""
+        at, suspects = self.next_suspect, self.suspects
+        while at < len(suspects) and suspects[at] < self.checked:
+            at += 1
+        self.next_suspect = at
+        return at < len(suspects) and suspects[at] < upto
 
     def handle(self, ev: Any) -> None:
         if isinstance(ev, yaml.DocumentStartEvent):
@@ -223,7 +313,12 @@ class _Builder:
             raise self.fail(ev.start_mark, f"nested more than {MAX_DEPTH} levels deep; a brief needs far fewer")
         container: dict[str, Any] | list[Any] = {} if isinstance(ev, yaml.MappingStartEvent) else []
         path = self.add(container, mark, ev, is_scalar=False)
-        self.stack.append([container, path, None])
+        if ev.flow_style:
+            opening = self.text[start.index : start.index + 1]
+            indent = self.stack[-1].indent if self.stack else 0
+            self.stack.append(_Frame(container, path, opening if opening in "[{" else "[", indent, mark[0]))
+        else:
+            self.stack.append(_Frame(container, path, "", start.column + 1, mark[0]))
 
     def add(self, value: Any, mark: Mark, ev: Any, *, is_scalar: bool) -> PathKey:
         src = self.source
@@ -232,115 +327,31 @@ class _Builder:
             src.positions[()] = mark
             return ()
         frame = self.stack[-1]
-        container, path = frame[0], frame[1]
-        if isinstance(container, list):
-            loc = (*path, len(container))
-            container.append(value)
+        if isinstance(frame.container, list):
+            loc = (*frame.path, len(frame.container))
+            frame.container.append(value)
             src.positions[loc] = mark
             return loc
-        if frame[2] is None:  # this node is a key
+        if frame.key is None:  # this node is a key
             if not is_scalar:
                 raise self.fail(ev.start_mark, "a key must be plain text, not a list or mapping")
-            key = ev.value
-            loc = (*path, key)
-            if key in container:
+            loc = (*frame.path, ev.value)
+            frame.key, frame.duplicate = loc, ev.value in frame.container
+            if frame.duplicate:
                 first = src.key_positions[loc][0]
                 self.problems.append(
                     Problem(src.name, *mark, dotted(loc), f"duplicate key (first defined at line {first})")
                 )
-                loc = (*path, f"\0duplicate:{mark[0]}:{key}")
             else:
                 src.key_positions[loc] = mark
-            frame[2] = loc
             return loc
-        key_loc: PathKey = frame[2]
-        frame[2] = None
-        if isinstance(key_loc[-1], str) and not key_loc[-1].startswith("\0"):
-            container[key_loc[-1]] = value
-        # an empty value points at its key, where the writer will look
-        src.positions[key_loc] = src.key_positions.get(key_loc, mark) if value is None and ev.value == "" else mark
-        return key_loc
-
-
-def _yaml_problem(name: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
-    mark = exc.problem_mark or exc.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    lines = text.splitlines()
-    # libyaml reports a tab indent obscurely; find it and say so plainly
-    for number in range(min(line, len(lines)), 0, -1):
-        current = lines[number - 1]
-        indent = current[: len(current) - len(current.lstrip(" \t"))]
-        if "\t" in indent and number >= line - 1:
-            return Problem(name, number, indent.index("\t") + 1, "", "tab used for indentation; indent with spaces")
-    start = exc.context_mark
-    opened_line = start.line + 1 if start is not None else line
-    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
-    plain = _in_plain_words(exc.problem or "", exc.context or "", source_line, col, opened_line)
-    if plain:
-        return Problem(name, line, col, "", f"invalid YAML: {plain}")
-    message = exc.problem or "invalid YAML"
-    if exc.context:
-        # an unclosed quote or bracket is found far from where it opened: say where that was
-        opened = f" at line {opened_line}" if opened_line != line else ""
-        message = f"{message} ({exc.context}{opened})"
-    return Problem(name, line, col, "", f"invalid YAML: {message}")
-
-
-_QUOTE_IT = "put the whole value in quotes"
-_CLOSING = {"[": "]", "{": "}"}
-_KIND = {"[": "list", "{": "mapping"}
-
-
-def _in_plain_words(problem: str, context: str, source_line: str, col: int, opened_line: int) -> str:
-    """libyaml's message for the mistakes writers make, in their words; "" for the rest.
-
-    Most come from a value that YAML reads as something other than text because of how it starts
-    (``[``, ``*``, ``@``, a quote) or because it holds ``: ``.
-    """
-    value = source_line.split(": ", 1)[1].lstrip() if ": " in source_line else source_line.lstrip(" -")
-    first = value[:1]
-    if problem == "mapping values are not allowed in this context":
-        return f"unexpected ':' here; if the text holds ': ', {_QUOTE_IT}; if it starts a new key, line it up above"
-    if problem == "found character that cannot start any token":
-        if first in _KIND:
-            return f"a value starting with '{first}' is read as a YAML {_KIND[first]}; {_QUOTE_IT}"
-        return f"a value cannot start with '{source_line[col - 1 : col] or first}'; {_QUOTE_IT}"
-    if "while scanning an alias" in context:
-        return f"a value starting with '*' is read as a YAML alias (as Markdown emphasis can be); {_QUOTE_IT}"
-    if problem == "mapping keys are not allowed in this context":
-        return f"a value starting with '? ' is read as a YAML key; {_QUOTE_IT}"
-    if "while scanning a quoted scalar" in context and "end of stream" in problem:
-        return f"the quote opened at line {opened_line} is never closed"
-    if "while parsing a flow" in context:
-        bracket = "[" if "sequence" in context else "{"
-        return (
-            f"the '{bracket}' at line {opened_line} starts a YAML {_KIND[bracket]} that is never closed; "
-            f"if the text starts with '{bracket}', {_QUOTE_IT}"
-        )
-    if "while scanning a block scalar" in context:
-        return "after '|' or '>', the text must start on the next line, indented under the key"
-    if problem == "did not find expected key" and "block mapping" in context:
-        if first in _KIND:
-            return f"text goes on after the '{_CLOSING[first]}' that closes this value's '{first}'; {_QUOTE_IT}"
-        if first in "\"'":
-            return (
-                "text goes on after the quote that closes this value; inside a quoted value write a quote as"
-                " \\\" (in \"...\") or '' (in '...')"
-            )
-        return "this line is not lined up with the lines above it; check its indentation"
-    return ""
-
-
-def _reader_problem(name: str, text: str, exc: yaml.YAMLError) -> Problem:
-    position = getattr(exc, "position", None)
-    if isinstance(position, int):
-        line, col = line_col(text, position)
-        char = getattr(exc, "character", None)
-        if isinstance(char, str) and len(char) == 1:
-            char = ord(char)
-        code = f"U+{char:04X}" if isinstance(char, int) else "a control character"
-        return Problem(name, line, col, "", f"contains {code}, which YAML does not allow; remove it")
-    return Problem(name, 1, 1, "", f"invalid YAML: {exc}")
+        loc, frame.key = frame.key, None
+        key = loc[-1]
+        if not frame.duplicate and isinstance(key, str):  # a repeated key's value goes nowhere: it is refused
+            frame.container[key] = value
+            # an empty value points at its key, where the writer will look
+            src.positions[loc] = src.key_positions.get(loc, mark) if value is None and ev.value == "" else mark
+        return loc
 
 
 def walk_strings(data: Any, loc: PathKey = ()) -> Iterator[tuple[PathKey, str]]:
@@ -360,7 +371,7 @@ def find_briefs(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
-            inside = sorted(p for p in path.rglob("*") if p.suffix in BRIEF_SUFFIXES and p.is_file())
+            inside = sorted(p for p in path.rglob("*") if is_brief_name(p) and p.is_file())
             if not inside:
                 problems.append(Problem(str(path), 0, 0, "", "no briefs found here (*.yaml or *.yml files)"))
             found.extend(inside)
@@ -369,3 +380,8 @@ def find_briefs(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     seen: set[Path] = set()
     unique = [p for p in found if not (p.resolve() in seen or seen.add(p.resolve()))]  # type: ignore[func-returns-value]
     return unique, problems
+
+
+def is_brief_name(path: Path) -> bool:
+    """Whether a file's name says it holds a brief: ending in .yaml or .yml, in any case (Windows saves .YAML)."""
+    return path.suffix.lower() in BRIEF_SUFFIXES

@@ -54,14 +54,17 @@ def safe_url(url: str) -> bool:
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
-    if state.src[state.pos] != "[":
+    # silent: the link rule is looking for the end of a link's text; a citation there is its text, to be
+    # parsed with it (taking it whole would read as a link nested in the link, and drop the link)
+    if silent or state.src[state.pos] != "[":
         return False
     match = CITATION_RE.match(state.src, state.pos)
     if not match:
         return False
     if not silent:
         token = state.push("citation", "", 0)
-        token.meta = {"ids": [part.strip().lstrip("@") for part in match.group(1).split(";")]}
+        ids = [part.strip().lstrip("@") for part in match.group(1).split(";")]
+        token.meta = {"ids": ids, "in_link": state.linkLevel > 0}  # a link cannot hold another link
         token.content = match.group(0)
     state.pos = match.end()
     return True
@@ -81,7 +84,7 @@ def _make_parser() -> MarkdownIt:
 def _render_image_html(
     self: Any, tokens: Sequence[Token], idx: int, options: Any, env: MutableMapping[str, Any]
 ) -> str:
-    """Images are embedded as data: URIs resolved beforehand (render.collect_images); never a live URL."""
+    """Images are embedded as data: URIs resolved beforehand (content.check_content); never a live URL."""
     token = tokens[idx]
     alt = escape_html(self.renderInlineAsText(token.children or [], options, env))
     data = env.get("images", {}).get(token.attrGet("src"))
@@ -107,11 +110,15 @@ def _render_citation_html(
     links = []
     for source_id in tokens[idx].meta["ids"]:
         n = citations.number(source_id)
-        links.append(f'<a href="#source-{source_id}" class="cite-ref">{n}</a>')
+        links.append(
+            str(n) if tokens[idx].meta["in_link"] else f'<a href="#source-{source_id}" class="cite-ref">{n}</a>'
+        )
     return f'<sup class="cite">[{", ".join(links)}]</sup>'
 
 
 def _render_citation_md(node: RenderTreeNode, context: RenderContext) -> str:
+    if node.meta["in_link"]:
+        return "\\[" + ", ".join(str(context.env["citations"].number(i)) for i in node.meta["ids"]) + "\\]"
     return _citation_link(node.meta["ids"], context.env["citations"])
 
 
@@ -232,6 +239,25 @@ def loses_text(text: str) -> bool:
         return True
     kept = _PARSER.parse(text, {"citations": Citations([])})
     return [t.as_dict() for t in kept] != [t.as_dict() for t in deep]
+
+
+# emphasis nests one level per pair of delimiters: a field with fewer of them cannot be too deep
+_EMPHASIS = re.compile(r"[*_]")
+
+
+def too_deep_inline(text: str) -> bool:
+    """Whether emphasis and links nest deeper than MAX_NESTING - 2 levels (200 nested ``**`` exhaust the
+    Markdown renderer's recursion); only a field with that many delimiters is parsed to find out."""
+    limit = MAX_NESTING - 2
+    if len(_EMPHASIS.findall(text)) + text.count("[") <= 2 * limit:
+        return False
+    for token in _PARSER.parse(text, {"citations": Citations([])}):
+        depth = 0
+        for child in token.children or []:
+            depth += child.nesting
+            if depth > limit:
+                return True
+    return False
 
 
 def to_markdown_cell(text: str, citations: Citations) -> str:

@@ -40,10 +40,34 @@ def risk_score(likelihood: str, impact: str) -> int:
 
 
 def citation_ids(text: str) -> Iterator[str]:
-    """Yield the source ids cited in Markdown text, in order."""
-    for match in CITATION_RE.finditer(text):
+    """Yield the source ids cited in Markdown text, in order (none inside code or after a backslash)."""
+    for match in CITATION_RE.finditer(mask_code(text)):
         for part in match.group(1).split(";"):
             yield part.strip().lstrip("@")
+
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+
+
+def mask_code(text: str) -> str:
+    """``text`` with fenced code, code spans and backslash escapes blanked out, offsets kept: what is left is
+    where Markdown can hold a citation (indented code is left: in a list it would be the item's text)."""
+    lines, fence = [], ""
+    for line in text.split("\n"):
+        opening = _FENCE.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = ""
+            lines.append(" " * len(line))
+        elif opening:
+            fence = opening.group(1)
+            lines.append(" " * len(line))
+        else:
+            lines.append(line)
+    masked = "\n".join(lines)
+    masked = re.sub(r"\\.", "  ", masked)
+    return _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), masked)
 
 
 def _text(value: Any) -> Any:

@@ -37,10 +37,15 @@ def make_outputs(
     return files, warnings
 
 
-def render_brief(valid: Valid, project: Project, *, pdf_writer: PdfWriter | None = None) -> RenderResult:
-    """Render one brief into the project's output folder; a failure in any format leaves every old output alone."""
-    files, warnings = make_outputs(valid, project, pdf_writer)
+def write_outputs(files: dict[str, bytes], project: Project) -> list[Path]:
+    """Write one brief's files into the project's output folder, all or none."""
     project.out_dir.mkdir(parents=True, exist_ok=True)
     targets = {project.out_dir / name: data for name, data in files.items()}
     write_all(targets)
-    return RenderResult(valid.id, list(targets), warnings)
+    return list(targets)
+
+
+def render_brief(valid: Valid, project: Project, *, pdf_writer: PdfWriter | None = None) -> RenderResult:
+    """Render one brief into the project's output folder; a failure in any format leaves every old output alone."""
+    files, warnings = make_outputs(valid, project, pdf_writer)
+    return RenderResult(valid.id, write_outputs(files, project), warnings)

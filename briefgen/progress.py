@@ -7,6 +7,7 @@ import sys
 import time
 from types import TracebackType
 
+from briefgen.errors import printable
 from briefgen.workers import Step
 
 
@@ -32,6 +33,7 @@ class Progress:
     def report(self, step: Step, name: str, seconds: float) -> None:
         if self.quiet:
             return
+        name = printable(name)  # a file name may hold anything, a line break or a workflow command
         if step is Step.START:
             self.total += 1
             self.current = name

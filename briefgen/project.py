@@ -3,11 +3,13 @@ frozen Project, handed whole to every stage. Each default is applied here and no
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
 import json
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,8 +17,9 @@ from pathlib import Path
 from briefgen import __version__
 from briefgen.config import Config, find_config, load_config
 from briefgen.defaults import TEMPLATES_DIR
+from briefgen.errors import BriefgenError, printable
 from briefgen.formats import DEFAULT_FORMATS, DEFAULT_VARIANT, FORMATS, VARIANTS
-from briefgen.resources import Policy
+from briefgen.resources import MAX_BYTES, Policy
 
 DEFAULT_OUTPUT = Path("output")
 DEFAULT_LANGUAGE = "en"
@@ -83,22 +86,49 @@ class Project:
         options = [list(self.formats), self.pdf_variant, self.allow_remote, self.language, self.release]
         digest.update(json.dumps([__version__, settings, options], sort_keys=True).encode())
         if self.previous is not None:
-            digest.update(b"previous\0" + _folder_digest(self.previous, "*").encode())
+            digest.update(b"previous\0" + _folder_digest(self.previous, ("",)).encode())
         package = Path(__file__).resolve().parent
         # the package's own code too, so a development change without a version bump still rebuilds
-        for folder, pattern in [(package, "*.py"), *[(d, "*") for d in self.theme.folders]]:
-            digest.update(_folder_digest(folder, pattern).encode())
+        digest.update(_folder_digest(package, (".py",)).encode())
+        for folder in self.theme.folders:
+            digest.update(_folder_digest(folder, THEME_SUFFIXES).encode())
+        if self.theme.extra_css and self.theme.folder:
+            digest.update(_referenced_digest(self.theme.folder, self.theme.extra_css).encode())
         return digest.hexdigest()
 
 
-def _folder_digest(folder: Path, pattern: str) -> str:
+THEME_SUFFIXES = (".j2", ".css")  # what a theme folder can hold that shapes an output (besides url()s)
+MAX_THEME_FILES = 2000  # a theme is a folder of templates, not a tree to walk (`templates = "/"`)
+CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)""")
+
+
+def _folder_digest(folder: Path, suffixes: tuple[str, ...]) -> str:
+    """Hash the files with ``suffixes`` under ``folder`` (hidden ones and caches left out)."""
     digest = hashlib.sha256()
-    if not folder.is_dir():
-        return digest.hexdigest()
-    for path in sorted(folder.rglob(pattern)):
-        relative = path.relative_to(folder)
-        if path.is_file() and not any(part.startswith((".", "__pycache__")) for part in relative.parts):
-            digest.update(str(relative).encode() + b"\0" + path.read_bytes() + b"\0")
+    seen = 0
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__pycache__")))
+        seen += len(files) + len(dirs)
+        if seen > MAX_THEME_FILES:
+            raise BriefgenError.at(
+                str(folder),
+                f"more than {MAX_THEME_FILES} files in the theme folder; give the theme a folder of its own",
+            )
+        for name in sorted(files):
+            path = Path(top, name)
+            if name.endswith(suffixes) and not name.startswith(".") and path.is_file():
+                digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _referenced_digest(folder: Path, css: Path) -> str:
+    """Hash the files extra.css names in url()s: they are embedded in every page."""
+    digest = hashlib.sha256()
+    for _, url in CSS_URL.findall(re.sub(r"/\*.*?\*/", "", css.read_text(encoding="utf-8"), flags=re.S)):
+        path = folder / url
+        with contextlib.suppress(OSError, ValueError):  # unreadable: refused when the page is made
+            if path.is_file() and path.stat().st_size <= MAX_BYTES:
+                digest.update(url.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -133,17 +163,23 @@ def resolve_project(
     if config is None:
         config_file = find_config(start or Path.cwd())
         config = load_config(config_file) if config_file else Config()
+    theme = ThemeFolder.at(templates or config.templates)
+    out = out_dir or config.output or DEFAULT_OUTPUT
+    if theme.folder and out.resolve().is_relative_to(theme.folder.resolve()):
+        raise BriefgenError.at(
+            str(theme.folder), f"the theme folder holds the output folder {out}; give the theme a folder of its own"
+        )
     variant = pdf_variant or DEFAULT_VARIANT
     if variant not in VARIANTS:
         raise ValueError(f"expected one of {', '.join(VARIANTS)}; got {variant!r}")
     return Project(
         config=config,
         config_file=config_file.resolve() if config_file else None,
-        theme=ThemeFolder.at(templates or config.templates),
+        theme=theme,
         formats=_checked_formats(formats or DEFAULT_FORMATS),
         pdf_variant=variant,
         allow_remote=allow_remote,
-        out_dir=out_dir or config.output or DEFAULT_OUTPUT,
+        out_dir=out,
         language=language or DEFAULT_LANGUAGE,
         release=release,
         previous=previous,
@@ -154,6 +190,13 @@ def resolve_project(
 def _source_date(environ: Mapping[str, str]) -> dt.datetime | None:
     """The build time an output may show, only from SOURCE_DATE_EPOCH: without it, no clock time at all."""
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch.isdigit():
+    if not epoch:
         return None
-    return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    try:
+        if not re.fullmatch(r"[0-9]{1,12}", epoch):  # ASCII digits: "²".isdigit() is true
+            raise ValueError(epoch)
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        raise BriefgenError.at(
+            "SOURCE_DATE_EPOCH", f"expected the seconds since 1970-01-01 as digits; got {printable(repr(epoch))}"
+        ) from None

@@ -18,10 +18,10 @@ from briefgen import __version__, markdown
 from briefgen.defaults import TEMPLATES_DIR
 from briefgen.errors import BriefgenError, Problem
 from briefgen.formats import index_links
-from briefgen.load import Source, display_path, walk_strings
+from briefgen.load import display_path
 from briefgen.model import CONFIDENCES, IMPACTS, LIKELIHOODS, Brief
-from briefgen.project import Project, ThemeFolder
-from briefgen.resources import Policy, Refused, image_data_uri
+from briefgen.project import CSS_URL, Project, ThemeFolder
+from briefgen.resources import Policy, Refused
 from briefgen.risk_matrix import risk_matrix_svg, severity
 from briefgen.timeline import timeline_svg
 
@@ -163,33 +163,6 @@ def short_title(brief: Brief, limit: int = 55) -> str:
     return brief.title[:limit].rsplit(" ", 1)[0].rstrip(",;:-") + "…"
 
 
-def collect_images(source: Source, policy: Policy, base_dir: Path) -> dict[str, str]:
-    """Resolve every Markdown image of a brief through the resource policy into a data: URI.
-
-    Raise BriefgenError naming each field whose image is refused (outside the project, remote, not an image)
-    or whose Markdown nests so deep that the parser would drop text.
-    """
-    images: dict[str, str] = {}
-    problems: list[Problem] = []
-    for loc, text in walk_strings(source.data):
-        if markdown.loses_text(text):
-            message = (
-                f"Markdown nested more than {markdown.MAX_NESTING - 2} levels deep; flatten it (deeper text is lost)"
-            )
-            problems.append(source.problem(loc, message))
-    for loc, text in walk_strings(source.data):
-        for src in markdown.image_sources(text):
-            if src in images:
-                continue
-            try:
-                images[src] = image_data_uri(policy.read(src, base_dir), src)
-            except Refused as exc:
-                problems.append(source.problem(loc, str(exc), within=(src, 0)))
-    if problems:
-        raise BriefgenError(problems)
-    return images
-
-
 def _context(brief: Brief, project: Project, fmt: str, images: dict[str, str] | None = None) -> dict[str, Any]:
     citations = markdown.Citations([s.id for s in brief.sources])
     md: Callable[..., Any]
@@ -251,9 +224,6 @@ def render_html(
     return _render("html", project.theme, "brief.html.j2", context)
 
 
-_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)""")
-
-
 def theme_css(theme: ThemeFolder, policy: Policy | None) -> Markup:
     """The theme's extra.css with each url() embedded as a data: URI read through ``policy``.
 
@@ -276,7 +246,7 @@ def theme_css(theme: ThemeFolder, policy: Policy | None) -> Markup:
         mime = mimetypes.guess_type(url)[0] or "application/octet-stream"
         return f'url("data:{mime};base64,{base64.b64encode(data).decode("ascii")}")'
 
-    css = _CSS_URL.sub(embed, css)
+    css = CSS_URL.sub(embed, css)
     if problems:
         raise BriefgenError(problems)
     # the organisation's own stylesheet, trusted like its templates; it goes inside <style>, so no "</"

@@ -11,7 +11,7 @@ from briefgen.errors import Problem
 from briefgen.load import Source
 from briefgen.model import Brief
 from briefgen.project import Project
-from briefgen.render import collect_images, render_html
+from briefgen.render import render_html
 from briefgen.resources import Policy
 
 
@@ -57,7 +57,5 @@ class Subject:
 
 
 def prepare(valid: Valid, project: Project, pdf_writer: PdfWriter | None = None) -> Subject:
-    """Read every image of a brief through its resource door; BriefgenError names each refused one."""
-    policy = project.policy(valid.path)
-    images = collect_images(valid.source, policy, valid.path.parent)  # a refused image fails every format
-    return Subject(valid, policy, images, pdf_writer)
+    """A validated brief ready for every format, its images already read when it was checked."""
+    return Subject(valid, project.policy(valid.path), valid.images, pdf_writer)

@@ -12,7 +12,7 @@ from pathlib import Path
 import watchfiles
 
 from briefgen.defaults import TEMPLATES_DIR
-from briefgen.load import BRIEF_SUFFIXES
+from briefgen.load import is_brief_name
 
 
 class Kind(enum.Enum):
@@ -56,7 +56,7 @@ class Watcher:
             return Kind.CONFIG
         if any(path.is_relative_to(p.resolve()) for p in self._template_folders()):
             return Kind.TEMPLATE
-        if path.suffix in BRIEF_SUFFIXES:
+        if is_brief_name(path):
             for root in self.paths:
                 root = root.resolve()
                 if path == root or (root.is_dir() and path.is_relative_to(root)):

@@ -16,7 +16,7 @@ from briefgen.check import Valid
 from briefgen.errors import BriefgenError, Problem
 from briefgen.formats import FORMATS
 from briefgen.manifest import Entry, entry_for, sha256
-from briefgen.produce import render_brief
+from briefgen.produce import make_outputs, write_outputs
 from briefgen.project import Project
 
 # A long-lived WeasyPrint process keeps growing (about 0.25 MB a render): replace workers now and then.
@@ -152,19 +152,22 @@ def render_task(task: Task, project: Project) -> Done:
     started = time.perf_counter()
     done = Done(task)
     try:
-        rendered = render_brief(task.valid, project)
+        files, warnings = make_outputs(task.valid, project)
+        digests = {name: sha256(data) for name, data in files.items()}
+        # the entry before the files: a brief that cannot be recorded writes nothing
+        entry = entry_for(task.valid.brief, task.key, task.source_sha256, task.inputs_sha256, digests)
+        written = write_outputs(files, project)
     except BriefgenError as exc:
         done.problems = exc.problems
     except OSError as exc:  # disk full, folder not writable
         where = exc.filename or project.out_dir
         done.problems = [Problem(task.shown, 0, 0, "", f"cannot write {where}: {exc.strerror or exc}")]
     except Exception as exc:  # a bug must not take the other briefs down; say which brief hit it
-        done.problems = [Problem(task.shown, 0, 0, "", f"internal error while rendering: {exc!r}")]
+        done.problems = [Problem.internal(task.shown, "rendering it", exc)]
     else:
-        done.problems = rendered.warnings  # the brief's own warnings were reported when it was validated
-        done.outputs = rendered.outputs
-        outputs = {p.name: sha256(p.read_bytes()) for p in rendered.outputs}
-        done.entry = entry_for(task.valid.brief, task.key, task.source_sha256, task.inputs_sha256, outputs)
+        done.problems = warnings  # the brief's own warnings were reported when it was validated
+        done.outputs = written
+        done.entry = entry
     done.seconds = time.perf_counter() - started
     return done
 

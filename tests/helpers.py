@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import struct
 import subprocess
 import zlib
 from collections.abc import Callable, Iterator, Mapping
@@ -62,6 +63,24 @@ def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
         else:
             target.write_text(content, encoding="utf-8")
     return root
+
+
+def png_bytes() -> bytes:
+    """A valid 1x1 PNG, made here (no binary file in the repository)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0\xff\0\0"))
+        + chunk(b"IEND", b"")
+    )
+
+
+PNG = png_bytes()
 
 
 def settings(config: Config | None = None, **options: Any) -> Project:

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from helpers import MINIMAL, REPO, brief, parse_html, settings, write_tree
+from helpers import MINIMAL, PNG, REPO, brief, parse_html, settings, write_tree
 
 import briefgen.check
 import briefgen.load
@@ -856,7 +856,7 @@ def test_a_folder_without_briefs_fails_the_build(project: Path, run: Run) -> Non
 
 
 def test_editing_a_reference_style_image_rebuilds(project: Path, run: Run) -> None:
-    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
+    png = PNG
     (project / "briefgen.toml").write_text("", encoding="utf-8")
     write_tree(
         project,
@@ -877,7 +877,7 @@ def test_editing_a_reference_style_image_rebuilds(project: Path, run: Run) -> No
 
 
 def test_a_changed_brief_is_parsed_and_validated_once_per_build(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    logo = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
+    logo = PNG
     with_image = brief("Brief D").replace("summary: The bottom line.", 'summary: "![logo](logo.png)"')
     write_tree(project, {"briefs/logo.png": logo, "briefs/d.yaml": with_image})
     parsed: list[str] = []
@@ -904,3 +904,22 @@ def test_a_changed_brief_is_parsed_and_validated_once_per_build(project: Path, m
     again = build_briefs([Path("briefs")], settings(formats=["md", "html"]), jobs=1)
     assert sorted(again.unchanged) == every
     assert (parsed, validated) == (["briefs/d.yaml"], [])  # only to hash the image it uses
+
+
+@pytest.mark.parametrize("force", [(), ("--force",)])
+def test_an_id_another_folder_built_here_is_refused_not_overwritten(
+    project: Path, run: Run, force: tuple[str, ...]
+) -> None:
+    assert counts(build(run, "briefs")) == (3, 0, 0)
+    out = project / "output"
+    before = snapshot(out)
+    write_tree(project, {"other/a.yaml": brief("Another A"), "other/d.yaml": brief("Brief D")})
+    result = build(run, "other", *force)
+    assert result.exit_code == 1
+    clash = "other/a.yaml:1:1: id: id 'a' is already used by briefs/a.yaml; give one of them another id"
+    assert clash in result.stderr.splitlines()
+    assert counts(result) == (1, 0, 1)
+    after = snapshot(out)
+    assert {n: after[n] for n in ("a.md", "a.html")} == {n: before[n] for n in ("a.md", "a.html")}
+    cards = re.findall(r'id="brief-([a-z0-9-]+)"', after["index.html"].decode())
+    assert sorted(cards) == ["a", "b", "c", "d"]  # one card per id

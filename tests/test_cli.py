@@ -464,3 +464,31 @@ def test_render_quiet_prints_nothing_but_errors(project: Path, run: Callable[...
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
     assert (project / "output" / "a.md").is_file()
     assert run("render", "briefs/a.yaml", "--format", "md").stdout == "wrote output/a.md\n"
+
+
+# --- nothing a brief holds drives the terminal or writes a workflow command
+
+CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+FORGED = "x\n::warning title=forged::pwned"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_validate_output_carries_no_raw_control_characters(project: Path, run: Callable[..., Result], fmt: str) -> None:
+    bad = brief(extra='subtitle: "esc \\e[31m bel \\a nul \\0 csi \\u009b rtl \\u202e"\n')
+    write_tree(project, {"briefs/a.yaml": bad, f"briefs/{FORGED}.yaml": MINIMAL, "::error::top.yaml": MINIMAL})
+    result = run("validate", "--format", fmt, "briefs", "::error::top.yaml")
+    assert result.exit_code == 1
+    lines = (result.stdout + result.stderr).splitlines()
+    assert lines and not [line for line in lines if CONTROLS.search(line)]
+    own = ("::error file=", "::warning file=") if fmt == "github" else ()
+    assert [line for line in lines if line.startswith("::") and not line.startswith(own)] == []
+    assert not [line for line in lines if "title=forged" in line and line.startswith("::warning title")]
+
+
+def test_build_progress_and_summary_escape_file_names(project: Path, run: Callable[..., Result]) -> None:
+    write_tree(project, {f"briefs/{FORGED}.yaml": MINIMAL.replace("A minimal brief", "Forged")})
+    result = run("build", "--format", "md", "-j", "1", "-v")
+    lines = (result.stdout + result.stderr).splitlines()
+    assert not [line for line in lines if CONTROLS.search(line) or line.startswith("::")], lines
+    assert "failed briefs/x\\x0a::warning title=forged::pwned.yaml (0.0 s)" in lines
+    assert any(line.startswith("briefs/x\\x0a::warning title=forged::pwned.yaml:1:1: ") for line in lines), lines

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import importlib
 import json
 import os
 import re
@@ -26,7 +27,7 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from helpers import REAL_BRIEF, brief, write_tree
+from helpers import PNG, REAL_BRIEF, brief, write_tree
 
 import briefgen.formats.md
 import briefgen.outputs
@@ -583,3 +584,107 @@ def test_faults_leave_the_folder_clean_of_temporaries_after_a_good_build(project
     assert names == ["a.html", "a.md", "b.html", "b.md", "c.html", "c.md", "index.html", "manifest.json"]
     assert temporaries(project) == []
     shutil.rmtree(project / "output")
+
+
+# --- a bug met by one brief, at any stage, fails that brief alone
+
+
+# (module, name) of what each stage calls, as the stage's module sees it
+STAGES = {
+    "reading": ("briefgen.check", "read_brief"),
+    "parsing for its images": ("briefgen.build", "parse_source"),
+    "hashing its images": ("briefgen.build", "_image_digest"),
+    "parsing": ("briefgen.check", "parse_source"),
+    "validating": ("briefgen.check", "validate"),
+    "checking its content": ("briefgen.check", "check_content"),
+    "making its Markdown": ("briefgen.formats.md", "render_markdown"),
+    "making its HTML": ("briefgen.subject", "render_html"),
+    "making its print CSS": ("briefgen.formats.pdf", "render_print_css"),
+    "laying out its PDF": ("briefgen.formats.pdf", "write_pdf_here"),
+    "writing its files": ("briefgen.produce", "write_all"),
+    "recording it": ("briefgen.workers", "entry_for"),
+}
+
+
+NEEDS_AN_IMAGE = {"parsing for its images", "hashing its images"}  # only a brief with images goes there
+
+
+def _is_brief_b(values: Any) -> bool:
+    shown = repr(values)
+    return "Brief B" in shown or "b.yaml" in shown or "/b.md" in shown or "/b.html" in shown
+
+
+@pytest.mark.parametrize("stage", list(STAGES))
+def test_a_failure_at_any_stage_fails_that_brief_alone(
+    stage: str, project: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if stage in NEEDS_AN_IMAGE:
+        write_tree(
+            project, {"briefs/b.yaml": brief("Brief B", "sections:\n  - title: Map\n    body: '![a map](map.png)'\n")}
+        )
+        (project / "briefs" / "map.png").write_bytes(PNG)
+    module, name = STAGES[stage]
+    target = importlib.import_module(module)
+    real = getattr(target, name)
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        if _is_brief_b((args, kwargs)):
+            raise RuntimeError(f"boom while {stage}")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(target, name, failing)
+    result = run("build", "--format", "md,html,pdf", "-j", "1")
+    assert_clean_exit(result, 1)
+    assert counts(result) == (2, 0, 1)
+    [line] = messages(result)
+    assert line.startswith("briefs/b.yaml: internal error while ") and f"RuntimeError: boom while {stage}" in line
+    out = project / "output"
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(("a.", "c."))) == sorted(
+        f"{n}.{fmt}" for n in "ac" for fmt in ("md", "html", "pdf")
+    )
+    assert not list(out.glob("b.*")) and temporaries(out) == []
+    assert listed(out)["b.yaml"]["errors"] == [line] and manifest_problems(out) == []
+    assert "Brief A" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_bug_in_render_is_one_line_naming_the_brief(project: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(importlib.import_module("briefgen.formats.md"), "render_markdown", failing)
+    result = run("render", "briefs/a.yaml", "--format", "md")
+    assert_clean_exit(result, 1)
+    assert result.stderr == "briefs/a.yaml: internal error while rendering it: RuntimeError: boom\n"
+
+
+# --- only regular files are briefs: a FIFO never hangs a command, a huge file is never read
+
+
+@pytest.mark.parametrize(
+    "command", [["validate", "briefs/b.yaml"], ["build", *FAST, "briefs/b.yaml"], ["render", "briefs/b.yaml"]]
+)
+def test_a_fifo_named_as_a_brief_is_refused_without_hanging(project: Path, command: list[str]) -> None:
+    (project / "briefs" / "b.yaml").unlink()
+    os.mkfifo(project / "briefs" / "b.yaml")
+    script = Path(sys.executable).with_name("briefgen")
+    done = subprocess.run([str(script), *command], cwd=project, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "briefs/b.yaml: not a regular file (a FIFO); a brief must be a file" in done.stderr.splitlines()
+
+
+def test_a_fifo_in_a_folder_of_briefs_is_passed_over(project: Path) -> None:
+    (project / "briefs" / "b.yaml").unlink()
+    os.mkfifo(project / "briefs" / "b.yaml")
+    script = Path(sys.executable).with_name("briefgen")
+    done = subprocess.run([str(script), "build", *FAST], cwd=project, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (project / "output").glob("*.md")) == ["a.md", "c.md"]
+
+
+def test_a_huge_brief_is_refused_by_its_size_before_it_is_read(project: Path, run: Run) -> None:
+    with (project / "briefs" / "b.yaml").open("r+b") as handle:
+        handle.truncate(3 * 1024**3)  # sparse: 3 GiB that take no disk
+    result = build(run)
+    assert_clean_exit(result, 1)
+    assert "briefs/b.yaml: file is 3072.0 MiB; a brief may be at most 2 MiB" in messages(result)
+    assert counts(result) == (2, 0, 1)

@@ -17,11 +17,9 @@ import contextlib
 import http.server
 import json
 import re
-import struct
 import threading
 import time
 import unicodedata
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +30,7 @@ import tinycss2
 from click.testing import CliRunner, Result
 from helpers import (
     MINIMAL,
+    PNG,
     PROJECT,
     Node,
     live_markdown,
@@ -123,24 +122,6 @@ def case_params(names: list[str]) -> list[object]:
 
 
 # --- a project folder, a loopback server and running one case
-
-
-def png_bytes() -> bytes:
-    """A 1x1 PNG."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\0\xff\0\0"))
-        + chunk(b"IEND", b"")
-    )
-
-
-PNG = png_bytes()
 
 
 @dataclass

@@ -185,8 +185,13 @@ def test_built_time_comes_only_from_source_date_epoch(project: Path, run: Run, m
     assert text(subtitle) == "3 briefs, newest first · built 28 November 2025, 12:30 UTC"
     assert first(subtitle, "time").get("datetime") == "2025-11-28T12:30:00+00:00"
 
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
     run("build", *FAST)
+    assert index.read_text(encoding="utf-8") == without
+    # not a count of seconds: an error before anything is written (the reproducible-builds rule)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
+    failed = run("build", *FAST)
+    assert failed.exit_code == 1 and failed.stderr.startswith("SOURCE_DATE_EPOCH: expected the seconds")
     assert index.read_text(encoding="utf-8") == without
 
 

@@ -18,6 +18,8 @@ ORDER = [
     "briefgen.errors",  # Problem, BriefgenError: what every stage speaks
     "briefgen.defaults",  # where the default templates are
     # reading a brief
+    "briefgen.yaml_strict",  # the YAML 1.2 rules libyaml lets pass
+    "briefgen.yaml_words",  # libyaml's errors in a writer's words
     "briefgen.load",
     "briefgen.model",
     "briefgen.validate",
@@ -26,10 +28,11 @@ ORDER = [
     "briefgen.config",
     "briefgen.resources",
     "briefgen.project",
-    # a set of briefs checked
+    # a set of briefs checked: schema, Markdown that renders whole, images that can be read
+    "briefgen.markdown",
+    "briefgen.content",
     "briefgen.check",
     # rendering
-    "briefgen.markdown",
     "briefgen.svg",
     "briefgen.timeline_axis",
     "briefgen.risk_matrix",

@@ -9,6 +9,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from briefgen.markdown import Citations, escape_markdown, loses_text, safe_url, to_html, to_markdown
+from briefgen.model import citation_ids
 
 # --- citations
 
@@ -279,3 +280,27 @@ def test_a_reference_number_holds_on_to_the_word_before_it(text: str) -> None:
     """No space between a word and its reference, so no line can start with one."""
     html = to_html(text, Citations(["a"]), inline=True)
     assert re.search(r"(Tokyo|</em>)<sup class=\"cite\">", html), html
+
+
+# --- citations are Markdown: none inside code or after a backslash, and one inside a link keeps the link
+
+
+@pytest.mark.parametrize(
+    "text", ["`[@nope]` code", "``a [@nope] ``b", "\\[@nope] escaped", "```\n[@nope]\n```", "~~~~\n[@nope]\n~~~~"]
+)
+def test_no_citation_inside_code_or_after_a_backslash(text: str) -> None:
+    assert list(citation_ids(text)) == []
+    assert "cite" not in to_html(text, Citations([]))
+
+
+def test_a_citation_after_code_on_the_same_line_still_counts() -> None:
+    assert list(citation_ids("`x` and [@real] and ```y```")) == ["real"]
+
+
+def test_a_citation_inside_a_link_keeps_the_link() -> None:
+    html = to_html("[text [@id]](https://e.org) and [@id]", Citations(["id"]))
+    assert html == (
+        '<p><a href="https://e.org">text<sup class="cite">[1]</sup></a> and'
+        '<sup class="cite">[<a href="#source-id" class="cite-ref">1</a>]</sup></p>\n'
+    )
+    assert to_markdown("[text [@id]](https://e.org)", Citations(["id"])) == "[text \\[1\\]](https://e.org)"

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import settings, write_tree
+from click.testing import Result
+from helpers import brief, settings, write_tree
 
 import briefgen.project
 from briefgen.config import Config
+from briefgen.errors import BriefgenError
 from briefgen.formats import NAMES, REGISTRY
 from briefgen.project import Project, resolve_project
 
@@ -52,7 +55,7 @@ def test_unknown_pdf_variant_is_refused() -> None:
 
 def test_source_date_epoch_is_the_only_clock() -> None:
     assert settings(environ={"SOURCE_DATE_EPOCH": "86400"}).source_date == dt.datetime(1970, 1, 2, tzinfo=dt.UTC)
-    assert settings(environ={"SOURCE_DATE_EPOCH": "soon"}).source_date is None
+    assert settings(environ={"SOURCE_DATE_EPOCH": " "}).source_date is None
 
 
 def test_the_project_is_frozen() -> None:
@@ -106,3 +109,52 @@ def test_the_registry_names_each_format_once_with_its_module() -> None:
     assert len({f.suffix for f in REGISTRY}) == len(REGISTRY)
     assert all(f.module == f"briefgen.formats.{f.name}" for f in REGISTRY)
     assert [f.name for f in REGISTRY if f.needs_pdf_engine] == ["pdf"]
+
+
+@pytest.mark.parametrize("epoch", ["\u00b2", "99999999999999999999", "-5", "1e9", "soon"])
+def test_a_source_date_epoch_that_is_no_count_of_seconds_is_one_located_error(epoch: str) -> None:
+    with pytest.raises(BriefgenError) as raised:
+        settings(environ={"SOURCE_DATE_EPOCH": epoch})
+    [problem] = raised.value.problems
+    assert str(problem).startswith("SOURCE_DATE_EPOCH: expected the seconds since 1970-01-01 as digits; got ")
+
+
+def test_the_cli_reports_a_bad_source_date_epoch_before_writing_anything(
+    project: Path, run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(project, {"briefs/a.yaml": brief()})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "\u00b2")
+    result = run("build", "--format", "md", "-j", "1")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "SOURCE_DATE_EPOCH: expected the seconds since 1970-01-01 as digits; got '\u00b2'\n",
+    )
+    assert not (project / "output").exists()
+
+
+@pytest.mark.parametrize("toml", ['templates = "."\n', 'templates = "."\noutput = "site"\n'])
+def test_a_theme_folder_holding_the_output_folder_is_refused(tmp_path: Path, toml: str) -> None:
+    write_tree(tmp_path, {"briefgen.toml": toml})
+    with pytest.raises(BriefgenError, match="the theme folder holds the output folder"):
+        resolve_project(start=tmp_path, out_dir=None if "output" in toml else tmp_path / "output")
+
+
+def test_the_digest_covers_what_a_theme_can_use_and_nothing_else(tmp_path: Path) -> None:
+    theme = write_tree(
+        tmp_path / "theme",
+        {"extra.css": "h1 { background: url('bg.png'); }", "bg.png": b"one", "brief.html.j2": "x"},
+    )
+    before = settings(templates=theme).digest
+    write_tree(theme, {"notes.txt": "a theme's own notes", "unused.png": b"\0"})
+    assert settings(templates=theme).digest == before
+    (theme / "bg.png").write_bytes(b"two")  # embedded in every page through extra.css
+    assert settings(templates=theme).digest != before
+
+
+def test_a_theme_folder_too_large_to_be_a_theme_is_refused(tmp_path: Path) -> None:
+    theme = tmp_path / "big"
+    for i in range(2100):
+        (theme / f"d{i // 100}").mkdir(parents=True, exist_ok=True)
+        (theme / f"d{i // 100}" / f"f{i}.txt").write_bytes(b"")
+    with pytest.raises(BriefgenError, match="more than 2000 files in the theme folder"):
+        _ = settings(templates=theme).digest
