@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, MutableMapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml as escape_html
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
-from mdformat.renderer import MDRenderer, RenderContext, RenderTreeNode
 
 from briefgen.model import CITATION_RE
+
+if TYPE_CHECKING:  # mdformat is imported where Markdown is written: validating needs only the parser
+    from mdformat.renderer import RenderContext, RenderTreeNode
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
@@ -95,6 +97,8 @@ def _render_image_html(
 
 def image_sources(text: str) -> list[str]:
     """The src of every image in a Markdown field, in order, whatever its scheme (for the policy to judge)."""
+    if "![" not in text:  # every image starts so (a reference image too): most fields need no parse
+        return []
     sources = []
     for token in _FINDER.parse(text, {"citations": Citations([])}):
         for child in token.children or []:
@@ -186,6 +190,8 @@ def to_markdown(text: str, citations: Citations) -> str:
     """
     env: dict[str, Any] = {"citations": citations}
     tokens = _PARSER.parse(text if text.endswith("\n") else text + "\n", env)
+    from mdformat.renderer import MDRenderer
+
     return MDRenderer().render(tokens, _MD_OPTIONS, env).strip()
 
 
@@ -210,6 +216,8 @@ def _block_depth(text: str) -> int:
 
 def _bracket_depth(text: str) -> int:
     """How deep unescaped ``[`` go before their ``]``: the inline parser's nesting."""
+    if text.count("[") <= MAX_NESTING - 2:  # nearly every field: fewer brackets than the limit, no walk
+        return text.count("[")
     depth = brackets = 0
     for char in re.sub(r"\\.", "", text):
         brackets += (char == "[") - (char == "]")

@@ -41,6 +41,8 @@ def risk_score(likelihood: str, impact: str) -> int:
 
 def citation_ids(text: str) -> Iterator[str]:
     """Yield the source ids cited in Markdown text, in order (none inside code or after a backslash)."""
+    if "[@" not in text:
+        return
     for match in CITATION_RE.finditer(mask_code(text)):
         for part in match.group(1).split(";"):
             yield part.strip().lstrip("@")
