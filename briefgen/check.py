@@ -60,10 +60,14 @@ class Checker:
         self.owners: dict[str, str] = dict(owners or {})
 
     def inside(self, path: Path) -> None:
-        """Refuse a brief that is (or sits behind) a link to a file outside its project."""
-        root = self.project.brief_root(path).resolve()
-        if not path.resolve().is_relative_to(root):
+        """Refuse a brief that is (or sits behind) a link to a file outside its project, or that lies in the
+        theme folder (the organisation's trusted templates, hashed for the build cache)."""
+        root, real, theme = self.project.brief_root(path).resolve(), path.resolve(), self.project.theme.folder
+        if not real.is_relative_to(root):
             message = f"refused: the brief is a link to a file outside the project {root}"
+            raise BriefgenError.at(display_path(path), message)
+        if theme is not None and real.is_relative_to(theme.resolve()):
+            message = f"refused: the brief lies inside the theme folder {theme}; keep briefs and the theme apart"
             raise BriefgenError.at(display_path(path), message)
 
     def read(self, path: Path) -> bytes:

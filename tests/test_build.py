@@ -923,3 +923,12 @@ def test_an_id_another_folder_built_here_is_refused_not_overwritten(
     assert {n: after[n] for n in ("a.md", "a.html")} == {n: before[n] for n in ("a.md", "a.html")}
     cards = re.findall(r'id="brief-([a-z0-9-]+)"', after["index.html"].decode())
     assert sorted(cards) == ["a", "b", "c", "d"]  # one card per id
+
+
+def test_a_brief_inside_the_theme_folder_is_refused(project: Path, run: Run) -> None:
+    write_tree(project, {"theme/extra.css": "h1 { color: red; }", "theme/stray.yaml": brief("Stray")})
+    result = build(run, "--templates", "theme", "briefs", "theme/stray.yaml")
+    assert result.exit_code == 1
+    refusal = "theme/stray.yaml: refused: the brief lies inside the theme folder theme; keep briefs and the theme apart"
+    assert refusal in result.stderr.splitlines()
+    assert counts(result) == (3, 0, 1)

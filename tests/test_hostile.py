@@ -17,9 +17,11 @@ import contextlib
 import http.server
 import json
 import re
+import struct
 import threading
 import time
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +81,7 @@ CASES: dict[str, Case] = {
     "image-dotdot": Case("build"),
     "image-file-url": Case("build"),
     "image-symlink": Case("build"),
+    "image-unusable": Case("build"),
     "theme-css-file": Case("build", PDF),
     "theme-css-quoted": Case("build", PDF),
     "theme-css-symlink": Case("build", PDF),
@@ -202,6 +205,14 @@ def install(name: str, project: Path, port: int = 0) -> Path:
     if name == "image-symlink":
         (project / "briefs" / "secret.png").symlink_to(project.parent / "outside" / "secret.png")
         (project / "briefs" / "system").symlink_to("/etc", target_is_directory=True)
+    if name == "image-unusable":
+        (project / "briefs" / "garbage.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"garbage" * 10)
+        ihdr = struct.pack(">IIBBBBB", 30000, 30000, 8, 2, 0, 0, 0)
+        chunks = b"".join(
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+            for kind, data in ((b"IHDR", ihdr), (b"IDAT", zlib.compress(b"\0" * 64)), (b"IEND", b""))
+        )
+        (project / "briefs" / "huge.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunks)
     if name == "theme-css-symlink":
         (project / "theme" / "logo.png").symlink_to(project.parent / "outside" / "secret.png")
     return target
@@ -263,7 +274,8 @@ def test_every_case_has_its_expected_diagnostics_and_a_runner() -> None:
 # --- refused: local files and the network
 
 
-REFUSED = ["image-absolute", "image-dotdot", "image-file-url", "image-symlink", "id-escape", "too-big"]
+REFUSED = ["image-absolute", "image-dotdot", "image-file-url", "image-symlink", "image-unusable", "id-escape"]
+REFUSED += ["too-big"]
 REFUSED += ["deep-quote", "deep-bracket"]  # Markdown nested past what the parser keeps
 REFUSED_PDF = ["theme-css-file", "theme-css-quoted", "theme-css-symlink", "theme-css-escaped"]
 
