@@ -10,6 +10,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import pypdf
 import pytest
 from helpers import (
     ANNEX,
@@ -372,3 +373,35 @@ def test_a_relative_link_never_becomes_a_path_of_this_machine(tmp_path: Path) ->
     uris = pdf_uris(pdf_bytes_expanded(tmp_path / "out" / "links.pdf"))
     assert "https://example.org/" in uris
     assert not [u for u in uris if u.startswith("file:") or str(tmp_path) in u], uris
+
+
+# --- every link can be clicked: a viewer engine's hit test, not only the rectangle
+
+
+def link_areas(pdf: Path) -> list[tuple[int, float, bool, str]]:
+    """(page, height in pt, whether PDFium finds the link at the rectangle's centre, the text inside it)."""
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    reader, document = pypdf.PdfReader(pdf), pypdfium2.PdfDocument(pdf)
+    found = []
+    for number, page in enumerate(reader.pages):
+        engine_page = document[number]
+        text = engine_page.get_textpage()
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") != "/Link":
+                continue
+            x0, x1 = sorted(float(annotation["/Rect"][i]) for i in (0, 2))
+            y0, y1 = sorted(float(annotation["/Rect"][i]) for i in (1, 3))
+            hit = bool(pdfium_c.FPDFLink_GetLinkAtPoint(engine_page.raw, (x0 + x1) / 2, (y0 + y1) / 2))
+            found.append((number + 1, y1 - y0, hit, text.get_text_bounded(x0, y0, x1, y1).strip()))
+    return found
+
+
+@pytest.mark.parametrize("name", ["real", "example"])
+def test_every_link_has_an_area_a_viewer_hits(render_once: RenderOnce, name: str) -> None:
+    areas = link_areas(render_once(name, ("pdf",)).path("pdf"))
+    assert len(areas) > 20  # the contents, the citations and the sources
+    cannot = [(page, round(height, 1), text) for page, height, hit, text in areas if height < 4 or not hit or not text]
+    assert cannot == []
