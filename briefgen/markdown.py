@@ -27,8 +27,9 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 class Citations:
     """Numbers sources in order of first citation; uncited sources come after."""
 
-    def __init__(self, source_ids: Sequence[str]) -> None:
+    def __init__(self, source_ids: Sequence[str], titles: Mapping[str, str] | None = None) -> None:
         self.known = list(source_ids)
+        self.titles = dict(titles or {})  # the words a screen reader speaks for a citation's link
         self.numbers: dict[str, int] = {}
 
     def number(self, source_id: str) -> int:
@@ -114,9 +115,11 @@ def _render_citation_html(
     links = []
     for source_id in tokens[idx].meta["ids"]:
         n = citations.number(source_id)
-        links.append(
-            str(n) if tokens[idx].meta["in_link"] else f'<a href="#source-{source_id}" class="cite-ref">{n}</a>'
-        )
+        if tokens[idx].meta["in_link"]:
+            links.append(str(n))
+            continue
+        title = f"Source {n}: {citations.titles[source_id]}" if source_id in citations.titles else f"Source {n}"
+        links.append(f'<a href="#source-{source_id}" class="cite-ref" title="{escape_html(title)}">{n}</a>')
     return f'<sup class="cite">[{", ".join(links)}]</sup>'
 
 

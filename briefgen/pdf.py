@@ -84,6 +84,29 @@ def printable_html(html: str, css: str) -> str:
     return html.replace("</head>", f'<style media="print">\n{css}</style>\n</head>', 1)
 
 
+def _accessible(document: Any, pdf: Any) -> None:
+    """Add what PDF/UA asks for and WeasyPrint 70 leaves out: words for every link (its title, else its text;
+    WeasyPrint writes the target's slug), and the IDTree that names the table header cells it gives IDs."""
+    import pydyf
+
+    for page in document.pages:
+        for _kind, _target, _rectangle, box in page.links:
+            annotation, element = getattr(box, "link_annotation", None), box.element
+            if annotation is None or element is None:
+                continue
+            words = element.get("title") or " ".join("".join(element.itertext()).split())
+            if words:
+                annotation["Contents"] = pydyf.String(words)
+    elements = [o for o in pdf.objects if isinstance(o, pydyf.Dictionary) and o.get("Type") == "/StructElem"]
+    named = sorted((str(e["ID"].string), e) for e in elements if "ID" in e)
+    roots = [o for o in pdf.objects if isinstance(o, pydyf.Dictionary) and o.get("Type") == "/StructTreeRoot"]
+    if named and roots:
+        names = pydyf.Array()
+        for key, element in named:
+            names.extend([pydyf.String(key), element.reference])
+        roots[0]["IDTree"] = pydyf.Dictionary({"Names": names})
+
+
 def write_pdf(
     html: str,
     css: str,
@@ -105,7 +128,7 @@ def write_pdf(
     with captured_warnings() as messages:
         try:
             document = weasyprint.HTML(string=printable, url_fetcher=fetcher, base_url=None)
-            data = document.write_pdf(font_config=_font_config(), **options)
+            data = document.write_pdf(font_config=_font_config(), finisher=_accessible, **options)
         except RefusedResource as exc:
             raise BriefgenError.at(name, f"pdf: {exc}") from None
     return data, messages

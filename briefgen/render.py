@@ -164,7 +164,7 @@ def short_title(brief: Brief, limit: int = 55) -> str:
 
 
 def _context(brief: Brief, project: Project, fmt: str, images: dict[str, str] | None = None) -> dict[str, Any]:
-    citations = markdown.Citations([s.id for s in brief.sources])
+    citations = markdown.Citations([s.id for s in brief.sources], {s.id: s.title for s in brief.sources})
     md: Callable[..., Any]
     if fmt == "html":
 

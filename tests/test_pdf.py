@@ -9,6 +9,7 @@ import re
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
@@ -405,3 +406,59 @@ def test_every_link_has_an_area_a_viewer_hits(render_once: RenderOnce, name: str
     assert len(areas) > 20  # the contents, the citations and the sources
     cannot = [(page, round(height, 1), text) for page, height, hit, text in areas if height < 4 or not hit or not text]
     assert cannot == []
+
+
+# --- the structure tree a screen reader walks (veraPDF's PDF/UA-1 rules 7.2-17, 7.2-19 and ISO 32000-1
+# table 322, checked here: veraPDF cannot be installed on this machine)
+
+
+def structure_problems(pdf: Path) -> list[str]:
+    """What in the PDF's structure tree breaks the PDF/UA rules on lists, IDs and link descriptions."""
+    reader = pypdf.PdfReader(pdf)
+    root = reader.trailer["/Root"]["/StructTreeRoot"].get_object()
+    names = root.get("/IDTree", {}).get("/Names", [])
+    in_tree = {str(names[i]) for i in range(0, len(names), 2)}
+    problems: list[str] = []
+
+    def walk(node: Any, parent: str) -> None:
+        node = node.get_object()
+        if not isinstance(node, dict) or "/S" not in node:
+            return
+        kind, kids = node["/S"], node.get("/K")
+        kids = kids if isinstance(kids, list) else [] if kids is None else [kids]
+        kinds = [k.get_object()["/S"] for k in kids if isinstance(k.get_object(), dict) and "/S" in k.get_object()]
+        if kind == "/LI" and parent != "/L":
+            problems.append(f"LI inside {parent}")
+        if kind == "/L" and set(kinds) - {"/L", "/LI", "/Caption"}:
+            problems.append(f"L holding {sorted(set(kinds))}")
+        if "/ID" in node and str(node["/ID"]) not in in_tree:
+            problems.append(f"ID {node['/ID']} not in the IDTree")
+        for kid in kids:
+            walk(kid, kind)
+
+    walk(root["/K"][0] if isinstance(root["/K"], list) else root["/K"], "/StructTreeRoot")
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            words, target = str(annotation.get("/Contents", "")), str(annotation.get("/Dest", ""))
+            if annotation.get("/Subtype") == "/Link" and (not words.strip() or words == target):
+                problems.append(f"link to {target or annotation['/A']['/URI']} described as {words!r}")
+    return problems
+
+
+@pytest.mark.parametrize("name", ["real", "example"])
+def test_the_structure_tree_keeps_the_pdf_ua_rules(render_once: RenderOnce, name: str) -> None:
+    pdf = render_once(name, ("pdf",)).path("pdf")
+    assert structure_problems(pdf) == []
+    reader = pypdf.PdfReader(pdf)
+    names = reader.trailer["/Root"]["/StructTreeRoot"]["/IDTree"]["/Names"]
+    assert len(names) >= 2 and names[1].get_object()["/S"] == "/TH"  # the tables' header cells are named
+
+
+def test_a_citation_link_says_which_source_it_is(real: Rendered) -> None:
+    described = [
+        str(a.get_object().get("/Contents"))
+        for page in pypdf.PdfReader(real.path("pdf")).pages
+        for a in page.get("/Annots") or []
+    ]
+    assert any(d.startswith("Source 1: ") for d in described) and any(d.startswith("Source 2: ") for d in described)
