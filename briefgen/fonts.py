@@ -33,7 +33,13 @@ def glyph_problems(source: Source, missing: set[str]) -> list[Problem]:
         found = sorted(missing.intersection(text))
         if found:
             shown = ", ".join(f"U+{ord(c):04X}" for c in found[:5])
-            problems.append(source.problem(loc, f"no installed font can draw {shown}; install a font that covers it"))
+            problems.append(
+                source.problem(
+                    loc,
+                    f"no installed font can draw {shown}; install a font that covers it (fonts-noto-core, "
+                    "fonts-noto-cjk)",
+                )
+            )
     if not problems:  # a character the templates added, not the brief
         shown = ", ".join(f"U+{ord(c):04X}" for c in sorted(missing))
         problems.append(Problem(source.name, 0, 0, "", f"no installed font can draw {shown} (from the templates)"))

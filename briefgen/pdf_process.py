@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, BinaryIO
 
+from briefgen.engine_check import engine_missing, quiet_stderr
 from briefgen.errors import BriefgenError
 from briefgen.formats import FORMATS
 
@@ -52,9 +53,10 @@ def _serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None, *, par
     stdin = stdin or sys.stdin.buffer
     try:
         try:
-            from briefgen.pdf import write_pdf
+            with quiet_stderr():  # WeasyPrint prints a banner before it raises; the parent says it in one line
+                from briefgen.pdf import write_pdf
         except Exception as exc:  # e.g. Pango missing: say so once the parent asks for a PDF
-            failed = f"cannot load the PDF engine (WeasyPrint): {type(exc).__name__}: {exc}"
+            failed = engine_missing(exc)
         else:
             failed = ""
         try:
@@ -118,7 +120,7 @@ class PdfProcess:
             assert isinstance(value, BriefgenError)
             raise value
         if kind == "error":
-            raise BriefgenError.at(name, f"pdf: {value}")
+            raise BriefgenError.at(name, str(value) if str(value).startswith("pdf: ") else f"pdf: {value}")
         data, warnings = value
         return data, warnings
 

@@ -39,6 +39,7 @@ ORDER = [
     "briefgen.timeline",
     "briefgen.fonts",
     "briefgen.render",
+    "briefgen.engine_check",  # what the PDF engine needs of the system, in words
     "briefgen.pdf",
     "briefgen.pdf_process",
     # the output formats and one brief's outputs

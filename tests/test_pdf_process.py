@@ -12,8 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from helpers import brief, write_tree
 
+import briefgen.formats.pdf
 import briefgen.pdf_process
+from briefgen import engine_check
+from briefgen.cli import main
+from briefgen.engine_check import INSTALL
 from briefgen.errors import BriefgenError
 from briefgen.pdf import write_pdf
 from briefgen.pdf_process import PdfProcess
@@ -87,19 +93,78 @@ def test_a_large_job_for_a_dead_engine_is_one_message_and_closes_cleanly(monkeyp
     process.close()  # the unsent bytes are not an error of their own
 
 
-def test_an_engine_that_cannot_load_weasyprint_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = tmp_path / "weasyprint"
-    fake.mkdir()
-    (fake / "__init__.py").write_text("raise ImportError('libpango-1.0.so.0: cannot open shared object file')\n")
+MISSING_PANGO = (
+    "import sys\n"
+    "print('WeasyPrint could not import some external libraries.', file=sys.stderr)\n"
+    "raise OSError(\"cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot open shared object file\")\n"
+)
+SAYS_WHAT_TO_INSTALL = (
+    "pdf: cannot load the PDF engine (WeasyPrint): cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot"
+    f" open shared object file; {INSTALL}"
+)
+
+
+def test_an_engine_that_cannot_load_weasyprint_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(tmp_path, {"weasyprint/__init__.py": MISSING_PANGO})
     monkeypatch.syspath_prepend(str(tmp_path))  # the engine starts with this process's sys.path
     process = PdfProcess()
     with pytest.raises(BriefgenError) as caught:
         process.write_pdf(PAGE.format(body="x"), CSS, name="b.yaml", variant="pdf/ua-1", policy=None)
     process.close()
-    assert str(caught.value) == (
-        "b.yaml: pdf: cannot load the PDF engine (WeasyPrint): ImportError: libpango-1.0.so.0: cannot open shared"
-        " object file"
+    assert str(caught.value) == f"b.yaml: {SAYS_WHAT_TO_INSTALL}"
+    assert "WeasyPrint could not import" not in capfd.readouterr().err  # the banner is said in that one line
+
+
+def test_a_build_without_pango_says_so_instead_of_cannot_write(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"weasyprint/__init__.py": MISSING_PANGO, "site/briefs/a.yaml": brief("A")})
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "CI": "1"}
+    for jobs in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "-m", "briefgen", "build", "-j", jobs, "--format", "pdf"],
+            cwd=tmp_path / "site",
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert done.returncode == 1
+        assert f"briefs/a.yaml: {SAYS_WHAT_TO_INSTALL}" in done.stderr.splitlines(), done.stderr
+        assert "cannot write" not in done.stderr and "WeasyPrint could not import" not in done.stderr
+    html = subprocess.run(
+        [sys.executable, "-m", "briefgen", "build", "--format", "md,html"],
+        cwd=tmp_path / "site",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
+    assert html.returncode == 0, html.stderr
+
+
+def test_no_fonts_is_said_before_layout(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine_check.no_fonts.cache_clear()
+    fake = write_tree(project / "bin", {"fc-list": "#!/bin/sh\nexit 0\n"})
+    (fake / "fc-list").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}:{os.environ['PATH']}")
+    try:
+        write_tree(project, {"briefs/a.yaml": brief("A")})
+        result = CliRunner().invoke(main, ["build", "-j", "1", "--format", "pdf"])
+    finally:
+        engine_check.no_fonts.cache_clear()
+    assert result.exit_code == 1
+    assert "briefs/a.yaml: pdf: fontconfig finds no font on this machine, so no PDF can be laid out" in result.stderr
+
+
+def test_a_missing_subsetter_is_one_warning_per_process(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine_check, "no_subsetter", lambda: "pdf: libharfbuzz-subset is not installed")
+    monkeypatch.setattr(briefgen.formats.pdf, "no_subsetter", engine_check.no_subsetter)
+    monkeypatch.setitem(briefgen.formats.pdf._told, "subsetter", False)
+    write_tree(project, {"briefs/a.yaml": brief("A"), "briefs/b.yaml": brief("B")})
+    result = CliRunner().invoke(main, ["build", "-j", "1", "--format", "pdf"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count("libharfbuzz-subset is not installed") == 1
 
 
 def test_text_printed_in_the_engine_does_not_corrupt_its_answer() -> None:
