@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import os
 import signal
 import sys
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from briefgen import __version__
-from briefgen.errors import BriefgenError, Problem, printable, problems_to_json
+from briefgen.errors import BriefgenError, Problem, printable
 from briefgen.formats import DEFAULT_VARIANT, NAMES, VARIANTS
 
 if TYPE_CHECKING:
@@ -32,15 +31,25 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _report(problems: list[Problem], fmt: str) -> None:
+def _report(problems: list[Problem], fmt: str, briefs: int = 0, summary: str = "") -> None:
+    """Print problems: text to stderr (with the summary line), json and github to stdout (github also writes all
+    of them to the job summary, as GitHub shows only ten annotations per step)."""
+    from briefgen import report
+
     if fmt == "json":
-        click.echo(problems_to_json(problems))
-    elif fmt == "github":
+        click.echo(report.to_json(problems, report.Totals(briefs=briefs)))
+        return
+    if fmt == "github":
         for problem in problems:
             click.echo(problem.github())
-    else:
-        for problem in problems:
-            click.echo(str(problem), err=True)
+        if os.environ.get("GITHUB_STEP_SUMMARY"):
+            with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as handle:
+                handle.write(report.github_summary(problems, summary or f"{len(problems)} problems"))
+        return
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if summary:
+        click.echo(summary, err=True)
 
 
 class _Group(click.Group):
@@ -101,7 +110,10 @@ FORMAT_OPTION = click.option(
     help=f"Comma-separated output formats: {', '.join(NAMES)}.",
 )
 OUT_OPTION = click.option(
-    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: output/]."
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder [default: `output` in briefgen.toml, else output/].",
 )
 TEMPLATES_OPTION = click.option(
     "--templates",
@@ -144,28 +156,43 @@ def _project(**options: Any) -> Project:
 def validate_cmd(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     """Check briefs (files or folders; default briefs/) and report every problem."""
     from briefgen.check import check
+    from briefgen.report import summary_line
 
     ctx.meta[REPORT] = fmt
     result = check(_default_paths(paths), _project())
-    _report(result.problems, fmt)
     failed = bool(result.errors) or (strict and bool(result.warnings))
-    if fmt == "text":
-        total = len(result.briefs) + len(result.failed)
-        click.echo(
-            f"{'FAILED' if failed else 'ok'}: {total} brief{'s' if total != 1 else ''}, "
-            f"{len(result.errors)} error{'s' if len(result.errors) != 1 else ''}, "
-            f"{len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}",
-            err=True,
-        )
+    failed_briefs = set(result.failed)
+    if strict:  # a brief with a warning fails too
+        failed_briefs |= {p.path for p in result.warnings} & {valid.source.name for valid in result.briefs}
+    total = len(result.briefs) + len(result.failed)
+    counts = {"errors": len(result.errors), "warnings": len(result.warnings)}
+    summary = summary_line(failed=failed, briefs=total, failed_briefs=len(failed_briefs), **counts)
+    _report(result.problems, fmt, briefs=total, summary=summary)
     sys.exit(1 if failed else 0)
 
 
-@main.command("schema")
-def schema_cmd() -> None:
-    """Print the JSON Schema of the brief format (for editor completion)."""
-    from briefgen.model import brief_schema
+def _shown(path: Path) -> str:
+    """A path as the user would type it from here: relative to the working folder where it can be."""
+    return printable(os.path.relpath(path) if path.is_absolute() else str(path))
 
-    click.echo(json.dumps(brief_schema(), indent=2, ensure_ascii=False))
+
+@main.command("schema")
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Write it to PATH instead [default: schema/brief.schema.json in the folder of briefgen.toml, else here].",
+)
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def schema_cmd(write: bool, path: Path | None) -> None:
+    """Print the JSON Schema of the brief format (for editor completion), or write it with --write [PATH]."""
+    from briefgen.skeleton import default_schema_path, schema_text, write_schema
+
+    if path is not None and not write:
+        raise click.UsageError("PATH is where --write writes the schema; add --write")
+    if not write:
+        click.echo(schema_text(), nl=False)
+        return
+    click.echo(f"wrote {_shown(write_schema(path or default_schema_path(Path.cwd())))}")
 
 
 @main.command("new")
@@ -179,12 +206,16 @@ def schema_cmd() -> None:
     help="Folder to write the new brief into.",
 )
 def new_cmd(slug: str, folder: Path) -> None:
-    """Write a new brief skeleton to briefs/SLUG.yaml (never overwrites)."""
-    from briefgen.skeleton import is_slug, new_brief
+    """Write a new brief skeleton to briefs/SLUG.yaml (never overwrites); its first line points editors to
+    schema/brief.schema.json in the project, written too if it is missing (`briefgen schema --write` renews it)."""
+    from briefgen.skeleton import default_schema_path, is_slug, new_brief, write_schema
 
     if not is_slug(slug):
         raise click.BadParameter("use lowercase letters, digits and single hyphens, e.g. q3-energy", param_hint="SLUG")
-    click.echo(printable(f"wrote {new_brief(slug, folder, dt.date.today())}"))
+    schema = default_schema_path(Path.cwd())
+    click.echo(printable(f"wrote {new_brief(slug, folder, dt.date.today(), schema)}"))
+    if not schema.exists():
+        click.echo(f"wrote {_shown(write_schema(schema))}")
 
 
 @main.command("render")
@@ -317,14 +348,23 @@ def index_cmd(quiet: bool, verbose: bool, **options: Any) -> None:
 @OUT_OPTION
 @TEMPLATES_OPTION
 @VARIANT_OPTION
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (this machine only).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; the default serves this machine only (another address warns: the network sees it).",
+)
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free one).")
 @QUIET_OPTION
 @VERBOSE_OPTION
 def serve_cmd(paths: tuple[Path, ...], host: str, port: int, quiet: bool, verbose: bool, **options: Any) -> None:
     """Preview the briefs under PATHS (default briefs/): rebuild on save and reload the open page."""
     from briefgen.project import resolve_project
-    from briefgen.serve import serve
+    from briefgen.serve import exposure_warning, serve
+
+    warning = exposure_warning(host)
+    if warning:
+        click.secho(printable(warning), err=True, fg="red", bold=True)
 
     def log(message: str) -> None:
         click.echo(printable(message), err=True)

@@ -11,17 +11,29 @@ from briefgen.errors import printable
 from briefgen.workers import Step
 
 
+def in_ci(value: str | None) -> bool:
+    """Whether the CI variable's value says "in CI": set, and not empty, false, 0 or no (as CI=false reads)."""
+    return (value or "").strip().lower() not in ("", "false", "0", "no")
+
+
 class Progress:
     """Receives build events (see workers.Report) and shows them the way the terminal suits."""
 
     def __init__(self, *, quiet: bool = False, verbose: bool = False) -> None:
         self.quiet, self.verbose = quiet, verbose
         self.stream = sys.stderr
-        self.interactive = sys.stderr.isatty() and not os.environ.get("CI")
+        self.interactive = sys.stderr.isatty() and not in_ci(os.environ.get("CI"))
         self.started = time.perf_counter()
         self.total = 0
         self.finished = 0
-        self.current = ""
+        # started and not yet finished, oldest first: with -j N every brief is started (queued) at once, and the
+        # workers take them in that order, so the oldest one still running is one being rendered
+        self.running: dict[str, None] = {}
+
+    @property
+    def current(self) -> str:
+        """The brief the bar shows: the oldest one still running."""
+        return next(iter(self.running), "")
 
     def __enter__(self) -> Progress:
         return self
@@ -36,7 +48,7 @@ class Progress:
         name = printable(name)  # a file name may hold anything, a line break or a workflow command
         if step is Step.START:
             self.total += 1
-            self.current = name
+            self.running[name] = None
             if self.interactive:
                 self._bar()
             return
@@ -45,6 +57,7 @@ class Progress:
                 self._write(f"unchanged {name}\n")
             return
         self.finished += 1
+        self.running.pop(name, None)
         if self.interactive:
             self._bar()
         else:

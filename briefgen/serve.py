@@ -6,6 +6,7 @@ server sends, never to built files.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import mimetypes
 import socket
@@ -20,6 +21,46 @@ from briefgen.preview_pages import EVENTS_PATH
 from briefgen.project import resolve_project
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _ip(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(name.strip("[]"))
+    except ValueError:
+        return None
+
+
+def is_loopback(host: str) -> bool:
+    """Whether listening on ``host`` keeps the server to this machine."""
+    address = _ip(host)
+    return host.lower() == "localhost" or (address is not None and address.is_loopback)
+
+
+def exposure_warning(host: str) -> str | None:
+    """The warning for a --host that other machines can reach, or None for a loopback one."""
+    if is_loopback(host):
+        return None
+    return (
+        f"warning: listening on {host}: the briefs are served to the network, to anyone who can reach this "
+        "machine; open them by its IP address (other host names are refused: DNS rebinding)"
+    )
+
+
+def host_allowed(bound: str, header: str | None) -> bool:
+    """Whether a request's Host header may reach a server listening on ``bound``: loopback names always; on a
+    loopback address nothing else, so a web page cannot DNS-rebind a name of its own to the briefs; on another
+    address also that address's own name and IP addresses (a page reached by its IP cannot be rebound)."""
+    if header is None:  # HTTP/1.0; every browser sends a Host
+        return True
+    try:
+        name = urllib.parse.urlsplit(f"//{header}").hostname
+    except ValueError:
+        return False
+    if name is None:
+        return False
+    if name in LOOPBACK or name == bound.lower().strip("[]"):
+        return True
+    return not is_loopback(bound) and _ip(name) is not None
 
 
 def resolve_request(out_dir: Path, url_path: str) -> Path | None:
@@ -82,11 +123,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.OK, kind, data, body)
 
     def _host_ok(self) -> bool:
-        """On a loopback address, accept only loopback Host names: a web page cannot DNS-rebind to the briefs."""
-        if self.server.host not in LOOPBACK:
-            return True
-        host = self.headers.get("Host")
-        return host is None or urllib.parse.urlsplit(f"//{host}").hostname in LOOPBACK
+        return host_allowed(self.server.host, self.headers.get("Host"))
 
     def _send(self, status: HTTPStatus, kind: str, data: bytes, body: bool) -> None:
         self.send_response(status)

@@ -49,7 +49,7 @@ def test_file_over_size_limit(tmp_path: Path, run: Callable[..., Result], monkey
     result = run("validate", "big.yaml")
     assert result.stderr.splitlines() == [
         "big.yaml: file is 3.0 MiB; a brief may be at most 2 MiB",
-        "FAILED: 1 brief, 1 error, 0 warnings",
+        "FAILED: 1 of 1 brief failed, 1 error, 0 warnings",
     ]
     assert result.exit_code == 1
 

@@ -766,6 +766,37 @@ def test_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch, capsys: pyt
     assert not Progress().interactive
 
 
+def test_progress_bar_shows_a_brief_being_rendered_not_the_last_queued(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With -j N every brief is reported started at once (queued); the bar names the oldest one still running."""
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with Progress() as progress:
+        for name in ("a", "b", "c"):
+            progress.report(Step.START, f"briefs/{name}.yaml", 0.0)
+        progress.report(Step.BUILT, "briefs/b.yaml", 0.2)  # finished before a: a is still being rendered
+        progress.report(Step.FAILED, "briefs/a.yaml", 0.3)
+    frames = capsys.readouterr().err.split("\r\033[K")
+    assert [frame.rsplit(" ", 1)[-1] for frame in frames if frame] == [
+        "briefs/a.yaml",
+        "briefs/a.yaml",
+        "briefs/a.yaml",
+        "briefs/a.yaml",
+        "briefs/c.yaml",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "interactive"),
+    [("false", True), ("0", True), ("", True), ("No", True), ("1", False), ("true", False), ("yes", False)],
+)
+def test_ci_false_is_not_ci(monkeypatch: pytest.MonkeyPatch, value: str, interactive: bool) -> None:
+    monkeypatch.setenv("CI", value)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert Progress().interactive is interactive
+
+
 def test_dropping_a_format_removes_its_files(project: Path, run: Run) -> None:
     assert build(run).exit_code == 0
     result = run("build", "--format", "md", "-j", "1", "-v")

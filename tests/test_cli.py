@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -71,7 +72,7 @@ def test_validate_folder_without_briefs(project: Path, run: Callable[..., Result
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "empty: no briefs found here (*.yaml or *.yml files)",
-        "FAILED: 0 briefs, 1 error, 0 warnings",
+        "FAILED: no briefs, 1 error, 0 warnings",
     ]
 
 
@@ -92,7 +93,7 @@ def test_validate_reports_every_file(project: Path, run: Callable[..., Result]) 
         "briefs/c.yaml:7:1: watchlist: unknown field; did you mean 'watch_list'?",
         "briefs/c.yaml:8:8: risks: expected a list (one '- ' item per line); got 'nope'",
         "more/d.yaml:1:1: a brief must be a mapping of fields (title: ..., date: ...), not a list",
-        "FAILED: 4 briefs, 4 errors, 0 warnings",
+        "FAILED: 3 of 4 briefs failed, 4 errors, 0 warnings",
     ]
 
 
@@ -102,7 +103,7 @@ def test_duplicate_brief_ids_across_files(project: Path, run: Callable[..., Resu
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "briefs/b.yaml:1:5: id: id 'a' is already used by briefs/a.yaml; give one of them another id",
-        "FAILED: 2 briefs, 1 error, 0 warnings",
+        "FAILED: 1 of 2 briefs failed, 1 error, 0 warnings",
     ]
 
 
@@ -117,7 +118,7 @@ def test_strict_fails_on_warnings(project: Path, run: Callable[..., Result]) -> 
     write_tree(project, {"stale.yaml": STALE})
     result = run("validate", "--strict", "stale.yaml")
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == [STALE_WARNING, "FAILED: 1 brief, 0 errors, 1 warning"]
+    assert result.stderr.splitlines() == [STALE_WARNING, "FAILED: 1 of 1 brief failed, 0 errors, 1 warning"]
 
 
 def test_strict_passes_without_warnings(project: Path, run: Callable[..., Result]) -> None:
@@ -132,45 +133,64 @@ def test_format_json(project: Path, run: Callable[..., Result]) -> None:
     result = run("validate", "--format", "json", "bad.yaml", "stale.yaml")
     assert result.exit_code == 1
     assert result.stderr == ""
-    assert json.loads(result.stdout) == [
-        {
-            "path": "bad.yaml",
-            "line": 8,
-            "col": 5,
-            "where": "risks[0]",
-            "message": "missing required field 'impact'",
-            "severity": "error",
-        },
-        {
-            "path": "bad.yaml",
-            "line": 9,
-            "col": 17,
-            "where": "risks[0].likelihood",
-            "message": "expected one of rare, unlikely, possible, likely, almost-certain; got 'medium'",
-            "severity": "error",
-        },
-        {
-            "path": "stale.yaml",
-            "line": 10,
-            "col": 9,
-            "where": "watch_list[0].by",
-            "message": "still 'watching' after its date 2000-01-01; update its status or date",
-            "severity": "warning",
-        },
-    ]
+    assert json.loads(result.stdout) == {
+        "version": 1,
+        "briefs": 2,
+        "errors": 2,
+        "warnings": 1,
+        "problems": [
+            {
+                "path": "bad.yaml",
+                "line": 8,
+                "col": 5,
+                "end_line": None,  # the enclosing mapping: no one token to end at
+                "end_col": None,
+                "where": "risks[0]",
+                "message": "missing required field 'impact'",
+                "severity": "error",
+                "code": "missing-field",
+            },
+            {
+                "path": "bad.yaml",
+                "line": 9,
+                "col": 17,
+                "end_line": 9,
+                "end_col": 23,  # just after 'medium'
+                "where": "risks[0].likelihood",
+                "message": "expected one of rare, unlikely, possible, likely, almost-certain; got 'medium'",
+                "severity": "error",
+                "code": "invalid-choice",
+            },
+            {
+                "path": "stale.yaml",
+                "line": 10,
+                "col": 9,
+                "end_line": None,  # a date the message does not quote: not known
+                "end_col": None,
+                "where": "watch_list[0].by",
+                "message": "still 'watching' after its date 2000-01-01; update its status or date",
+                "severity": "warning",
+                "code": "stale-watch-item",
+            },
+        ],
+    }
 
 
 def test_format_json_when_all_valid(project: Path, run: Callable[..., Result]) -> None:
     write_tree(project, {"ok.yaml": MINIMAL})
     result = run("validate", "--format", "json", "ok.yaml")
-    assert (result.exit_code, json.loads(result.stdout)) == (0, [])
+    assert (result.exit_code, json.loads(result.stdout)) == (
+        0,
+        {"version": 1, "briefs": 1, "errors": 0, "warnings": 0, "problems": []},
+    )
 
 
 def test_format_json_keeps_unicode(project: Path, run: Callable[..., Result]) -> None:
     write_tree(project, {"u.yaml": brief(extra="status: 草稿\n")})
     result = run("validate", "--format", "json", "u.yaml")
     assert "草稿" in result.stdout
-    assert json.loads(result.stdout)[0]["message"] == "expected one of draft, final; got '草稿'"
+    [problem] = json.loads(result.stdout)["problems"]
+    assert (problem["message"], problem["end_col"] - problem["col"]) == ("expected one of draft, final; got '草稿'", 2)
 
 
 def test_format_github(project: Path, run: Callable[..., Result]) -> None:
@@ -183,6 +203,114 @@ def test_format_github(project: Path, run: Callable[..., Result]) -> None:
         "::warning file=stale.yaml,line=10,col=9::watch_list[0].by: still 'watching' after its date 2000-01-01; "
         "update its status or date",
     ]
+
+
+def test_format_github_writes_every_problem_to_the_job_summary(
+    project: Path, run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GitHub shows only ten annotations per step: the job summary lists them all."""
+    broken = {f"briefs/b{i:02}.yaml": brief(extra="watchlist: []\n") for i in range(12)}
+    write_tree(project, {**broken, "summary.md": "# earlier steps\n"})
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(project / "summary.md"))
+    result = run("validate", "--format", "github")
+    assert result.exit_code == 1
+    assert len(result.stdout.splitlines()) == 12
+    problems = [f"briefs/b{i:02}.yaml:7:1: watchlist: unknown field; did you mean 'watch_list'?" for i in range(12)]
+    assert (project / "summary.md").read_text(encoding="utf-8").splitlines() == [
+        "# earlier steps",
+        "### briefgen validate",
+        "",
+        "FAILED: 12 of 12 briefs failed, 12 errors, 0 warnings",
+        "",
+        "```text",
+        *problems,
+        "```",
+    ]
+
+
+def test_text_diagnostics_go_to_stderr_and_reports_to_stdout(project: Path, run: Callable[..., Result]) -> None:
+    write_tree(project, {"briefs/bad.yaml": brief(extra="watchlist: []\n")})
+    text, as_json, github = (run("validate", "--format", fmt) for fmt in ("text", "json", "github"))
+    assert (text.stdout, len(text.stderr.splitlines())) == ("", 2)
+    assert (as_json.stderr, json.loads(as_json.stdout)["errors"]) == ("", 1)
+    assert (github.stderr, len(github.stdout.splitlines())) == ("", 1)
+
+
+@pytest.mark.parametrize(
+    ("extra", "code"),
+    [
+        ("watchlist: []\n", "unknown-field"),
+        ("status: done\n", "invalid-choice"),
+        ("updated: 2000-01-01\n", "updated-before-date"),
+        ("risks: nope\n", "wrong-type"),
+        ("key_points: ['[@nobody]']\n", "unknown-citation"),
+        ("title: again\n", "duplicate-key"),
+        ("x: &a 1\n", "yaml-alias"),
+        ("x: !!str 1\n", "yaml-tag"),
+        ("x: [\n", "yaml-syntax"),
+        ("id: Bad_Id\n", "invalid-id"),
+    ],
+)
+def test_every_json_problem_has_a_stable_code(project: Path, run: Callable[..., Result], extra: str, code: str) -> None:
+    write_tree(project, {"b.yaml": brief(extra=extra)})
+    problems = json.loads(run("validate", "--format", "json", "b.yaml").stdout)["problems"]
+    assert [p["code"] for p in problems] == [code]
+    assert re.fullmatch(r"[a-z]+(-[a-z0-9]+)*", code)
+
+
+def test_an_unknown_kind_of_problem_has_the_code_other() -> None:
+    from briefgen.errors import Problem
+    from briefgen.report import problem_code
+
+    assert problem_code(Problem("a.yaml", 1, 1, "", "something never seen before")) == "other"
+
+
+def test_strict_counts_the_briefs_failed_by_warnings(project: Path, run: Callable[..., Result]) -> None:
+    write_tree(project, {"briefs/stale.yaml": STALE, "briefs/ok.yaml": MINIMAL, "briefs/bad.yaml": "- a list\n"})
+    result = run("validate", "--strict")
+    assert result.stderr.splitlines()[-1] == "FAILED: 2 of 3 briefs failed, 1 error, 1 warning"
+    assert run("validate").stderr.splitlines()[-1] == "FAILED: 1 of 3 briefs failed, 1 error, 1 warning"
+
+
+def test_out_help_says_briefgen_toml_may_set_it(run: Callable[..., Result]) -> None:
+    for command in ("render", "build", "index", "serve"):
+        text = " ".join(run(command, "--help").stdout.split())
+        assert "--out DIRECTORY Output folder [default: `output` in briefgen.toml, else output/]." in text, command
+
+
+def test_shell_completion_script(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the README tells users to put in their shell's start-up file works."""
+    proc = subprocess.run(
+        [console_script()],
+        env={**os.environ, "_BRIEFGEN_COMPLETE": "bash_source"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0
+    assert "complete -o nosort -F _briefgen_completion briefgen" in proc.stdout
+
+
+# --- serve
+
+
+def test_serve_on_a_network_address_warns_loudly(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import briefgen.serve
+
+    write_tree(project, {"briefs/a.yaml": MINIMAL})
+    hosts: list[str] = []
+    monkeypatch.setattr(briefgen.serve, "serve", lambda paths, resolve, *, host, **kw: hosts.append(host))
+    runner = CliRunner()
+    network = runner.invoke(main, ["serve", "--host", "0.0.0.0", "--port", "0"])
+    assert (network.exit_code, hosts) == (0, ["0.0.0.0"])
+    assert network.stderr.splitlines() == [
+        "warning: listening on 0.0.0.0: the briefs are served to the network, to anyone who can reach this machine; "
+        "open them by its IP address (other host names are refused: DNS rebinding)"
+    ]
+    for loopback in ("127.0.0.1", "::1", "localhost", "127.0.0.2"):
+        assert runner.invoke(main, ["serve", "--host", loopback, "--port", "0"]).stderr == "", loopback
+    help_text = " ".join(runner.invoke(main, ["serve", "--help"]).stdout.split())
+    assert "the default serves this machine only (another address warns: the network sees it)" in help_text
 
 
 # --- schema
@@ -203,7 +331,7 @@ TOP_LEVEL = {name for name in Brief.model_fields if name not in ("id", "classifi
 
 def test_new_writes_a_valid_skeleton_with_every_section(project: Path, run: Callable[..., Result]) -> None:
     result = run("new", "q3-energy")
-    assert (result.exit_code, result.stdout) == (0, "wrote briefs/q3-energy.yaml\n")
+    assert (result.exit_code, result.stdout) == (0, "wrote briefs/q3-energy.yaml\nwrote schema/brief.schema.json\n")
     target = project / "briefs" / "q3-energy.yaml"
     text = target.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../schema/brief.schema.json\n")
@@ -247,7 +375,51 @@ def test_new_rejects_bad_slug(project: Path, run: Callable[..., Result], slug: s
 def test_new_into_another_folder(project: Path, run: Callable[..., Result]) -> None:
     result = run("new", "x1", "--dir", "drafts/2025")
     assert result.exit_code == 0
-    assert (project / "drafts" / "2025" / "x1.yaml").is_file()
+    text = (project / "drafts" / "2025" / "x1.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../schema/brief.schema.json\n")
+
+
+def test_new_points_editors_at_a_schema_that_exists(project: Path, run: Callable[..., Result]) -> None:
+    """The modeline resolves from the brief to the project's schema file, which `new` writes when missing."""
+    write_tree(project, {"briefgen.toml": "", "sub/.keep": ""})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(project / "sub")
+        result = run("new", "q3-energy", "--dir", "../briefs")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "wrote ../briefs/q3-energy.yaml\nwrote ../schema/brief.schema.json\n",
+    )
+    brief_file = project / "briefs" / "q3-energy.yaml"
+    modeline = brief_file.read_text(encoding="utf-8").splitlines()[0]
+    target = modeline.removeprefix("# yaml-language-server: $schema=")
+    assert json.loads((brief_file.parent / target).read_text(encoding="utf-8")) == brief_schema()
+    again = run("new", "q4-energy")  # the schema exists now: left as it is
+    assert (again.exit_code, again.stdout) == (0, "wrote briefs/q4-energy.yaml\n")
+
+
+def test_schema_write(project: Path, run: Callable[..., Result]) -> None:
+    assert (run("schema", "--write").stdout, run("schema", "--write", "x/s.json").stdout) == (
+        "wrote schema/brief.schema.json\n",
+        "wrote x/s.json\n",
+    )
+    printed = run("schema").stdout
+    assert (project / "schema" / "brief.schema.json").read_text(encoding="utf-8") == printed
+    assert (project / "x" / "s.json").read_text(encoding="utf-8") == printed
+    (project / "briefgen.toml").write_text("", encoding="utf-8")
+    (project / "deeper").mkdir()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(project / "deeper")
+        assert run("schema", "--write").stdout == "wrote ../schema/brief.schema.json\n"
+    bad = run("schema", "s.json")
+    assert (bad.exit_code, bad.stderr.splitlines()[-1]) == (
+        2,
+        "Error: PATH is where --write writes the schema; add --write",
+    )
+
+
+def test_the_repositorys_own_schema_is_what_schema_write_writes(tmp_path: Path, run: Callable[..., Result]) -> None:
+    assert run("schema", "--write", str(tmp_path / "s.json")).exit_code == 0
+    assert (tmp_path / "s.json").read_bytes() == (REPO / "schema" / "brief.schema.json").read_bytes()
 
 
 # --- help and version
@@ -314,7 +486,7 @@ def test_console_script_reports_broken_file() -> None:
         "several-problems.yaml:13:17: risks[0].likelihood: expected one of rare, unlikely, possible, likely, "
         "almost-certain; got 'medium'" in lines
     )
-    assert lines[-1] == "FAILED: 2 briefs, 7 errors, 0 warnings"
+    assert lines[-1] == "FAILED: 2 of 2 briefs failed, 7 errors, 0 warnings"
     assert proc.stdout == ""
 
 
@@ -367,8 +539,9 @@ def test_validate_reports_a_config_error_in_the_requested_format(
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["validate", "--format", "json"])
     assert result.exit_code == 1
-    problems = json.loads(result.stdout)
-    assert [(p["path"], p["line"], p["where"]) for p in problems] == [("briefgen.toml", 1, "page_size")]
+    report = json.loads(result.stdout)
+    assert (report["version"], report["briefs"], report["errors"]) == (1, 0, 1)
+    assert [(p["path"], p["line"], p["where"]) for p in report["problems"]] == [("briefgen.toml", 1, "page_size")]
 
 
 def test_file_system_errors_are_one_line_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -45,4 +45,4 @@ def test_validate_reads_the_images_a_render_would(project: Path, run: Run) -> No
     assert result.exit_code == 1
     [problem] = [line for line in result.stderr.splitlines() if line.startswith("briefs/bad.yaml")]
     assert problem.startswith("briefs/bad.yaml:9:25: sections[0].body: resource '../../secret.png' refused")
-    assert result.stderr.splitlines()[-1] == "FAILED: 2 briefs, 1 error, 0 warnings"
+    assert result.stderr.splitlines()[-1] == "FAILED: 1 of 2 briefs failed, 1 error, 0 warnings"

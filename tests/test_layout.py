@@ -60,6 +60,7 @@ ORDER = [
     "briefgen.preview",
     "briefgen.serve",
     # the command line
+    "briefgen.report",  # validate's reports: text, versioned JSON, GitHub annotations
     "briefgen.skeleton",
     "briefgen.progress",
     "briefgen.cli",

@@ -19,11 +19,11 @@ def test_citations_numbered_in_order_of_first_use_across_fields() -> None:
     first = to_html("Summary cites [@c] then [@a].", citations)
     second = to_markdown("A later field cites [@a] again and then [@b].", citations)
     third = to_html("Back to [@c].", citations, inline=True)
-    assert '<a href="#source-c" class="cite-ref">1</a>' in first
-    assert '<a href="#source-a" class="cite-ref">2</a>' in first
+    assert '<a href="#source-c" class="cite-ref" title="Source 1">1</a>' in first
+    assert '<a href="#source-a" class="cite-ref" title="Source 2">2</a>' in first
     assert "[\\[2\\]](#sources)" in second  # a was numbered by the first field
     assert "[\\[3\\]](#sources)" in second  # b is new: next number
-    assert '<a href="#source-c" class="cite-ref">1</a>' in third
+    assert '<a href="#source-c" class="cite-ref" title="Source 1">1</a>' in third
     assert citations.numbers == {"c": 1, "a": 2, "b": 3}
 
 
@@ -31,12 +31,12 @@ def test_multiple_citations_in_one_bracket() -> None:
     citations = Citations(["a", "b"])
     out = to_html("Both [@a; @b] and [@b;@a].", citations, inline=True)
     group = (
-        '<sup class="cite">[<a href="#source-a" class="cite-ref">1</a>, '
-        '<a href="#source-b" class="cite-ref">2</a>]</sup>'
+        '<sup class="cite">[<a href="#source-a" class="cite-ref" title="Source 1">1</a>, '
+        '<a href="#source-b" class="cite-ref" title="Source 2">2</a>]</sup>'
     )
     reversed_group = (
-        '<sup class="cite">[<a href="#source-b" class="cite-ref">2</a>, '
-        '<a href="#source-a" class="cite-ref">1</a>]</sup>'
+        '<sup class="cite">[<a href="#source-b" class="cite-ref" title="Source 2">2</a>, '
+        '<a href="#source-a" class="cite-ref" title="Source 1">1</a>]</sup>'
     )
     assert group in out and reversed_group in out
     assert to_markdown("Both [@a; @b].", Citations(["a", "b"])) == "Both [\\[1, 2\\]](#sources)."
@@ -301,6 +301,6 @@ def test_a_citation_inside_a_link_keeps_the_link() -> None:
     html = to_html("[text [@id]](https://e.org) and [@id]", Citations(["id"]))
     assert html == (
         '<p><a href="https://e.org">text<sup class="cite">[1]</sup></a> and'
-        '<sup class="cite">[<a href="#source-id" class="cite-ref">1</a>]</sup></p>\n'
+        '<sup class="cite">[<a href="#source-id" class="cite-ref" title="Source 1">1</a>]</sup></p>\n'
     )
     assert to_markdown("[text [@id]](https://e.org)", Citations(["id"])) == "[text \\[1\\]](https://e.org)"

@@ -15,6 +15,7 @@ import pypdf
 import pytest
 from helpers import (
     ANNEX,
+    EXAMPLE_BRIEF,
     PAYLOAD,
     Page,
     Rendered,
@@ -462,3 +463,30 @@ def test_a_citation_link_says_which_source_it_is(real: Rendered) -> None:
         for a in page.get("/Annots") or []
     ]
     assert any(d.startswith("Source 1: ") for d in described) and any(d.startswith("Source 2: ") for d in described)
+
+
+# --- a long marking stays on one line, centred, on every page; the running title keeps out of its way
+
+LONG_MARKING = "OFFICIAL-SENSITIVE // PERSONAL // NOT FOR WIDER CIRCULATION!"  # 60 characters
+
+
+def test_a_sixty_character_marking_is_one_line_at_top_and_bottom_of_every_page(tmp_path: Path) -> None:
+    assert len(LONG_MARKING) == 60
+    text = EXAMPLE_BRIEF.read_text(encoding="utf-8").replace(
+        "classification: OFFICIAL", f'classification: "{LONG_MARKING}"'
+    )
+    assert LONG_MARKING in text
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "long.yaml").write_text(text, encoding="utf-8")
+    render_brief(load(tmp_path / "src" / "long.yaml"), settings(formats=["pdf"], out_dir=tmp_path / "out"))
+    pdf = tmp_path / "out" / "long.pdf"
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
+    layouts = pages.stdout.split("\f")[:-1]
+    assert len(layouts) == int(pdfinfo(pdf)["Pages"]) > 2
+    marking = LONG_MARKING.replace(" ", "")  # letter-spacing makes pdftotext see spaces inside words
+    for number, page in enumerate(layouts, 1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        assert lines[0].replace(" ", "") == marking, (number, lines[:2])  # one line, nothing beside it
+        assert any(line.replace(" ", "").startswith(marking) for line in lines[-2:]), (number, lines[-2:])
+        if number > 1:  # the running title and date, on a line of their own under the marking
+            assert lines[1].startswith("Example: Dockworkers") and lines[1].endswith("1 December 2025"), lines[1]

@@ -509,8 +509,8 @@ def test_block_markdown_keeps_its_shape_in_the_markdown_output(tmp_path: Path) -
 
 def test_css_strings_keep_the_space_after_an_escaped_character() -> None:
     css = render_print_css(load_real_like("Japan – China <talks>"), PROJECT)
-    assert r'"Japan \002013  China \00003c talks\00003e "' in css
+    assert r'"Japan \002013  China \00003c talks\00003e "' in css  # the marking at the foot of every page
 
 
-def load_real_like(title: str) -> Brief:
-    return Brief.model_validate({**minimal_data(), "title": title, "classification": "UNCLASSIFIED", "id": "x"})
+def load_real_like(marking: str) -> Brief:
+    return Brief.model_validate({**minimal_data(), "title": "A title", "classification": marking, "id": "x"})

@@ -18,7 +18,7 @@ import briefgen.preview
 from briefgen.manifest import read_manifest
 from briefgen.preview import Preview
 from briefgen.preview_pages import EVENTS_PATH
-from briefgen.serve import PreviewServer
+from briefgen.serve import PreviewServer, exposure_warning, host_allowed, is_loopback
 
 # how the page was last loaded, and when (ms since the epoch)
 NAVIGATION = """() => {
@@ -222,3 +222,55 @@ def test_missing_page_reloads_once_it_exists(site: Path) -> None:
         shutil.copy(site / "briefs/note.yaml", site / "briefs/later.yaml")
         preview.rebuild({site / "briefs/later.yaml"})
         assert get(server, "/later.html")[0] == 200
+
+
+@pytest.mark.parametrize(
+    ("bound", "header", "allowed"),
+    [
+        # on loopback: loopback names only (a page cannot DNS-rebind a name of its own to the briefs)
+        ("127.0.0.1", "127.0.0.1:8000", True),
+        ("127.0.0.1", "localhost:8000", True),
+        ("127.0.0.1", "[::1]:8000", True),
+        ("127.0.0.1", None, True),
+        ("127.0.0.1", "evil.example:8000", False),
+        ("127.0.0.1", "192.168.1.5:8000", False),
+        # on the network: also the bound address's own name and IP addresses, still no other name
+        ("0.0.0.0", "evil.example:8000", False),
+        ("0.0.0.0", "evil.example", False),
+        ("0.0.0.0", "192.168.1.5:8000", True),
+        ("0.0.0.0", "[fe80::1]:8000", True),
+        ("0.0.0.0", "localhost:8000", True),
+        ("192.168.1.5", "192.168.1.5:8000", True),
+        ("briefs.lan", "briefs.lan:8000", True),
+        ("briefs.lan", "BRIEFS.lan:8000", True),
+        ("briefs.lan", "rebound.example:8000", False),
+        ("0.0.0.0", "[bad", False),
+        ("0.0.0.0", "", False),
+    ],
+)
+def test_host_header_is_checked_on_every_address(bound: str, header: str | None, allowed: bool) -> None:
+    assert host_allowed(bound, header) is allowed
+
+
+def test_a_rebound_host_name_is_refused(site: Path) -> None:
+    with preview_server(site, watch=False) as (_, server):
+        status, _, text = get(server, "/", {"Host": "evil.example"})
+    assert (status, text) == (403, "unexpected Host header\n")
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.9.9.9", True),
+        ("::1", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.5", False),
+        ("briefs.lan", False),
+    ],
+)
+def test_what_counts_as_this_machine_only(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
+    assert (exposure_warning(host) is None) is loopback

