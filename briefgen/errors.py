@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -73,10 +72,9 @@ def _gh_escape(text: str, *, prop: bool = False) -> str:
     return text
 
 
-def problems_to_json(problems: Iterable[Problem]) -> str:
-    """Serialise problems as a JSON array (for editors and CI); what JSON leaves raw of the characters that
-    drive a terminal or hide text (C1 controls, bidi overrides) is written as a \\u escape too."""
-    text = json.dumps([asdict(p) for p in problems], ensure_ascii=False, indent=2)
+def json_safe(text: str) -> str:
+    """JSON text with what json.dumps leaves raw of the characters that drive a terminal or hide text (C1
+    controls, bidi overrides) written as \\u escapes too."""
     return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from briefgen.errors import _RAW_IN_JSON, Problem
+from briefgen.errors import Problem, json_safe
 
 JSON_VERSION = 1  # bump on a change a reader of the JSON must know of; adding a key is not one
 
@@ -96,7 +96,7 @@ def to_json(problems: Sequence[Problem], totals: Totals = Totals()) -> str:
         "problems": [_problem_json(p, texts) for p in problems],
     }
     text = json.dumps(report, ensure_ascii=False, indent=2)
-    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return json_safe(text)
 
 
 def _problem_json(problem: Problem, texts: dict[str, list[str] | None]) -> dict[str, Any]:
