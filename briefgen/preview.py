@@ -24,7 +24,7 @@ from briefgen.defaults import TEMPLATES_DIR
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import display_path, find_briefs
 from briefgen.manifest import Manifest, read_manifest, sha256
-from briefgen.preview_pages import EVERYTHING, diagnostics_page, inject_script, insert_banner
+from briefgen.preview_pages import EVERYTHING, diagnostics_page, inject_script, insert_banner, insert_preview_links
 from briefgen.produce import make_outputs
 from briefgen.project import Project, resolve_project
 from briefgen.watch import Kind, Watcher
@@ -68,6 +68,8 @@ class Preview:
         self._renders = 0
         self._stop = threading.Event()
         self._queue = self.watcher.changes
+        self._build_due = threading.Event()  # set by the HTML loop, taken by the build loop
+        self._digest_lock = threading.Lock()  # both loops note what the pages show
         self._threads: list[threading.Thread] = []
 
     @property
@@ -88,8 +90,10 @@ class Preview:
         if not self.config_problems:
             self._build()
         if watch:
-            self._threads.append(threading.Thread(target=self._rebuild_loop, name="briefgen-rebuild", daemon=True))
-            self._threads[-1].start()
+            # two loops: a save's HTML is shown at once, even while the build thread lays out an earlier PDF
+            for loop, name in ((self._html_loop, "briefgen-html"), (self._build_loop, "briefgen-build")):
+                self._threads.append(threading.Thread(target=loop, name=name, daemon=True))
+                self._threads[-1].start()
 
     def stop(self) -> None:
         """Stop watching and rebuilding; end every open event stream."""
@@ -105,6 +109,12 @@ class Preview:
 
     def rebuild(self, changed: Iterable[Path]) -> None:
         """React to changed files: the changed briefs' HTML first, then a full incremental build."""
+        if self._show_html(changed) and self._queue.empty():
+            self._build()
+
+    def _show_html(self, changed: Iterable[Path]) -> bool:
+        """Reload briefgen.toml if it changed and show the changed briefs' new HTML; return whether a build
+        is due (when more saves came in meanwhile, the next one builds them all at once)."""
         kinds: dict[Kind, set[Path]] = {kind: set() for kind in Kind}
         for path in changed:
             kind = self.watcher.kind(Path(path))
@@ -115,16 +125,14 @@ class Preview:
         if self.config_problems:
             for problem in self.config_problems:
                 self.log(str(problem))
-            return
+            return False
         if kinds[Kind.CONFIG] or kinds[Kind.TEMPLATE]:
             first, _ = find_briefs(self.paths)
         else:
             first = sorted(p for p in kinds[Kind.SOURCE] if p.is_file())
         if first:
             self._render_html(first)
-        # build() is incremental: when more saves came in meanwhile, the next rebuild builds them all at once
-        if any(kinds.values()) and self._queue.empty():
-            self._build()
+        return any(kinds.values())
 
     def _load_config(self) -> bool:
         """Reload briefgen.toml; return whether its problems changed."""
@@ -241,23 +249,35 @@ class Preview:
     def _shows(self, name: str, data: bytes | None) -> bool:
         """Note that file ``name`` now shows ``data`` (None: nothing); return whether that is a change."""
         digest = sha256(data) if data is not None else None
-        changed = name not in self._digests or self._digests[name] != digest
-        self._digests[name] = digest
+        with self._digest_lock:
+            changed = name not in self._digests or self._digests[name] != digest
+            self._digests[name] = digest
         return changed
 
     # -- rebuilding on change -------------------------------------------------------------------------
 
-    def _rebuild_loop(self) -> None:
+    def _html_loop(self) -> None:
         while not self._stop.is_set():
             try:
                 changed = self._queue.get(timeout=0.2)
             except queue.Empty:
                 continue
-            while not self._queue.empty():  # saves that came in during the last rebuild: one more rebuild
+            while not self._queue.empty():  # saves that came in meanwhile: one render of them all
                 changed |= self._queue.get_nowait()
             try:
-                self.rebuild(changed)
+                if self._show_html(changed):
+                    self._build_due.set()
             except Exception:  # a bug must not end the preview; say what happened and keep watching
+                self.log(f"rebuild failed:\n{traceback.format_exc()}")
+
+    def _build_loop(self) -> None:
+        while not self._stop.is_set():
+            if not self._build_due.wait(timeout=0.2):
+                continue
+            self._build_due.clear()  # saves during this build set it again: one more build after it
+            try:
+                self._build()
+            except Exception:
                 self.log(f"rebuild failed:\n{traceback.format_exc()}")
 
     # -- telling the pages ------------------------------------------------------------------------------
@@ -307,6 +327,9 @@ class Preview:
             text = target.read_text(encoding="utf-8", errors="replace")
         if name == "index.html" and (every or site):
             text = insert_banner(text, [*site, *every])
+        pdf = f"{name.removesuffix('.html')}.pdf"
+        if name != "index.html" and (self.out_dir / pdf).is_file():
+            text = insert_preview_links(text, pdf)
         return HTTPStatus.OK, inject_script(text, since)
 
     def _css(self) -> str:

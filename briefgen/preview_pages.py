@@ -98,3 +98,21 @@ def insert_banner(text: str, problems: list[Problem]) -> str:
     body = text.lower().find("<body")
     end = text.find(">", body) + 1 if body >= 0 else 0
     return text[:end] + banner + text[end:]
+
+
+_LINKS_CSS = (
+    "position:sticky;top:0;z-index:10;margin:0;padding:0.35rem 1rem;background:#1f3a5f;color:#fff;"
+    "font:600 0.85rem sans-serif"
+)
+
+
+def insert_preview_links(text: str, pdf_name: str) -> str:
+    """Put a bar at the top of a brief's page linking its PDF and the index (the preview's pages only)."""
+    href = html.escape(pdf_name, quote=True)
+    bar = (
+        f'<p class="preview-links" style="{_LINKS_CSS}"><a href="{href}" style="color:#fff">PDF</a> · '
+        '<a href="index.html" style="color:#fff">All briefs</a></p>'
+    )
+    start = text.lower().find("<body")
+    end = text.find(">", start) if start >= 0 else -1
+    return text[: end + 1] + bar + text[end + 1 :] if end >= 0 else bar + text

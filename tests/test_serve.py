@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import re
 import shutil
 import threading
 import time
@@ -274,3 +275,42 @@ def test_a_rebound_host_name_is_refused(site: Path) -> None:
 def test_what_counts_as_this_machine_only(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
     assert (exposure_warning(host) is None) is loopback
+
+
+def test_a_brief_page_links_its_pdf_and_the_index(site: Path) -> None:
+    with preview_server(site, watch=False) as (_, server):
+        status, _, body = get(server, "/note.html")
+        assert status == 200
+        bar = re.search(r'<p class="preview-links"[^>]*>(.*?)</p>', body)
+        assert bar and 'href="note.pdf"' in bar.group(1) and 'href="index.html"' in bar.group(1)
+        assert get(server, "/note.pdf")[0] == 200
+        assert 'class="preview-links"' not in get(server, "/index.html")[2]
+    assert 'class="preview-links"' not in (site / "output" / "note.html").read_text(encoding="utf-8")  # the file
+
+
+def test_a_save_shows_its_html_while_an_earlier_build_is_still_running(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release, building = threading.Event(), threading.Event()
+    real_build = briefgen.preview.build
+
+    def slow_build(*args: Any, **kwargs: Any) -> Any:
+        if threading.current_thread() is not threading.main_thread():  # a build the loops started
+            building.set()
+            release.wait(30)  # a PDF being laid out
+        return real_build(*args, **kwargs)
+
+    source = site / "briefs" / "note.yaml"
+    with preview_server(site, watch=True) as (_, server):
+        monkeypatch.setattr(briefgen.preview, "build", slow_build)
+        try:
+            source.write_text(brief("Second title"), encoding="utf-8")
+            assert building.wait(20), "the save started no build"
+            source.write_text(brief("Third title"), encoding="utf-8")  # saved while that build runs
+            deadline = time.monotonic() + 20
+            while "<h1>Third title</h1>" not in get(server, "/note.html")[2] and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert "<h1>Third title</h1>" in get(server, "/note.html")[2]
+            assert not release.is_set()  # shown while the build was still held
+        finally:
+            release.set()
