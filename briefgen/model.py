@@ -285,8 +285,9 @@ class HistoricalContext(_Model):
 
     @property
     def timeline(self) -> list[Event]:
-        """Events in chronological order (stable for equal dates)."""
-        return sorted(self.events, key=lambda e: e.date)
+        """Events in chronological order (stable for equal dates); a date known only to the month or the year
+        comes after the dated events of its period ("Nov 2025" after "27 Nov 2025", not before "7 Nov")."""
+        return sorted(self.events, key=lambda e: (e.date.year, e.date.month or 13, e.date.day or 32))
 
 
 class Section(_Model):

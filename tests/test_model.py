@@ -80,10 +80,11 @@ def test_real_brief_facts(real: Brief) -> None:
 def test_real_brief_timeline_is_chronological_and_keeps_partial_dates(real: Brief) -> None:
     assert real.historical_context is not None
     dates = [str(e.date) for e in real.historical_context.timeline]
-    assert dates == sorted(dates, key=lambda d: PartialDate.parse(d))
+    parsed = [PartialDate.parse(d) for d in dates]
+    assert parsed == sorted(parsed, key=lambda d: (d.year, d.month or 13, d.day or 32))
     assert "2012-09" in dates  # partial: not silently turned into a full date
     assert "2025-11" in dates
-    assert dates.index("2025-11") < dates.index("2025-11-07")
+    assert dates.index("2025-11") > dates.index("2025-11-27")  # after the dated events of its month
 
 
 def test_every_brief_in_briefs_folder_is_valid() -> None:
@@ -256,7 +257,7 @@ def test_event_dates_stay_partial_in_briefs_and_timeline() -> None:
     assert brief.historical_context is not None
     events = brief.historical_context.events
     assert [str(e.date) for e in events] == ["2012-09-11", "2012", "2012", "2012-09"]
-    assert [e.title for e in brief.historical_context.timeline] == ["a", "b", "d", "c"]
+    assert [e.title for e in brief.historical_context.timeline] == ["c", "d", "a", "b"]  # the day, its month, its year
     dumped = brief.model_dump(mode="json")
     assert [e["date"] for e in dumped["historical_context"]["events"]] == ["2012-09-11", "2012", "2012", "2012-09"]
 
@@ -495,3 +496,19 @@ def test_quoted_key_with_line_break_is_named_on_one_line() -> None:
     assert problems(yaml_brief(extra='"watch\\nlist": []\n')) == [
         "b.yaml:7:1: watch list: unknown field; did you mean 'watch_list'?"
     ]
+
+
+def test_events_known_only_to_the_month_or_year_follow_the_dated_events_of_their_period() -> None:
+    events = "".join(
+        f"    - date: {d}\n      title: {t}\n"
+        for d, t in [
+            ("2025-11", "month"),
+            ("2025-11-27", "late"),
+            ("2025", "year"),
+            ("2025-11-07", "early"),
+            ("2024-12-31", "before"),
+        ]
+    )
+    brief = check(yaml_brief(extra=f"historical_context:\n  events:\n{events}"))
+    assert brief.historical_context is not None
+    assert [e.title for e in brief.historical_context.timeline] == ["before", "early", "late", "month", "year"]
