@@ -74,7 +74,8 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
 
 
 def _make_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    # typographer for curly quotes and apostrophes only ("smartquotes"; not the (c)/-- "replacements")
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True}).enable("smartquotes")
     # headings inside a field would break the document outline
     md.disable(["heading", "lheading"])
     md.inline.ruler.before("link", "citation", _citation_rule)

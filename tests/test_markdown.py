@@ -154,7 +154,10 @@ def test_raw_html_is_escaped_in_html(text: str) -> None:
     assert "<div" not in out
     assert "<style" not in out
     assert "<!--" not in out
-    assert html.unescape(out.replace("<p>", "").replace("</p>", "")).strip() == text
+    assert html.unescape(out.replace("<p>", "").replace("</p>", "")).strip().translate(STRAIGHTEN) == text
+
+
+STRAIGHTEN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})  # typeset quotes
 
 
 @pytest.mark.parametrize("text", RAW_HTML)
@@ -164,7 +167,14 @@ def test_raw_html_is_escaped_in_markdown(text: str) -> None:
     rendered = MarkdownIt("commonmark", {"html": True}).render(markdown)
     for tag in ("<script", "<img", "<b ", "<div", "<style", "<!--", "<a "):
         assert tag not in rendered, (markdown, rendered)
-    assert html.unescape(rendered.replace("<p>", "").replace("</p>", "")).strip() == text
+    assert html.unescape(rendered.replace("<p>", "").replace("</p>", "")).strip().translate(STRAIGHTEN) == text
+
+
+def test_quotes_are_typeset_but_not_inside_code() -> None:
+    assert to_html('it\'s "firm" and `a "b"`', Citations([])) == (
+        "<p>it\u2019s \u201cfirm\u201d and <code>a &quot;b&quot;</code></p>\n"
+    )
+    assert to_markdown("(c) -- ...", Citations([])) == "(c) -- ..."  # no other replacements
 
 
 def test_images_never_load_a_url_only_resolved_data() -> None:

@@ -84,8 +84,19 @@ def test_pdf_text_has_every_section_and_the_key_facts(real: Rendered, real_pages
     for fact in FACTS:
         assert fact in text, fact
     assert format_date(brief.date) in text
+    straight = text.translate(STRAIGHTEN)  # body text is typeset with curly quotes
     for point in brief.key_points:
-        assert flat(point.text.split("[@")[0]).strip() in text
+        assert flat(point.text.split("[@")[0]).strip() in straight
+
+
+STRAIGHTEN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def test_body_text_has_curly_quotes_and_apostrophes(real: Rendered, real_pages: list[str]) -> None:
+    text = flat(" ".join(real_pages))
+    assert "days before Macron\u2019s state visit" in text and "days before Macron's" not in text
+    assert "\u201cfirmly support each other" in text
+    assert 'Wang Yi presses Paris on "core interests"' in text  # a subtitle is plain text, kept as typed
 
 
 # --- page furniture: classification banners, running header, page numbers
