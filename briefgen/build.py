@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefgen.check import Checker
+from briefgen.check import Checker, Valid
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import Source, display_path, find_briefs, parse_source, walk_strings
 from briefgen.manifest import MANIFEST, Entry, Manifest, is_output_name, read_manifest, sha256, shard_manifest_name
@@ -233,6 +233,18 @@ class _Build:
         except OSError as exc:
             message = f"cannot write the manifest or index: {exc.strerror or exc}; the previous ones are unchanged"
             raise BriefgenError([*result.problems, Problem(str(out_dir), 0, 0, "", message)]) from None
+
+
+def refuse_foreign_id(valid: Valid, project: Project) -> None:
+    """Refuse to write a brief over the outputs another brief has in the output folder (`briefgen render`):
+    a build would refuse the id too, and its manifest would then describe files it did not make."""
+    manifest, _ = read_manifest(project.out_dir)
+    key = manifest_key(valid.path, project.out_dir)
+    for other, entry in manifest.entries.items():
+        if entry.id == valid.id and other != key and entry.outputs and (project.out_dir.parent / other).exists():
+            line, col = valid.source.locate(("id",))
+            clash = f"id '{valid.id}' is already used by {other} in {project.out_dir}; give one of them another id"
+            raise BriefgenError([Problem(valid.source.name, line, col, "id", clash)])
 
 
 def _parse_for_images(raw: bytes, name: str) -> Source | None:

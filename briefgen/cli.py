@@ -94,7 +94,9 @@ def _default_paths(paths: tuple[Path, ...]) -> list[Path]:
     return [Path("briefs")]
 
 
-def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+def _formats(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
+    if value is None:  # the project's formats (project.resolve_project applies the default)
+        return None
     wanted = tuple(f.strip() for f in value.split(",") if f.strip())
     if not wanted or any(f not in NAMES for f in wanted):
         raise click.BadParameter(f"expected some of {', '.join(NAMES)}; got {value!r}", param_hint="--format")
@@ -104,8 +106,7 @@ def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[st
 FORMAT_OPTION = click.option(
     "--format",
     "formats",
-    default=",".join(NAMES),
-    show_default=True,
+    show_default=",".join(NAMES),
     callback=_formats,
     help=f"Comma-separated output formats: {', '.join(NAMES)}.",
 )
@@ -126,8 +127,7 @@ REMOTE_OPTION = click.option(
 VARIANT_OPTION = click.option(
     "--pdf-variant",
     type=click.Choice(VARIANTS),
-    default=DEFAULT_VARIANT,
-    show_default=True,
+    show_default=DEFAULT_VARIANT,
     help="PDF variant: pdf/ua-1 is tagged and accessible, pdf/a-3b archival; none for a plain PDF.",
 )
 QUIET_OPTION = click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
@@ -152,14 +152,15 @@ def _project(**options: Any) -> Project:
     help="text for people, json for editors, github for CI annotations.",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too (e.g. stale watch-list items).")
+@REMOTE_OPTION
 @click.pass_context
-def validate_cmd(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
+def validate_cmd(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool, allow_remote: bool) -> None:
     """Check briefs (files or folders; default briefs/) and report every problem."""
     from briefgen.check import check
     from briefgen.report import summary_line
 
     ctx.meta[REPORT] = fmt
-    result = check(_default_paths(paths), _project())
+    result = check(_default_paths(paths), _project(allow_remote=allow_remote))
     failed = bool(result.errors) or (strict and bool(result.warnings))
     failed_briefs = set(result.failed)
     if strict:  # a brief with a warning fails too
@@ -235,6 +236,7 @@ def render_cmd(brief: Path, quiet: bool, verbose: bool, **options: Any) -> None:
     # started before anything else is imported: the engine's import of WeasyPrint overlaps with the work below
     engine = PdfProcess.start_for(options["formats"])
     try:
+        from briefgen.build import refuse_foreign_id
         from briefgen.check import check
         from briefgen.produce import render_brief
 
@@ -243,6 +245,7 @@ def render_cmd(brief: Path, quiet: bool, verbose: bool, **options: Any) -> None:
         if checked.errors:
             raise BriefgenError(checked.problems)
         valid = checked.briefs[0]
+        refuse_foreign_id(valid, project)
         try:
             rendered = render_brief(valid, project, pdf_writer=engine.write_pdf if engine else None)
         except (BriefgenError, OSError):

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import display_path
+from briefgen.model import DEFAULT_CLASSIFICATION
 
 CONFIG_NAME = "briefgen.toml"
 
@@ -23,7 +24,7 @@ class Config(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     organisation: str | None = None
-    classification: str = "UNCLASSIFIED"
+    classification: str = DEFAULT_CLASSIFICATION
     page_size: Literal["A4", "Letter"] = "A4"
     templates: Path | None = None
     output: Path | None = None

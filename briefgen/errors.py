@@ -42,7 +42,8 @@ class Problem:
         if self.line:
             parts += [f"line={self.line}", f"col={self.col}"]
         text = f"{self.where}: {self.message}" if self.where else self.message
-        return f"::{kind} {','.join(parts)}::{_UNPRINTABLE.sub(_escape, _gh_escape(text))}"
+        message = _UNPRINTABLE.sub(_escape, _gh_escape(text)).replace(_OLD_COMMAND, "#%23[")
+        return f"::{kind} {','.join(parts)}::{message}"
 
 
 # control characters, and the invisible ones that reorder or hide text (bidi overrides, zero widths)
@@ -58,11 +59,18 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+# GitHub Actions reads a line as a workflow command when it starts with "::" after any white space (.NET's
+# TrimStart: Unicode spaces too), and its older "##[command]" form anywhere in a line
+_COMMAND_START = re.compile(r"^(\s*)::")
+_OLD_COMMAND = "##["
+
+
 def printable(text: str) -> str:
     """Text from a brief made safe for one line of a terminal or a CI log: control and invisible characters as
-    escapes, and no "::" at the start, which GitHub Actions would read as a workflow command."""
+    escapes, and nothing GitHub Actions would read as a workflow command."""
     text = _UNPRINTABLE.sub(_escape, text)
-    return "\\x3a" + text[1:] if text.startswith("::") else text
+    text = _COMMAND_START.sub(lambda m: "".join(f"\\u{ord(c):04x}" for c in m.group(1)) + "\\x3a:", text)
+    return text.replace(_OLD_COMMAND, "#\\x23[")
 
 
 def _gh_escape(text: str, *, prop: bool = False) -> str:
@@ -75,7 +83,7 @@ def _gh_escape(text: str, *, prop: bool = False) -> str:
 def json_safe(text: str) -> str:
     """JSON text with what json.dumps leaves raw of the characters that drive a terminal or hide text (C1
     controls, bidi overrides) written as \\u escapes too."""
-    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text).replace(_OLD_COMMAND, "#\\u0023[")
 
 
 class BriefgenError(Exception):

@@ -20,6 +20,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+DEFAULT_CLASSIFICATION = "UNCLASSIFIED"  # the marking of a brief that names none, in a project that names none
 LIKELIHOODS = ("rare", "unlikely", "possible", "likely", "almost-certain")
 IMPACTS = ("minimal", "minor", "moderate", "major", "severe")
 CONFIDENCES = ("low", "moderate", "high")

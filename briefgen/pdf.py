@@ -14,7 +14,6 @@ import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from briefgen.errors import BriefgenError
-from briefgen.formats import DEFAULT_VARIANT
 from briefgen.resources import TIMEOUT, Policy, Refused
 
 
@@ -112,7 +111,7 @@ def write_pdf(
     css: str,
     *,
     name: str,
-    variant: str = DEFAULT_VARIANT,
+    variant: str,
     policy: Policy | None = None,
 ) -> tuple[bytes, list[str]]:
     """Lay out ``html`` with ``css``; return the PDF bytes and what WeasyPrint warned about.

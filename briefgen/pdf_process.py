@@ -13,12 +13,12 @@ import os
 import pickle
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, BinaryIO
 
 from briefgen.engine_check import engine_missing, quiet_stderr
 from briefgen.errors import BriefgenError
-from briefgen.formats import FORMATS
+from briefgen.formats import FORMATS, chosen
 
 if TYPE_CHECKING:
     from briefgen.resources import Policy
@@ -84,10 +84,10 @@ class PdfProcess:
     """One child process that imports WeasyPrint at once and lays out one PDF when asked."""
 
     @classmethod
-    def start_for(cls, formats: Iterable[str]) -> PdfProcess | None:
+    def start_for(cls, formats: Sequence[str] | None) -> PdfProcess | None:
         """Start an engine if one of ``formats`` needs it; None when none does, or no interpreter can start
         (an unusual install: the PDF is then laid out in this process)."""
-        if not any(FORMATS[name].needs_pdf_engine for name in formats):
+        if not any(FORMATS[name].needs_pdf_engine for name in chosen(formats)):
             return None
         try:
             return cls()

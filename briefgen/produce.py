@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from briefgen.errors import Problem
 from briefgen.formats import FORMATS
 from briefgen.outputs import write_all
 from briefgen.project import Project
-from briefgen.subject import PdfWriter, prepare
+from briefgen.subject import Output, PdfWriter, prepare
 
 
 @dataclass
@@ -31,7 +32,8 @@ def make_outputs(
     warnings: list[Problem] = []
     for name in project.formats:
         fmt = FORMATS[name]
-        output = fmt.render(subject, project)
+        # each format's module is imported when a brief is first made in it (tests/test_layout.py places them)
+        output: Output = importlib.import_module(fmt.module).render(subject, project)
         files[f"{valid.id}{fmt.suffix}"] = output.data
         warnings += output.warnings
     return files, warnings

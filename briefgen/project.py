@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import re
+import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,7 +19,7 @@ from briefgen import __version__
 from briefgen.config import Config, find_config, load_config
 from briefgen.defaults import TEMPLATES_DIR
 from briefgen.errors import BriefgenError, printable
-from briefgen.formats import DEFAULT_FORMATS, DEFAULT_VARIANT, FORMATS, VARIANTS
+from briefgen.formats import DEFAULT_VARIANT, FORMATS, VARIANTS, chosen
 from briefgen.resources import MAX_BYTES, Policy
 
 DEFAULT_OUTPUT = Path("output")
@@ -86,12 +87,12 @@ class Project:
         options = [list(self.formats), self.pdf_variant, self.allow_remote, self.language, self.release]
         digest.update(json.dumps([__version__, settings, options], sort_keys=True).encode())
         if self.previous is not None:
-            digest.update(b"previous\0" + _folder_digest(self.previous, ("",)).encode())
+            digest.update(b"previous\0" + _folder_digest(self.previous, ("",), "previous edition").encode())
         package = Path(__file__).resolve().parent
         # the package's own code too, so a development change without a version bump still rebuilds
-        digest.update(_folder_digest(package, (".py",)).encode())
+        digest.update(_folder_digest(package, (".py",), "package").encode())
         for folder in self.theme.folders:
-            digest.update(_folder_digest(folder, THEME_SUFFIXES).encode())
+            digest.update(_folder_digest(folder, THEME_SUFFIXES, "theme").encode())
         if self.theme.extra_css and self.theme.folder:
             digest.update(_referenced_digest(self.theme.folder, self.theme.extra_css).encode())
         return digest.hexdigest()
@@ -102,7 +103,7 @@ MAX_THEME_FILES = 2000  # a theme is a folder of templates, not a tree to walk (
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)""")
 
 
-def _folder_digest(folder: Path, suffixes: tuple[str, ...]) -> str:
+def _folder_digest(folder: Path, suffixes: tuple[str, ...], what: str) -> str:
     """Hash the files with ``suffixes`` under ``folder`` (hidden ones and caches left out)."""
     digest = hashlib.sha256()
     seen = 0
@@ -112,7 +113,7 @@ def _folder_digest(folder: Path, suffixes: tuple[str, ...]) -> str:
         if seen > MAX_THEME_FILES:
             raise BriefgenError.at(
                 str(folder),
-                f"more than {MAX_THEME_FILES} files in the theme folder; give the theme a folder of its own",
+                f"more than {MAX_THEME_FILES} files in the {what} folder; give it a folder of its own",
             )
         for name in sorted(files):
             path = Path(top, name)
@@ -125,7 +126,7 @@ def _referenced_digest(folder: Path, css: Path) -> str:
     """Hash the files extra.css names in url()s: they are embedded in every page."""
     digest = hashlib.sha256()
     for _, url in CSS_URL.findall(re.sub(r"/\*.*?\*/", "", css.read_text(encoding="utf-8"), flags=re.S)):
-        path = folder / url
+        path = folder / urllib.parse.unquote(url)  # as resources.Policy reads it
         with contextlib.suppress(OSError, ValueError):  # unreadable: refused when the page is made
             if path.is_file() and path.stat().st_size <= MAX_BYTES:
                 digest.update(url.encode() + b"\0" + path.read_bytes() + b"\0")
@@ -176,7 +177,7 @@ def resolve_project(
         config=config,
         config_file=config_file.resolve() if config_file else None,
         theme=theme,
-        formats=_checked_formats(formats or DEFAULT_FORMATS),
+        formats=_checked_formats(chosen(formats)),
         pdf_variant=variant,
         allow_remote=allow_remote,
         out_dir=out,

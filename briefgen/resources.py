@@ -1,6 +1,6 @@
 """The one door for resources: which images and files a brief may use, and how they are read.
 
-Closed by default: `data:` images and regular files inside the brief's project (the folder holding
+Closed by default: regular files inside the brief's project (the folder holding
 briefgen.toml, or the brief's own folder), after resolving symlinks and `..`. Remote http(s) images
 only with an explicit allow_remote, within one deadline for the whole fetch and a size cap. Every
 failure, whatever the input, is a Refused with its reason. An image must decode as the PNG, JPEG or

@@ -15,11 +15,11 @@ from pydantic import BaseModel, ValidationError
 
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import PathKey, Source, walk_strings
-from briefgen.model import DATE_RE, SLUG_RE, Brief, citation_ids, shorten
+from briefgen.model import DATE_RE, DEFAULT_CLASSIFICATION, SLUG_RE, Brief, citation_ids, shorten
 
 
 def validate(
-    source: Source, *, classification: str = "UNCLASSIFIED", today: dt.date | None = None
+    source: Source, *, classification: str = DEFAULT_CLASSIFICATION, today: dt.date | None = None
 ) -> tuple[Brief, list[Problem]]:
     """Validate a loaded source; return the Brief and its warnings, or raise BriefgenError with every problem.
 

@@ -963,3 +963,16 @@ def test_a_brief_inside_the_theme_folder_is_refused(project: Path, run: Run) -> 
     refusal = "theme/stray.yaml: refused: the brief lies inside the theme folder theme; keep briefs and the theme apart"
     assert refusal in result.stderr.splitlines()
     assert counts(result) == (3, 0, 1)
+
+
+def test_render_refuses_an_id_another_brief_built_here(project: Path, run: Run) -> None:
+    assert counts(build(run, "briefs")) == (3, 0, 0)
+    before = (project / "output" / "a.md").read_bytes()
+    write_tree(project, {"other/a.yaml": brief("Another A")})
+    result = run("render", "other/a.yaml", "--format", "md")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "other/a.yaml:1:1: id: id 'a' is already used by briefs/a.yaml in output; give one of them another id\n"
+    )
+    assert (project / "output" / "a.md").read_bytes() == before
+    assert run("render", "briefs/a.yaml", "--format", "md").exit_code == 0  # its own outputs: rewritten

@@ -647,14 +647,18 @@ FORGED = "x\n::warning title=forged::pwned"
 
 @pytest.mark.parametrize("fmt", ["text", "json", "github"])
 def test_validate_output_carries_no_raw_control_characters(project: Path, run: Callable[..., Result], fmt: str) -> None:
-    bad = brief(extra='subtitle: "esc \\e[31m bel \\a nul \\0 csi \\u009b rtl \\u202e"\n')
-    write_tree(project, {"briefs/a.yaml": bad, f"briefs/{FORGED}.yaml": MINIMAL, "::error::top.yaml": MINIMAL})
-    result = run("validate", "--format", fmt, "briefs", "::error::top.yaml")
+    bad = brief(extra='subtitle: "esc \\e[31m bel \\a nul \\0 csi \\u009b rtl \\u202e"\n"##[error]forged": 1\n')
+    names = ["::error::top.yaml", " ::warning title=x::lead.yaml", "\u3000::notice::wide.yaml"]
+    write_tree(project, {"briefs/a.yaml": bad, f"briefs/{FORGED}.yaml": MINIMAL, **{n: MINIMAL for n in names}})
+    result = run("validate", "--format", fmt, "briefs", *names)
     assert result.exit_code == 1
     lines = (result.stdout + result.stderr).splitlines()
     assert lines and not [line for line in lines if CONTROLS.search(line)]
     own = ("::error file=", "::warning file=") if fmt == "github" else ()
-    assert [line for line in lines if line.startswith("::") and not line.startswith(own)] == []
+    # the runner strips white space (Unicode's too) before "::", and reads the old "##[" form anywhere
+    assert [line for line in lines if line.lstrip().startswith("::") and not line.startswith(own)] == []
+    assert [line for line in lines if "##[" in line] == []
+    assert any("\\x23[error]forged" in line or "\\u0023[error]forged" in line or "%23[error]" in line for line in lines)
     assert not [line for line in lines if "title=forged" in line and line.startswith("::warning title")]
 
 
@@ -662,6 +666,6 @@ def test_build_progress_and_summary_escape_file_names(project: Path, run: Callab
     write_tree(project, {f"briefs/{FORGED}.yaml": MINIMAL.replace("A minimal brief", "Forged")})
     result = run("build", "--format", "md", "-j", "1", "-v")
     lines = (result.stdout + result.stderr).splitlines()
-    assert not [line for line in lines if CONTROLS.search(line) or line.startswith("::")], lines
+    assert not [line for line in lines if CONTROLS.search(line) or line.lstrip().startswith("::")], lines
     assert "failed briefs/x\\x0a::warning title=forged::pwned.yaml (0.0 s)" in lines
     assert any(line.startswith("briefs/x\\x0a::warning title=forged::pwned.yaml:1:1: ") for line in lines), lines

@@ -408,6 +408,16 @@ def test_allow_remote_fetches_the_image_once_and_embeds_it(project: Path, run: R
     assert f"127.0.0.1:{server.port}" not in (project / "output" / "net-image.md").read_text(encoding="utf-8")
 
 
+def test_validate_takes_allow_remote_as_build_does(project: Path, run: Run, server: Server) -> None:
+    install("net-image", project, server.port)
+    refused = run("validate", "briefs/net-image.yaml")
+    assert refused.exit_code == 1 and "(build with --allow-remote to fetch it)" in refused.stderr
+    assert server.requests == []
+    fetched = run("validate", "--allow-remote", "briefs/net-image.yaml")
+    assert fetched.exit_code == 0, fetched.stderr
+    assert server.requests == ["/pixel.png"]  # read and decoded, as a build would
+
+
 @pytest.mark.parametrize(
     ("name", "path"),
     [

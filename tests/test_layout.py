@@ -135,10 +135,24 @@ def test_no_import_loop() -> None:
     assert done == set(MODULES)
 
 
+def test_modules_imported_by_name_follow_the_stage_order_too() -> None:
+    """The formats' modules are imported by their registry names (produce.py) and preloaded by name in the
+    workers' forkserver: those names must be placed in the order like any import."""
+    from briefgen.formats import REGISTRY
+
+    for fmt in REGISTRY:
+        assert fmt.module in ORDER
+        assert ORDER.index("briefgen.subject") < ORDER.index(fmt.module) < ORDER.index("briefgen.produce")
+    preloaded = ["briefgen.produce", "briefgen.pdf"]  # briefgen/workers.py: set_forkserver_preload
+    assert all(ORDER.index(m) < ORDER.index("briefgen.workers") for m in preloaded)
+    workers = MODULES["briefgen.workers"].read_text(encoding="utf-8")
+    assert all(f'"{m}"' in workers for m in preloaded)
+
+
 def test_the_walk_sees_lazy_imports_and_skips_type_only_ones() -> None:
     assert "briefgen.pdf" in imports_of("briefgen.formats.pdf")  # imported inside a function
     assert "briefgen.produce" in imports_of("briefgen.cli")  # ditto, in a command
-    assert "briefgen.subject" not in imports_of("briefgen.formats")  # under TYPE_CHECKING only
+    assert "briefgen.resources" not in imports_of("briefgen.pdf_process")  # under TYPE_CHECKING only
     assert "briefgen.markdown" in imports_of("briefgen.render")  # `from briefgen import markdown`
 
 

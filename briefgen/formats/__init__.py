@@ -1,19 +1,14 @@
 """The output formats: one registry that `--format`, the build, the manifest and the index page all read.
 
-Each format is a module of this package with ``render(subject, project) -> Output``; the registry names it
-and says what it needs, so the CLI can check `--format` without importing the pipeline (Pydantic, Jinja,
-WeasyPrint). Adding a format is one module and one line below.
+Each format is a module of this package with ``render(subject, project) -> Output`` (produce.py calls it by
+the name given here); the registry names it and says what it needs, so the CLI can check `--format` without
+importing the pipeline (Pydantic, Jinja, WeasyPrint). Adding a format is one module and one line below.
 """
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from briefgen.project import Project
-    from briefgen.subject import Output, Subject
 
 
 @dataclass(frozen=True)
@@ -27,12 +22,6 @@ class Format:
     needs_pdf_engine: bool  # the PDF engine (WeasyPrint, in a process of its own) must be started for it
     module: str
 
-    def render(self, subject: Subject, project: Project) -> Output:
-        """Make this format's bytes for one validated brief."""
-        renderer = importlib.import_module(self.module)
-        output: Output = renderer.render(subject, project)
-        return output
-
 
 REGISTRY = (
     Format("md", ".md", "Markdown", 3, needs_pdf_engine=False, module="briefgen.formats.md"),
@@ -45,6 +34,11 @@ DEFAULT_FORMATS = NAMES
 
 DEFAULT_VARIANT = "pdf/ua-1"
 VARIANTS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "none")
+
+
+def chosen(formats: Sequence[str] | None) -> tuple[str, ...]:
+    """The formats asked for, or every format when none were: the one place that default is applied."""
+    return tuple(formats) if formats else DEFAULT_FORMATS
 
 
 def index_links() -> list[tuple[str, str]]:
