@@ -3,7 +3,7 @@ what a format hands back (its bytes and warnings)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 from briefgen.check import Valid
@@ -33,13 +33,12 @@ class Output:
 
 @dataclass
 class Subject:
-    """One validated brief ready for every format: its images read once through its resource door."""
+    """One validated brief ready for every format of one project: its images were read when it was checked."""
 
     valid: Valid
     policy: Policy
-    images: dict[str, str]
     pdf_writer: PdfWriter | None = None  # None: lay out the PDF in this process
-    _html: dict[Project, str] = field(default_factory=dict)
+    _html: str | None = None
 
     @property
     def source(self) -> Source:
@@ -51,11 +50,11 @@ class Subject:
 
     def html(self, project: Project) -> str:
         """The brief's HTML page, made once for the formats that share it (the web page and the PDF)."""
-        if project not in self._html:
-            self._html[project] = render_html(self.brief, project, self.images, policy=self.policy)
-        return self._html[project]
+        if self._html is None:
+            self._html = render_html(self.brief, project, self.valid.images, policy=self.policy)
+        return self._html
 
 
 def prepare(valid: Valid, project: Project, pdf_writer: PdfWriter | None = None) -> Subject:
-    """A validated brief ready for every format, its images already read when it was checked."""
-    return Subject(valid, project.policy(valid.path), valid.images, pdf_writer)
+    """A validated brief ready for every format of ``project``."""
+    return Subject(valid, project.policy(valid.path), pdf_writer)
