@@ -186,6 +186,11 @@ def to_html(text: str, citations: Citations, *, inline: bool = False, images: Ma
     return _SPACE_BEFORE_CITE.sub("", html)
 
 
+def parse(text: str) -> list[Token]:
+    """The tokens of a Markdown field as to_html reads them, for a format that walks them (Word)."""
+    return list(_PARSER.parse(text, {"citations": Citations([]), "images": {}}))
+
+
 def to_markdown(text: str, citations: Citations) -> str:
     """Re-render a Markdown field as clean CommonMark, with anything unsafe escaped.
 

@@ -98,7 +98,7 @@ class Project:
         return digest.hexdigest()
 
 
-THEME_SUFFIXES = (".j2", ".css")  # what a theme folder can hold that shapes an output (besides url()s)
+THEME_SUFFIXES = (".j2", ".css", ".docx")  # what in a theme folder shapes an output (besides url()s)
 MAX_THEME_FILES = 2000  # a theme is a folder of templates, not a tree to walk (`templates = "/"`)
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)""")
 

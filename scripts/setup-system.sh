@@ -5,7 +5,9 @@ set -euo pipefail
 want=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-noto-cjk
       fonts-dejavu-core poppler-utils)
 if [ "${1:-}" = "--test" ]; then
-  want+=(chromium default-jre-headless nodejs npm)
+  # LibreOffice opens every generated DOCX as a second, independent reader (tests/test_docx_readers.py);
+  # Carlito is metric-compatible with Calibri, the Word format's body font
+  want+=(chromium default-jre-headless nodejs npm libreoffice-writer-nogui fonts-crosextra-carlito)
 fi
 missing=()
 for pkg in "${want[@]}"; do

@@ -562,7 +562,7 @@ def test_parallel_build_is_byte_identical_to_serial(tmp_path: Path, run: Run, mo
     assert sorted(built_names(parallel)) == ["briefs/one.yaml", "briefs/three.yaml", "briefs/two.yaml"]
 
     one, two = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
-    expected = {f"{n}.{fmt}" for n in ("one", "two", "three") for fmt in ("md", "html", "pdf")}
+    expected = {f"{n}.{fmt}" for n in ("one", "two", "three") for fmt in ("md", "html", "pdf", "docx")}
     assert set(one) == expected | {"index.html", "manifest.json"}
     assert one.keys() == two.keys()
     different = [name for name in one if one[name] != two[name]]

@@ -488,7 +488,7 @@ def test_pdf_cases_build_without_diagnostics(
 ) -> None:
     out, result = pdf_build
     check_golden(request, name, diagnostics(result, name), out.parent)
-    assert sorted(p.name for p in out.glob(f"{name}.*")) == [f"{name}.{fmt}" for fmt in ("html", "md", "pdf")]
+    assert sorted(p.name for p in out.glob(f"{name}.*")) == [f"{name}.{fmt}" for fmt in ("docx", "html", "md", "pdf")]
 
 
 def bad_markup(tree: Node) -> list[str]:

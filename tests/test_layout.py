@@ -42,11 +42,17 @@ ORDER = [
     "briefgen.engine_check",  # what the PDF engine needs of the system, in words
     "briefgen.pdf",
     "briefgen.pdf_process",
+    # the Word document, written from the model (not converted from the HTML)
+    "briefgen.docx_parts",  # OOXML python-docx has no API for: content controls, fields, shading, a stable zip
+    "briefgen.docx_markdown",  # a Markdown field as Word paragraphs and runs
+    "briefgen.docx_sections",  # the brief's sections as paragraphs and native tables
+    "briefgen.docx_writer",  # the frame: properties, header and footer, title block, contents
     # the output formats and one brief's outputs
     "briefgen.subject",
     "briefgen.formats.md",
     "briefgen.formats.html",
     "briefgen.formats.pdf",
+    "briefgen.formats.docx",
     "briefgen.outputs",
     "briefgen.produce",
     # many briefs: manifest, site, workers, the incremental build
@@ -62,6 +68,7 @@ ORDER = [
     # the command line
     "briefgen.report",  # validate's reports: text, versioned JSON, GitHub annotations
     "briefgen.skeleton",
+    "briefgen.review",  # a cleared Word document's tracked changes and comments, at the YAML's lines
     "briefgen.progress",
     "briefgen.cli",
     "briefgen.__main__",

@@ -344,7 +344,7 @@ def test_a_pdf_failure_keeps_every_previous_output_of_the_brief(tmp_path: Path) 
     out = tmp_path / "out"
     render_brief(load(write_brief(tmp_path / "src", "glyph", minimal_data())), settings(out_dir=out))
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert sorted(before) == ["glyph.html", "glyph.md", "glyph.pdf"]
+    assert sorted(before) == ["glyph.docx", "glyph.html", "glyph.md", "glyph.pdf"]
     failing = load(glyph_brief(tmp_path / "src"))  # same id, new text, fails only at the PDF
     with pytest.raises(BriefgenError):
         render_brief(failing, settings(out_dir=out))

@@ -24,7 +24,7 @@ def test_defaults_without_briefgen_toml_or_options(tmp_path: Path) -> None:
     assert project.config == Config()
     assert project.config_file is None and project.root is None
     assert (project.theme.folder, project.theme.extra_css) == (None, None)
-    assert project.formats == ("md", "html", "pdf") == NAMES
+    assert project.formats == ("md", "html", "pdf", "docx") == NAMES
     assert (project.pdf_variant, project.allow_remote) == ("pdf/ua-1", False)
     assert project.out_dir == Path("output")
     assert (project.language, project.release, project.previous, project.source_date) == ("en", None, None, None)
@@ -43,8 +43,8 @@ def test_options_override_briefgen_toml(tmp_path: Path) -> None:
 def test_formats_come_in_the_registry_order_whatever_was_asked() -> None:
     assert settings(formats=["pdf", "md"]).formats == ("md", "pdf")
     assert settings().with_formats(["html"]).formats == ("html",)
-    for bad in (["docx"], []):
-        with pytest.raises(ValueError, match="expected some of md, html, pdf"):
+    for bad in (["odt"], []):
+        with pytest.raises(ValueError, match="expected some of md, html, pdf, docx"):
             settings().with_formats(bad)
 
 

@@ -466,7 +466,7 @@ def test_cli_render_md_html_writes_two_files_without_weasyprint(tmp_path: Path) 
     assert (out / "china-france-japan-2025-11.md").read_text(encoding="utf-8").startswith("# China seeks French")
 
 
-@pytest.mark.parametrize("formats", ["docx", "md,docx", "", ",", "MD", "pdf html"])
+@pytest.mark.parametrize("formats", ["odt", "md,odt", "", ",", "MD", "pdf html"])
 def test_cli_render_bad_format_exits_2(tmp_path: Path, formats: str) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["render", str(EXAMPLE_BRIEF), "--format", formats, "--out", str(out)])

@@ -27,6 +27,7 @@ REGISTRY = (
     Format("md", ".md", "Markdown", 3, needs_pdf_engine=False, module="briefgen.formats.md"),
     Format("html", ".html", "Web page", 1, needs_pdf_engine=False, module="briefgen.formats.html"),
     Format("pdf", ".pdf", "PDF", 2, needs_pdf_engine=True, module="briefgen.formats.pdf"),
+    Format("docx", ".docx", "Word", 4, needs_pdf_engine=False, module="briefgen.formats.docx"),
 )
 FORMATS = {f.name: f for f in REGISTRY}
 NAMES = tuple(FORMATS)  # in the order outputs are written and listed

@@ -1,0 +1,335 @@
+"""The brief's sections as Word paragraphs and native tables, in the HTML page's order (templates/brief.html.j2)
+so citations get the same numbers. Every field's text is tagged with its path (docx_parts.field_paragraphs),
+so `briefgen review` can read a cleared document's changes back onto the YAML. docx_writer.py adds the frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from docx.document import Document as DocumentObject
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt, RGBColor
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from briefgen.docx_markdown import MarkdownWriter, add_text, caption
+from briefgen.docx_parts import (
+    MARGINS,
+    PAGE_SIZES,
+    bookmark,
+    cant_split,
+    field_paragraphs,
+    hyperlink,
+    left_border,
+    link_run,
+    repeat_header,
+    run_control,
+    shade,
+)
+from briefgen.markdown import Citations
+from briefgen.model import IMPACTS, LIKELIHOODS, Brief
+from briefgen.project import Project
+from briefgen.render import SCALES, format_date, label, link_ok
+from briefgen.risk_matrix import SEVERITY_COLOURS, severity
+
+ACCENT = RGBColor(0x1F, 0x3A, 0x5F)
+MUTED = RGBColor(0x5A, 0x63, 0x72)
+BOX_FILL, HEADER_FILL = "EEF2F7", "DCE3EC"
+
+
+def text_width(project: Project) -> int:
+    """The width of the text between the margins, in EMU."""
+    width = PAGE_SIZES[project.config.page_size][0]
+    return int(width - MARGINS["left"] - MARGINS["right"])
+
+
+class Sections:
+    """One brief being written into one document, section by section."""
+
+    def __init__(self, document: DocumentObject, brief: Brief, project: Project, images: Mapping[str, str]) -> None:
+        self.doc, self.brief, self.project = document, brief, project
+        self.citations = Citations([s.id for s in brief.sources], {s.id: s.title for s in brief.sources})
+        self.md = MarkdownWriter(document, self.citations, images, text_width(project))
+        self.actors = {a.id: a for a in brief.actors}
+        self.tables: list[tuple[Table, list[float]]] = []  # and their columns' shares of the text width
+
+    # -- helpers ------------------------------------------------------------------------------------------------
+
+    def _plain(self, paragraph: Paragraph, text: str, path: str, alias: str, **look: Any) -> None:
+        with run_control(paragraph, path, alias):
+            add_text(paragraph, text, **look)
+
+    def _heading(self, text: str, path: str | None, level: int = 1, prefix: str = "") -> Paragraph:
+        heading: Paragraph = self.doc.add_heading(level=level)
+        if prefix:
+            add_text(heading, prefix)
+        if path:
+            self._plain(heading, text, path, "Heading")
+        else:
+            add_text(heading, text)
+        return heading
+
+    def _markdown(self, container: DocumentObject | _Cell, text: str, path: str, alias: str) -> None:
+        if isinstance(container, _Cell):
+            self._cell_markdown(container, text, path, alias)
+            return
+        with field_paragraphs(container.element.body, path, alias):
+            self.md.blocks(container, text)
+
+    def _cell_markdown(self, cell: _Cell, text: str, path: str, alias: str) -> None:
+        """A Markdown field in a table cell (the cell's first, empty paragraph dropped when the field has one)."""
+        fresh = len(cell.paragraphs) == 1 and _empty(cell.paragraphs[0])
+        with field_paragraphs(cell._tc, path, alias):
+            self.md.blocks(cell, text)
+        if fresh and len(cell.paragraphs) > 1:  # the empty paragraph a new cell holds would be a blank line
+            cell._tc.remove(cell.paragraphs[0]._p)
+
+    def _inline(self, paragraph: Paragraph, text: str, path: str, alias: str) -> None:
+        with run_control(paragraph, path, alias):
+            self.md.inline(paragraph, text)
+
+    def _table(self, caption_text: str, headers: list[str], widths: list[float]) -> Table:
+        caption(add_caption(self.doc, caption_text))
+        table: Table = self.doc.add_table(rows=1, cols=len(headers))
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        for cell, text in zip(table.rows[0].cells, headers, strict=True):
+            add_text(cell.paragraphs[0], text, bold=True)
+            shade(cell, HEADER_FILL)
+        repeat_header(table)
+        self.tables.append((table, widths))
+        return table
+
+    @staticmethod
+    def _row(table: Table) -> list[_Cell]:
+        return list(table.add_row().cells)  # type: ignore[no-untyped-call]
+
+    # the brief's sections -----------------------------------------------------------------------------------
+
+    def _bluf(self) -> None:
+        self._heading("Bottom line up front", None)
+        box = self.doc.add_table(rows=1, cols=1)
+        self.tables.append((box, [1.0]))
+        cell = box.rows[0].cells[0]
+        shade(cell, BOX_FILL)
+        left_border(cell, "1F3A5F")
+        self._cell_markdown(cell, self.brief.summary, "summary", "Bottom line up front")
+        if not self.brief.key_points:
+            return
+        self._heading("Key judgements", None, level=2)
+        table = self._table("Key judgements", ["#", "Judgement", "Confidence"], [0.06, 0.74, 0.2])
+        for i, point in enumerate(self.brief.key_points):
+            number, text, confidence = self._row(table)
+            add_text(number.paragraphs[0], str(i + 1))
+            self._inline(text.paragraphs[0], point.text, f"key_points[{i}].text", "Key judgement")
+            add_text(confidence.paragraphs[0], f"{label(point.confidence)} confidence" if point.confidence else "—")
+
+    def _trigger(self) -> None:
+        trigger = self.brief.trigger
+        self._heading(trigger.title, "trigger.title", prefix="Trigger: ")
+        if trigger.date or trigger.actors:
+            byline = self.doc.add_paragraph()
+            if trigger.date:
+                add_text(byline, format_date(trigger.date), colour=MUTED)
+            for n, actor_id in enumerate(trigger.actors):
+                add_text(byline, " · " if n == 0 and trigger.date else ", " if n else "", colour=MUTED)
+                actor = self.actors[actor_id]
+                add_text(byline, actor.name, lang=actor.lang, colour=MUTED)
+        self._markdown(self.doc, trigger.summary, "trigger.summary", "Trigger")
+        self._points(trigger.points, "trigger.points")
+        if not self.brief.actors:
+            return
+        table = self._table("Key actors", ["Actor", "Role", "Affiliation"], [0.34, 0.38, 0.28])
+        for i, actor in enumerate(self.brief.actors):
+            name, role, affiliation = self._row(table)
+            self._plain(name.paragraphs[0], actor.name, f"actors[{i}].name", "Actor", lang=actor.lang, bold=True)
+            for cell, value, key in ((role, actor.role, "role"), (affiliation, actor.affiliation, "affiliation")):
+                if value:
+                    self._plain(cell.paragraphs[0], value, f"actors[{i}].{key}", f"Actor's {key}", lang=actor.lang)
+                else:
+                    add_text(cell.paragraphs[0], "—")
+
+    def _points(self, points: list[str], path: str) -> None:
+        for i, point in enumerate(points):
+            with field_paragraphs(self.doc.element.body, f"{path}[{i}]", "Point"):
+                self.md.inline(self.doc.add_paragraph(style="List Bullet"), point)
+
+    def _motivations(self) -> None:
+        if not self.brief.motivations:
+            return
+        self._heading("Motivations", None)
+        for i, m in enumerate(self.brief.motivations):
+            heading = self._heading(m.title, f"motivations[{i}].title", level=2)
+            if m.actor:
+                actor = self.actors[m.actor]
+                add_text(heading, f"  {actor.name}", lang=actor.lang, colour=MUTED, size=Pt(9))
+            if m.summary:
+                self._markdown(self.doc, m.summary, f"motivations[{i}].summary", m.title)
+            self._points(m.points, f"motivations[{i}].points")
+
+    def _asks(self) -> None:
+        if not self.brief.asks:
+            return
+        self._heading("Asks", None)
+        table = self._table("Who asks what of whom", ["Asked by → of", "Ask", "Sources"], [0.24, 0.62, 0.14])
+        for i, ask in enumerate(self.brief.asks):
+            parties, text, sources = self._row(table)
+            by, of = self.actors[ask.by], self.actors[ask.of]
+            add_text(parties.paragraphs[0], by.name, lang=by.lang, bold=True)
+            add_text(parties.paragraphs[0], " → ")
+            add_text(parties.paragraphs[0], of.name, lang=of.lang, bold=True)
+            self._cell_markdown(text, ask.ask, f"asks[{i}].ask", "Ask")
+            if ask.quote:
+                quote = text.add_paragraph(style="Quote")
+                add_text(quote, "“")
+                self._plain(quote, ask.quote, f"asks[{i}].quote", "Quote")
+                add_text(quote, "”")
+            for n, source_id in enumerate(ask.sources):
+                number = self.citations.number(source_id)
+                paragraph = sources.paragraphs[0]
+                add_text(paragraph, " " if n else "")
+                link_run(hyperlink(paragraph, anchor=f"source_{number}"), paragraph, f"[{number}]")
+            if not ask.sources:
+                add_text(sources.paragraphs[0], "—")
+
+    def _risks(self) -> None:
+        risks = self.brief.risks
+        if not risks:
+            return
+        self._heading("Risks", None)
+        matrix = self._table(
+            "Risk matrix: each number is a risk in the table below, placed by likelihood (rows) and impact (columns)",
+            ["Likelihood \\ Impact", *[label(i) for i in IMPACTS]],
+            [0.2, 0.16, 0.16, 0.16, 0.16, 0.16],
+        )
+        for likelihood in reversed(LIKELIHOODS):
+            cells = matrix.add_row().cells  # type: ignore[no-untyped-call]
+            add_text(cells[0].paragraphs[0], label(likelihood), bold=True)
+            for cell, impact in zip(cells[1:], IMPACTS, strict=True):
+                shade(cell, SEVERITY_COLOURS[severity(likelihood, impact)].lstrip("#").upper())
+                numbers = [str(n) for n, r in enumerate(risks, 1) if (r.likelihood, r.impact) == (likelihood, impact)]
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+                add_text(cell.paragraphs[0], ", ".join(numbers), bold=True)
+        cant_split(matrix)
+        legend = self.doc.add_paragraph()
+        add_text(legend, "Severity (likelihood step × impact step): ", colour=MUTED, size=Pt(8))
+        add_text(legend, "low 1–4, medium 5–9, high 10–16, extreme 20–25.", colour=MUTED, size=Pt(8))
+        table = self._table(
+            "Risks by likelihood and impact",
+            ["#", "Risk", "Likelihood", "Impact", "Severity"],
+            [0.05, 0.56, 0.14, 0.13, 0.12],
+        )
+        for i, risk in enumerate(risks):
+            number, text, likelihood_cell, impact_cell, severity_cell = self._row(table)
+            add_text(number.paragraphs[0], str(i + 1), bold=True)
+            self._plain(text.paragraphs[0], risk.title, f"risks[{i}].title", "Risk", bold=True)
+            if risk.description:
+                self._cell_markdown(text, risk.description, f"risks[{i}].description", "Risk")
+            if risk.mitigation:
+                add_text(text.add_paragraph(), "Mitigation", bold=True, colour=MUTED, size=Pt(8))
+                self._cell_markdown(text, risk.mitigation, f"risks[{i}].mitigation", "Mitigation")
+            add_text(likelihood_cell.paragraphs[0], label(risk.likelihood))
+            add_text(impact_cell.paragraphs[0], label(risk.impact))
+            band = severity(risk.likelihood, risk.impact)
+            shade(severity_cell, SEVERITY_COLOURS[band].lstrip("#").upper())
+            add_text(severity_cell.paragraphs[0], label(band))
+
+    def _watch_list(self) -> None:
+        if not self.brief.watch_list:
+            return
+        self._heading("Watch list", None)
+        table = self._table(
+            "What to watch and what would signal change",
+            ["What to watch", "Indicator", "By", "Status"],
+            [0.26, 0.48, 0.14, 0.12],
+        )
+        for i, item in enumerate(self.brief.watch_list):
+            title, indicator, by, status = self._row(table)
+            self._plain(title.paragraphs[0], item.title, f"watch_list[{i}].title", "What to watch", bold=True)
+            self._cell_markdown(indicator, item.indicator, f"watch_list[{i}].indicator", "Indicator")
+            add_text(by.paragraphs[0], format_date(item.by) if item.by else "—")
+            add_text(status.paragraphs[0], label(item.status))
+
+    def _historical_context(self) -> None:
+        context = self.brief.historical_context
+        if context is None:
+            return
+        self._heading("Historical context", None)
+        if context.summary:
+            self._markdown(self.doc, context.summary, "historical_context.summary", "Historical context")
+        index = {id(e): n for n, e in enumerate(context.events)}
+        if context.events:
+            # the timeline as a table of dated events: editable under tracked changes, read by screen readers
+            table = self._table("Timeline of events", ["Date", "Event"], [0.18, 0.82])
+            for event in context.timeline:
+                path = f"historical_context.events[{index[id(event)]}]"
+                when, what = self._row(table)
+                add_text(when.paragraphs[0], event.date.label)
+                self._plain(what.paragraphs[0], event.title, f"{path}.title", "Event", bold=True)
+                if event.description:
+                    self._cell_markdown(what, event.description, f"{path}.description", "Event")
+        for i, theme in enumerate(context.themes):
+            self._heading(theme.title, f"historical_context.themes[{i}].title", level=2)
+            self._markdown(self.doc, theme.body, f"historical_context.themes[{i}].body", theme.title)
+
+    def _sources(self) -> None:
+        brief = self.brief
+        if not brief.sources:
+            return
+        self._heading("Sources", None)
+        index = {s.id: n for n, s in enumerate(brief.sources)}
+        for number, source_id in enumerate(self.citations.ordered(), 1):
+            source, i = brief.sources[index[source_id]], index[source_id]
+            entry = self.doc.add_paragraph()
+            entry.paragraph_format.left_indent = Pt(18)
+            entry.paragraph_format.first_line_indent = Pt(-18)
+            add_text(entry, f"[{number}]\t")
+            if source.url and link_ok(source.url):
+                with run_control(entry, f"sources[{i}].title", "Source"):
+                    link_run(hyperlink(entry, url=source.url), entry, source.title)
+            else:
+                self._plain(entry, source.title, f"sources[{i}].title", "Source", italic=True)
+            if source.publisher:
+                add_text(entry, ". ")
+                self._plain(entry, source.publisher, f"sources[{i}].publisher", "Publisher")
+            if source.date:
+                add_text(entry, f", {format_date(source.date)}")
+            add_text(entry, ".")
+            if source.url:
+                add_text(entry, f" {source.url}", colour=MUTED, size=Pt(8))
+            if source.accessed:
+                add_text(entry, f" Accessed {format_date(source.accessed)}.")
+            bookmark(entry, f"source_{number}", number)
+
+    def _annex(self) -> None:
+        self._heading("Annex: How to read this brief", None)
+        add_text(
+            self.doc.add_paragraph(),
+            "Risks are rated on two five-step scales; their product places each risk on the matrix and sets its"
+            " severity (low, medium, high, extreme). Key judgements state the analyst's confidence.",
+        )
+        scales = [
+            ("likelihood", "Likelihood: how probable the risk is within the brief's horizon"),
+            ("impact", "Impact: how much it would matter if it happened"),
+            ("confidence", "Confidence in key judgements"),
+        ]
+        for scale, caption_text in scales:
+            table = self._table(caption_text, ["Level", "Meaning"], [0.22, 0.78])
+            for step, meaning in SCALES[scale]:
+                level, text = self._row(table)
+                add_text(level.paragraphs[0], label(step), bold=True)
+                add_text(text.paragraphs[0], meaning)
+            self.doc.add_paragraph()
+
+
+def add_caption(document: DocumentObject, text: str) -> Paragraph:
+    paragraph = document.add_paragraph()
+    add_text(paragraph, text)
+    return paragraph
+
+
+def _empty(paragraph: Paragraph) -> bool:
+    return not paragraph._p.xpath("./w:r|./w:sdt|./w:hyperlink")

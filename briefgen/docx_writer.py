@@ -1,0 +1,199 @@
+"""The brief as a Word document, written with python-docx from the validated model (not converted from the
+HTML): real styles, native tables with repeating header rows, the marking in every header and footer, a
+table of contents field, and every field's text in a content control tagged with its path, so
+`briefgen review` can read a cleared document's tracked changes back onto the YAML's lines.
+
+The sections and their order are the HTML page's (templates/brief.html.j2), so citations get the same numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Mapping
+
+import docx
+from docx.document import Document as DocumentObject
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt, RGBColor
+from docx.text.paragraph import Paragraph
+
+from briefgen import __version__
+from briefgen.docx_markdown import add_text
+from briefgen.docx_parts import (
+    add_field,
+    add_field_part,
+    drop_thumbnail,
+    field_begin,
+    page_setup,
+    set_widths,
+    small_text,
+    stable_zip,
+    update_fields_on_open,
+)
+from briefgen.docx_sections import MUTED, Sections, text_width
+from briefgen.model import Brief
+from briefgen.project import Project
+from briefgen.render import format_date, label, short_title
+
+REFERENCE_DOCX = "reference.docx"  # a theme's Word styles (and header logo), like Pandoc's --reference-doc
+
+
+def docx_bytes(brief: Brief, project: Project, images: Mapping[str, str]) -> bytes:
+    """The brief as a .docx package: the same bytes on every build of the same brief and project."""
+    reference = project.theme.folder / REFERENCE_DOCX if project.theme.folder else None
+    document = docx.Document(str(reference)) if reference and reference.is_file() else docx.Document()
+    _clear_body(document)
+    page_setup(document, project.config.page_size)
+    _WordBrief(document, brief, project, images).write()
+    update_fields_on_open(document)
+    drop_thumbnail(document)
+    out = io.BytesIO()
+    document.save(out)
+    return stable_zip(out.getvalue(), brief.updated or brief.date)
+
+
+def _clear_body(document: DocumentObject) -> None:
+    body = document.element.body
+    for child in list(body):
+        if not child.tag.endswith("}sectPr"):
+            body.remove(child)
+
+
+class _WordBrief(Sections):
+    """The sections with the document's frame: properties, header and footer, title block, contents."""
+
+    def write(self) -> None:
+        self._properties()
+        self._header_footer()
+        self._title_block()
+        self._contents()
+        self._bluf()
+        for part in (self._trigger, self._motivations, self._asks, self._risks, self._watch_list):
+            part()
+        self._historical_context()
+        for i, section in enumerate(self.brief.sections):
+            self._heading(section.title, f"sections[{i}].title")
+            self._markdown(self.doc, section.body, f"sections[{i}].body", section.title)
+        self._sources()
+        self._annex()
+        total = text_width(self.project)
+        for table, shares in self.tables:
+            set_widths(table, [int(total * share) for share in shares])
+            if len(shares) > 1:  # not the BLUF's box
+                small_text(table, Pt(9))
+        end = self.doc.add_paragraph()
+        add_text(end, f"Made with briefgen {__version__}", colour=MUTED, size=Pt(8))
+        if self.project.config.organisation:
+            add_text(end, f" for {self.project.config.organisation}", colour=MUTED, size=Pt(8))
+        add_text(end, ".", colour=MUTED, size=Pt(8))
+
+    # -- the document's frame -------------------------------------------------------------------------------
+
+    def _properties(self) -> None:
+        brief, props = self.brief, self.doc.core_properties
+        props.title = brief.title
+        props.subject = brief.subtitle or ""
+        props.author = "; ".join(a.name for a in brief.authors)
+        props.keywords = ", ".join(brief.tags)
+        props.identifier = brief.id or ""
+        props.category = brief.classification or ""
+        props.content_status = label(brief.status)
+        props.comments = f"Made with briefgen {__version__}"
+        props.last_modified_by = ""
+        props.revision = 1
+        created = dt.datetime.combine(brief.date, dt.time(), dt.UTC)
+        props.created = created
+        props.modified = dt.datetime.combine(brief.updated, dt.time(), dt.UTC) if brief.updated else created
+        props.last_printed = created
+        self.doc.styles["Normal"].font.name = "Calibri"
+
+    def _header_footer(self) -> None:
+        section = self.doc.sections[0]
+        marking = self.brief.classification or ""
+        head = section.header
+        top = head.paragraphs[-1] if head.paragraphs and not head.paragraphs[-1].text else head.add_paragraph()
+        self._marking_line(top, marking)
+        if self.brief.status == "draft":
+            draft = head.add_paragraph()
+            draft.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            add_text(draft, "DRAFT", bold=True, colour=RGBColor(0xC6, 0x28, 0x28), size=Pt(9))
+        running = head.add_paragraph()
+        running.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        add_text(running, f"{short_title(self.brief)} · {format_date(self.brief.date)}", colour=MUTED, size=Pt(8))
+        foot = section.footer
+        bottom = foot.paragraphs[0] if foot.paragraphs and not foot.paragraphs[0].text else foot.add_paragraph()
+        self._marking_line(bottom, marking)
+        pages = foot.add_paragraph()
+        pages.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for part in ("Page ", ("PAGE", "1"), " of ", ("NUMPAGES", "1")):
+            if isinstance(part, tuple):
+                add_field(pages, *part)
+            else:
+                add_text(pages, part)
+        for run in pages.runs:
+            run.font.size = Pt(8)
+
+    @staticmethod
+    def _marking_line(paragraph: Paragraph, marking: str) -> None:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        add_text(paragraph, marking, bold=True, size=Pt(9))
+
+    def _title_block(self) -> None:
+        brief = self.brief
+        if self.project.config.organisation:
+            add_text(self.doc.add_paragraph(), self.project.config.organisation, bold=True, colour=MUTED)
+        kind = self.doc.add_paragraph()
+        add_text(kind, "BRIEF", colour=MUTED, size=Pt(9))
+        if brief.status == "draft":
+            add_text(kind, " · DRAFT", bold=True, colour=RGBColor(0xC6, 0x28, 0x28), size=Pt(9))
+        self._plain(self.doc.add_paragraph(style="Title"), brief.title, "title", "Title")
+        if brief.subtitle:
+            self._plain(self.doc.add_paragraph(style="Subtitle"), brief.subtitle, "subtitle", "Subtitle")
+        meta = self.doc.add_paragraph()
+        pairs = [("Date", format_date(brief.date))]
+        if brief.updated:
+            pairs.append(("Updated", format_date(brief.updated)))
+        pairs += [("Status", label(brief.status)), ("Classification", brief.classification or "")]
+        for n, (name, value) in enumerate(pairs):
+            add_text(meta, ("" if n == 0 else "   ") + f"{name}: ", bold=True, colour=MUTED)
+            add_text(meta, value)
+        if brief.authors:
+            authors = self.doc.add_paragraph()
+            add_text(authors, "Author: " if len(brief.authors) == 1 else "Authors: ", bold=True, colour=MUTED)
+            for i, author in enumerate(brief.authors):
+                self._plain(authors, author.name, f"authors[{i}].name", "Author")
+                if author.role:
+                    add_text(authors, " (")
+                    self._plain(authors, author.role, f"authors[{i}].role", "Author's role", colour=MUTED)
+                    add_text(authors, ")")
+                if i < len(brief.authors) - 1:
+                    add_text(authors, "; ")
+
+    def _contents(self) -> None:
+        """A TOC field Word fills in on opening (page numbers, links); until then it shows the headings."""
+        heading = self.doc.add_paragraph(style="TOC Heading")
+        add_text(heading, "Contents")
+        start = self.doc.add_paragraph()
+        field_begin(start, 'TOC \\o "1-1" \\h \\z \\u')
+        for title in self._toc_titles():
+            entry = self.doc.add_paragraph()
+            entry.paragraph_format.space_after = Pt(2)
+            add_text(entry, title)
+        add_field_part(self.doc.add_paragraph(), "end")
+
+    def _toc_titles(self) -> list[str]:
+        brief = self.brief
+        titles = ["Bottom line up front", f"Trigger: {brief.trigger.title}"]
+        optional = [
+            (brief.motivations, "Motivations"),
+            (brief.asks, "Asks"),
+            (brief.risks, "Risks"),
+            (brief.watch_list, "Watch list"),
+            (brief.historical_context, "Historical context"),
+        ]
+        titles += [title for present, title in optional if present]
+        titles += [s.title for s in brief.sections]
+        if brief.sources:
+            titles.append("Sources")
+        return [*titles, "Annex: How to read this brief"]
