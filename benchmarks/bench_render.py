@@ -75,6 +75,14 @@ def main() -> None:
     css = render_print_css(model, project)
     render_markdown(model, project)
     t_template = time.perf_counter() - t0
+    from briefgen.docx_writer import docx_bytes
+
+    docx_times = []
+    for _ in range(max(args.runs, 3)):
+        t0 = time.perf_counter()
+        docx_bytes(model, project, checked.briefs[0].images)
+        docx_times.append(time.perf_counter() - t0)
+    t_docx = statistics.median(docx_times)
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
@@ -113,6 +121,7 @@ def main() -> None:
         t_cli = (statistics.median(p[1][0] for p in pairs), statistics.median(p[1][1] for p in pairs))
         ratios = sorted(p[0][0] / p[1][0] for p in pairs)
         t_html_md = whole_process([*briefgen, "--format", "html,md"], args.runs)
+        t_docx_cli = whole_process([*briefgen, "--format", "docx"], args.runs)
         pages = subprocess.run(["pdfinfo", str(out / "warm.pdf")], capture_output=True, text=True).stdout
         page_count = next(line.split()[-1] for line in pages.splitlines() if line.startswith("Pages:"))
 
@@ -127,11 +136,13 @@ def main() -> None:
     print(f"  median of those ratios                         {100 * (statistics.median(ratios) - 1):+6.1f} %")
     print("  (CPU adds up both of briefgen's processes: its PDF engine starts in a second one, to overlap)")
     print(f"  briefgen render --format html,md               {t_html_md[0]:6.2f} s  {t_html_md[1]:6.2f} s")
+    print(f"  briefgen render --format docx                  {t_docx_cli[0]:6.2f} s  {t_docx_cli[1]:6.2f} s")
     print("in one process:")
     print(f"  import weasyprint                              {t_import:6.3f} s")
     print(f"  load + validate                                {t_validate:6.3f} s")
     print(f"  templates + figures (HTML, CSS, Markdown)      {t_template:6.3f} s")
     print(f"  layout + PDF writing (warm)                    {t_layout:6.3f} s")
+    print(f"  Word document (python-docx, warm)              {t_docx:6.3f} s  ({100 * t_docx / t_layout:.1f} % of the PDF)")
     print(f"  same without TOC page numbers                  {t_no_toc:6.3f} s")
     print(f"  cost of target-counter TOC                     {100 * (t_layout - t_no_toc) / t_no_toc:+6.1f} %")
     print(f"  pages laid out with / without TOC numbers      {laid_toc} / {laid_no_toc}")

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from briefgen.errors import BriefgenError, Problem
+from briefgen.formats import FORMATS
 from briefgen.load import display_path
 from briefgen.model import DEFAULT_CLASSIFICATION
 
@@ -26,6 +27,7 @@ class Config(BaseModel):
     organisation: str | None = None
     classification: str = DEFAULT_CLASSIFICATION
     page_size: Literal["A4", "Letter"] = "A4"
+    formats: tuple[str, ...] | None = None  # what `render` and `build` make when --format is not given
     templates: Path | None = None
     output: Path | None = None
 
@@ -60,8 +62,13 @@ def load_config(path: Path) -> Config:
         problems = [_problem(shown, text, err) for err in exc.errors(include_url=False)]
         raise BriefgenError(sorted(problems, key=lambda p: (p.line, p.col))) from None
     base = path.parent
+    unknown = [f for f in config.formats or () if f not in FORMATS]
+    if unknown or config.formats == ():
+        line = _line_of(text, "formats")
+        got = f"got {', '.join(map(repr, unknown))}" if unknown else "got none"
+        raise BriefgenError.at(shown, f"expected some of {', '.join(FORMATS)}; {got}", line, 1 if line else 0)
     if config.templates and not (base / config.templates).is_dir():
-        line = next((n for n, t in enumerate(text.splitlines(), 1) if re.match(r"\s*templates\s*=", t)), 0)
+        line = _line_of(text, "templates")
         raise BriefgenError.at(shown, f"no such folder: {base / config.templates}", line, 1 if line else 0)
     return config.model_copy(
         update={
@@ -69,6 +76,10 @@ def load_config(path: Path) -> Config:
             "output": base / config.output if config.output else None,
         }
     )
+
+
+def _line_of(text: str, key: str) -> int:
+    return next((n for n, t in enumerate(text.splitlines(), 1) if re.match(rf"\s*{key}\s*=", t)), 0)
 
 
 def _problem(shown: str, text: str, err: Any) -> Problem:

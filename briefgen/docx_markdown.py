@@ -56,7 +56,10 @@ def add_text(paragraph: Paragraph, text: str, *, lang: str | None = None, **look
     for match in [*_CJK_RUN.finditer(text), None]:
         end = match.start() if match else len(text)
         if end > at:
-            runs.append(_styled(paragraph.add_run(xml_text(text[at:end])), look))
+            run = _styled(paragraph.add_run(xml_text(text[at:end])), look)
+            if lang and not lang.startswith(("zh", "ja", "ko")):  # a name in French, say: spelt and hyphenated so
+                set_lang(run, lang)
+            runs.append(run)
         if match:
             tag = cjk_language(match.group(), lang)
             run = _styled(paragraph.add_run(xml_text(match.group())), look)

@@ -250,6 +250,17 @@ def page_setup(document: DocumentObject, page_size: str) -> None:
     section.header_distance = section.footer_distance = Mm(9)
 
 
+def document_language(document: DocumentObject, lang: str) -> None:
+    """The language of every run that names none (Word's spelling and hyphenation; LibreOffice's too)."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    props = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    node = props.find(qn("w:lang"))
+    if node is None:
+        node = element("w:lang")
+        props.append(node)
+    node.set(qn("w:val"), lang)
+
+
 def update_fields_on_open(document: DocumentObject) -> None:
     """Word refreshes the table of contents and the page count when the document is opened (as Pandoc's)."""
     settings = document.settings.element

@@ -91,8 +91,9 @@ class Sections:
         with run_control(paragraph, path, alias):
             self.md.inline(paragraph, text)
 
-    def _table(self, caption_text: str, headers: list[str], widths: list[float]) -> Table:
-        caption(add_caption(self.doc, caption_text))
+    def _table(self, caption_text: str | None, headers: list[str], widths: list[float]) -> Table:
+        if caption_text:  # None: the heading just above names the table
+            caption(add_caption(self.doc, caption_text))
         table: Table = self.doc.add_table(rows=1, cols=len(headers))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -113,6 +114,7 @@ class Sections:
         self._heading("Bottom line up front", None)
         box = self.doc.add_table(rows=1, cols=1)
         self.tables.append((box, [1.0]))
+        cant_split(box)  # the box moves to the next page whole rather than break
         cell = box.rows[0].cells[0]
         shade(cell, BOX_FILL)
         left_border(cell, "1F3A5F")
@@ -120,7 +122,7 @@ class Sections:
         if not self.brief.key_points:
             return
         self._heading("Key judgements", None, level=2)
-        table = self._table("Key judgements", ["#", "Judgement", "Confidence"], [0.06, 0.74, 0.2])
+        table = self._table(None, ["#", "Judgement", "Confidence"], [0.06, 0.74, 0.2])
         for i, point in enumerate(self.brief.key_points):
             number, text, confidence = self._row(table)
             add_text(number.paragraphs[0], str(i + 1))

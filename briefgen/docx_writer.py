@@ -23,6 +23,7 @@ from briefgen.docx_markdown import add_text
 from briefgen.docx_parts import (
     add_field,
     add_field_part,
+    document_language,
     drop_thumbnail,
     field_begin,
     page_setup,
@@ -45,6 +46,7 @@ def docx_bytes(brief: Brief, project: Project, images: Mapping[str, str]) -> byt
     document = docx.Document(str(reference)) if reference and reference.is_file() else docx.Document()
     _clear_body(document)
     page_setup(document, project.config.page_size)
+    document_language(document, "en-GB")  # as the HTML's lang, until briefs name their language (#12)
     _WordBrief(document, brief, project, images).write()
     update_fields_on_open(document)
     drop_thumbnail(document)
@@ -176,10 +178,11 @@ class _WordBrief(Sections):
         add_text(heading, "Contents")
         start = self.doc.add_paragraph()
         field_begin(start, 'TOC \\o "1-1" \\h \\z \\u')
-        for title in self._toc_titles():
+        for title in self._toc_titles():  # compact, so the title block, contents and BLUF share page 1
             entry = self.doc.add_paragraph()
-            entry.paragraph_format.space_after = Pt(2)
-            add_text(entry, title)
+            entry.paragraph_format.space_after = Pt(0)
+            entry.paragraph_format.line_spacing = 1.0
+            add_text(entry, title, size=Pt(9))
         add_field_part(self.doc.add_paragraph(), "end")
 
     def _toc_titles(self) -> list[str]:

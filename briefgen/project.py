@@ -177,7 +177,7 @@ def resolve_project(
         config=config,
         config_file=config_file.resolve() if config_file else None,
         theme=theme,
-        formats=_checked_formats(chosen(formats)),
+        formats=_checked_formats(chosen(formats or config.formats)),
         pdf_variant=variant,
         allow_remote=allow_remote,
         out_dir=out,

@@ -392,3 +392,33 @@ def test_a_hostile_brief_is_only_text_in_word(project: Path, name: str) -> None:
                 if rel.get("TargetMode") == "External":
                     assert rel.get("Type").endswith("/hyperlink") and safe_url(rel.get("Target")), rel.attrib
                     assert not rel.get("Target").lower().startswith(("file:", "javascript:", "data:"))
+
+
+def test_the_document_and_an_actors_name_carry_their_language(project: Path) -> None:
+    extra = "actors:\n  - id: fr\n    name: République française\n    lang: fr\n"
+    write_tree(project, {"briefs/b.yaml": brief(extra=extra)})
+    data = make(project / "briefs" / "b.yaml")
+    styles = etree.fromstring(parts(data)["word/styles.xml"])
+    assert styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang").get(f"{W}val") == "en-GB"
+    named = [
+        r
+        for r in body_xml(data).iter(f"{W}r")
+        if "".join(t.text or "" for t in r.iter(f"{W}t")) == "République française"
+    ]
+    assert named and all(r.find(f"{W}rPr/{W}lang").get(f"{W}val") == "fr" for r in named)
+
+
+def test_briefgen_toml_chooses_the_formats_and_an_unknown_one_is_located(
+    project: Path, run: Callable[..., Any]
+) -> None:
+    write_tree(project, {"briefs/b.yaml": brief(), "briefgen.toml": 'organisation = "Desk"\nformats = ["docx"]\n'})
+    result = run("build", "briefs")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in (project / "output").glob("b.*")) == ["b.docx"]
+    assert run("build", "briefs", "--format", "md", "--out", "other").exit_code == 0  # the command line wins
+    assert sorted(p.name for p in (project / "other").glob("b.*")) == ["b.md"]
+    (project / "briefgen.toml").write_text('organisation = "Desk"\nformats = ["docx", "odt"]\n', encoding="utf-8")
+    bad = run("build", "briefs")
+    assert bad.exit_code != 0
+    assert "briefgen.toml:2:1: expected some of md, html, pdf, docx; got 'odt'" in bad.stderr
+    assert "Traceback" not in bad.stderr
