@@ -172,6 +172,27 @@ def validate_cmd(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: 
     sys.exit(1 if failed else 0)
 
 
+@main.command("review")
+@click.argument("document", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--brief",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The brief's YAML [default: the one under briefs/ whose id the document carries].",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", help="As for validate.")
+@click.pass_context
+def review_cmd(ctx: click.Context, document: Path, brief: Path | None, fmt: str) -> None:
+    """List a cleared Word edition's tracked changes and comments, each at its line in the brief's YAML."""
+    from briefgen.report import summary_line
+    from briefgen.review import review
+
+    ctx.meta[REPORT] = fmt
+    result = review(document, _project(), brief)
+    notes = {"warnings": len(result.valid.warnings), "notes": len(result.notes)}
+    summary = summary_line(failed=False, briefs=1, failed_briefs=0, errors=0, **notes)
+    _report([*result.valid.warnings, *result.notes], fmt, briefs=1, summary=summary)
+
+
 def _shown(path: Path) -> str:
     """A path as the user would type it from here: relative to the working folder where it can be."""
     return printable(os.path.relpath(path) if path.is_absolute() else str(path))

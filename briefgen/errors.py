@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]  # a note: what a reader should know, not a fault
 
 
 @dataclass(frozen=True, order=True)
@@ -36,7 +36,7 @@ class Problem:
 
     def github(self) -> str:
         """Format as a GitHub Actions workflow command (an inline annotation)."""
-        kind = "warning" if self.severity == "warning" else "error"
+        kind = {"warning": "warning", "note": "notice"}.get(self.severity, "error")
         # GitHub's own escapes for line breaks and %, then the other controls as briefgen shows them
         parts = [f"file={_UNPRINTABLE.sub(_escape, _gh_escape(self.path, prop=True))}"]
         if self.line:

@@ -59,14 +59,32 @@ CODES: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+# The kinds of a note (`briefgen review`: what a reviewer did in the Word edition), from its message too. Part of
+# the JSON format like CODES.
+_WHAT = r'(".*"|a paragraph break|a space|something without text)'  # what review.describe quotes
+NOTE_CODES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(pattern), code)
+    for pattern, code in [
+        (r"^(outside the brief's fields \(.*?\): )?comment by ", "review-comment"),
+        (rf" replaced {_WHAT} with ", "review-replacement"),
+        (rf" moved {_WHAT} (here|to |away)", "review-move"),
+        (rf" inserted {_WHAT}$", "review-insertion"),
+        (rf" deleted {_WHAT}$", "review-deletion"),
+    ]
+]
+
+
 def problem_code(problem: Problem) -> str:
     """The stable, kebab-case kind of a problem ("unknown-field"); "other" for a kind not in CODES."""
-    return next((code for pattern, code in CODES if pattern.search(problem.message)), "other")
+    codes = NOTE_CODES if problem.severity == "note" else CODES
+    return next((code for pattern, code in codes if pattern.search(problem.message)), "other")
 
 
-def summary_line(*, failed: bool, briefs: int, failed_briefs: int, errors: int, warnings: int) -> str:
-    """The closing line of `validate`: ok: 3 briefs, 0 errors, 1 warning / FAILED: 2 of 3 briefs failed, ..."""
+def summary_line(*, failed: bool, briefs: int, failed_briefs: int, errors: int, warnings: int, notes: int = 0) -> str:
+    """The closing line of `validate`: ok: 3 briefs, 0 errors, 1 warning / FAILED: 2 of 3 briefs failed, ...;
+    `review` adds its notes (", 4 notes")."""
     counts = f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
+    counts += f", {_count(notes, 'note')}" if notes else ""
     if not failed:
         return f"ok: {_count(briefs, 'brief')}, {counts}"
     if not briefs:
@@ -93,6 +111,8 @@ def to_json(problems: Sequence[Problem], totals: Totals = Totals()) -> str:
         "briefs": totals.briefs,
         "errors": sum(p.severity == "error" for p in problems),
         "warnings": sum(p.severity == "warning" for p in problems),
+        # only in a report that has notes (`review`): validate's object stays as it was
+        **({"notes": notes} if (notes := sum(p.severity == "note" for p in problems)) else {}),
         "problems": [_problem_json(p, texts) for p in problems],
     }
     text = json.dumps(report, ensure_ascii=False, indent=2)
