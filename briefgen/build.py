@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefgen.check import Checker, Valid
+from briefgen.check import Checker, Valid, Withheld
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import Source, display_path, find_briefs, parse_source, walk_strings
 from briefgen.manifest import MANIFEST, Entry, Manifest, is_output_name, read_manifest, sha256, shard_manifest_name
@@ -102,6 +102,7 @@ class _Build:
     dropped: list[str] = field(default_factory=list)  # outputs a rebuilt brief no longer has
     recorded: set[str] = field(default_factory=set)
     keys: set[str] = field(default_factory=set)  # the manifest keys of every brief under this build's paths
+    withheld: set[str] = field(default_factory=set)  # briefs marked above this release: their old outputs go
 
     def run(self, paths: list[Path], jobs: int, force: bool) -> None:
         out_dir = self.project.out_dir
@@ -151,6 +152,9 @@ class _Build:
         for item in pending:
             try:
                 valid = checker.check(item.path, raw=item.raw, source=item.source)
+            except Withheld:  # above this release: no outputs here, and nothing said of it
+                self.withheld.add(item.key)
+                continue
             except Exception as exc:  # BriefgenError, or a bug met by this brief alone
                 problems = (
                     exc.problems
@@ -225,7 +229,7 @@ class _Build:
         try:
             result.removed = _remove_unowned(self.dropped, self.manifest, out_dir)
             if not self.shard and not result.interrupted:
-                result.removed += _remove_deleted(self.old, self.manifest, out_dir)
+                result.removed += _remove_deleted(self.old, self.manifest, out_dir, self.withheld)
             name = shard_manifest_name(self.shard) if self.shard else MANIFEST
             write_atomic(out_dir / name, self.manifest.to_json().encode())
             if not self.shard:
@@ -295,13 +299,14 @@ def _remove_unowned(names: list[str], manifest: Manifest, out_dir: Path) -> list
     return gone
 
 
-def _remove_deleted(old: Manifest, new: Manifest, out_dir: Path) -> list[str]:
-    """Delete the outputs of briefs whose source is gone; keep listing briefs built before from other paths."""
+def _remove_deleted(old: Manifest, new: Manifest, out_dir: Path, withheld: set[str]) -> list[str]:
+    """Delete the outputs of briefs whose source is gone, or that are now above the release being built; keep
+    listing briefs built before from other paths."""
     gone: list[str] = []
     for key, entry in old.entries.items():
         if key in new.entries:
             continue
-        if (out_dir.parent / key).exists():
+        if (out_dir.parent / key).exists() and key not in withheld:
             new.entries[key] = entry  # built before but outside these paths: keep it listed
         else:
             gone += entry.outputs

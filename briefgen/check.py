@@ -10,11 +10,17 @@ from pathlib import Path
 from briefgen.content import check_content
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import Source, display_path, find_briefs, parse_source, read_brief
+from briefgen.marking import Portions, read_portions
 from briefgen.model import Brief
 from briefgen.project import Project
+from briefgen.release import cut
 from briefgen.validate import validate
 
 RESERVED_IDS = frozenset({"index", "manifest"})  # the site's own pages
+
+
+class Withheld(Exception):
+    """A brief marked above the release being made: it has no release edition, and nothing is said of it."""
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,7 @@ class Valid:
     brief: Brief
     warnings: tuple[Problem, ...] = ()
     images: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    portions: Portions | None = field(default=None, hash=False, compare=False)  # with a marking scheme
 
     @property
     def id(self) -> str:
@@ -80,9 +87,20 @@ class Checker:
         its id; raise BriefgenError."""
         if source is None:
             source = parse_source(self.read(path) if raw is None else raw, display_path(path))
-        brief, warnings = validate(source, classification=self.project.config.classification, today=self.today)
+        portions = None
+        scheme, level = self.project.scheme, self.project.release_marking
+        if scheme is not None:
+            portions = read_portions(source, scheme)
+            if level is not None:
+                if portions.root.rank > level.rank:
+                    raise Withheld(display_path(path))
+                source = cut(source, portions, level)
+                portions = read_portions(source, scheme)
+        brief, warnings = validate(
+            source, classification=self.project.config.classification, today=self.today, portions=portions
+        )
         images = check_content(source, self.project.policy(path), path.parent)
-        valid = Valid(path, source, brief, tuple(warnings), images)
+        valid = Valid(path, source, brief, tuple(warnings), images, portions)
         self._claim(valid)
         return valid
 
@@ -108,6 +126,8 @@ def check(paths: list[Path], project: Project, today: dt.date | None = None) -> 
     for path in files:
         try:
             valid = checker.check(path)
+        except Withheld:
+            continue
         except Exception as exc:  # BriefgenError, or a bug met by this brief alone: the others are still checked
             name = display_path(path)
             result.problems += (

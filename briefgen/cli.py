@@ -130,6 +130,11 @@ VARIANT_OPTION = click.option(
     show_default=DEFAULT_VARIANT,
     help="PDF variant: pdf/ua-1 is tagged and accessible, pdf/a-3b archival; none for a plain PDF.",
 )
+RELEASE_OPTION = click.option(
+    "--release",
+    help="Make the release edition at this marking level (briefgen.toml's [marking]): nothing above it is in any"
+    " output [default: the full edition, then each of marking.releases into <out>/release-<level>/].",
+)
 QUIET_OPTION = click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 VERBOSE_OPTION = click.option("-v", "--verbose", is_flag=True, help="Also print every file written.")
 
@@ -141,16 +146,22 @@ def _project(**options: Any) -> Project:
     return resolve_project(**options)
 
 
+NOT_RELEASED = "is marked above the release, so it has no edition at"
+
+
+def _edition(release: str | None = None, out_dir: Path | None = None, **options: Any) -> Project:
+    """The project, or its release edition at ``release`` (into --out, else <output>/release-<level>/)."""
+    project = _project(out_dir=out_dir, **options)
+    return project.with_release(release, out_dir) if release else project
+
+
+REPORT_FORMATS = click.Choice(["text", "json", "github"])
+
+
 @main.command("validate")
 @PATHS
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for editors, github for CI annotations.",
-)
+@click.option("--format", "fmt", type=REPORT_FORMATS, default="text", show_default=True,
+              help="text for people, json for editors, github for CI annotations.")  # fmt: skip
 @click.option("--strict", is_flag=True, help="Fail on warnings too (e.g. stale watch-list items).")
 @REMOTE_OPTION
 @click.pass_context
@@ -179,7 +190,7 @@ def validate_cmd(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: 
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The brief's YAML [default: the one under briefs/ whose id the document carries].",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", help="As for validate.")
+@click.option("--format", "fmt", type=REPORT_FORMATS, default="text", help="As for validate.")
 @click.pass_context
 def review_cmd(ctx: click.Context, document: Path, brief: Path | None, fmt: str) -> None:
     """List a cleared Word edition's tracked changes and comments, each at its line in the brief's YAML."""
@@ -199,11 +210,8 @@ def _shown(path: Path) -> str:
 
 
 @main.command("schema")
-@click.option(
-    "--write",
-    is_flag=True,
-    help="Write it to PATH instead [default: schema/brief.schema.json in the folder of briefgen.toml, else here].",
-)
+@click.option("--write", is_flag=True, help="Write it to PATH instead [default: schema/brief.schema.json in the"
+              " folder of briefgen.toml, else here].")  # fmt: skip
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 def schema_cmd(write: bool, path: Path | None) -> None:
     """Print the JSON Schema of the brief format (for editor completion), or write it with --write [PATH]."""
@@ -219,14 +227,8 @@ def schema_cmd(write: bool, path: Path | None) -> None:
 
 @main.command("new")
 @click.argument("slug")
-@click.option(
-    "--dir",
-    "folder",
-    type=click.Path(path_type=Path),
-    default=Path("briefs"),
-    show_default=True,
-    help="Folder to write the new brief into.",
-)
+@click.option("--dir", "folder", type=click.Path(path_type=Path), default=Path("briefs"), show_default=True,
+              help="Folder to write the new brief into.")  # fmt: skip
 def new_cmd(slug: str, folder: Path) -> None:
     """Write a new brief skeleton to briefs/SLUG.yaml (never overwrites); its first line points editors to
     schema/brief.schema.json in the project, written too if it is missing (`briefgen schema --write` renews it)."""
@@ -243,6 +245,7 @@ def new_cmd(slug: str, folder: Path) -> None:
 @main.command("render")
 @click.argument("brief", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @FORMAT_OPTION
+@RELEASE_OPTION
 @OUT_OPTION
 @TEMPLATES_OPTION
 @VARIANT_OPTION
@@ -261,10 +264,12 @@ def render_cmd(brief: Path, quiet: bool, verbose: bool, **options: Any) -> None:
         from briefgen.check import check
         from briefgen.produce import render_brief
 
-        project = _project(**options)
+        project = _edition(**options)
         checked = check([brief], project)
-        if checked.errors:
-            raise BriefgenError(checked.problems)
+        if checked.errors or not checked.briefs:
+            raise BriefgenError(
+                checked.problems or [Problem(_shown(brief), 0, 0, "", f"{NOT_RELEASED} {options['release']}")]
+            )
         valid = checked.briefs[0]
         refuse_foreign_id(valid, project)
         try:
@@ -295,6 +300,7 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
 
 @main.command("build")
 @PATHS
+@RELEASE_OPTION
 @FORMAT_OPTION
 @OUT_OPTION
 @TEMPLATES_OPTION
@@ -310,30 +316,26 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
 @QUIET_OPTION
 @click.option("-v", "--verbose", is_flag=True, help="Also print every file written and each brief's time.")
 @REMOTE_OPTION
-def build_cmd(
-    paths: tuple[Path, ...],
-    jobs: int | None,
-    force: bool,
-    shard: tuple[int, int] | None,
-    quiet: bool,
-    verbose: bool,
-    **options: Any,
-) -> None:
-    """Build every brief under PATHS (default briefs/) that changed, plus the index page and manifest."""
+def build_cmd(paths: tuple[Path, ...], jobs: int | None, force: bool, shard: tuple[int, int] | None, quiet: bool,
+              verbose: bool, **options: Any) -> None:  # fmt: skip
+    """Build every brief under PATHS (default briefs/) that changed, plus the index page and manifest (and
+    each release edition of briefgen.toml's marking.releases, each in a folder of its own)."""
+    signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: finished briefs kept, no half-written file
+    project = _edition(**options)
+    editions = [project] if project.release else [project, *map(project.with_release, project.releases)]
+    failed = [_build_edition(e, _default_paths(paths), jobs, force, shard, quiet, verbose) for e in editions]
+    sys.exit(1 if any(failed) else 0)
+
+
+def _build_edition(
+    project: Project, paths: list[Path], jobs: int | None, force: bool, shard: Any, quiet: bool, verbose: bool
+) -> bool:
     from briefgen.build import build
     from briefgen.progress import Progress
 
-    project = _project(**options)
-    signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: finished briefs kept, no half-written file
     with Progress(quiet=quiet, verbose=verbose) as progress:
-        result = build(
-            _default_paths(paths),
-            project,
-            jobs=jobs or os.cpu_count() or 1,
-            force=force,
-            shard=shard,
-            report=progress.report,
-        )
+        jobs = jobs or os.cpu_count() or 1
+        result = build(paths, project, jobs=jobs, force=force, shard=shard, report=progress.report)
     for problem in result.problems:
         if not quiet or problem.severity == "error":
             click.echo(str(problem), err=True)
@@ -346,8 +348,8 @@ def build_cmd(
         click.echo("interrupted: briefs built so far are complete; the others keep their previous outputs", err=True)
         sys.exit(130)
     if not quiet:
-        click.echo(result.summary(), err=True)
-    sys.exit(1 if result.failed else 0)
+        click.echo(result.summary() + (f" (release {project.release})" if project.release else ""), err=True)
+    return bool(result.failed)
 
 
 @main.command("index")

@@ -14,9 +14,35 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from briefgen.errors import BriefgenError, Problem
 from briefgen.formats import FORMATS
 from briefgen.load import display_path
+from briefgen.marking import Scheme, scheme_named
 from briefgen.model import DEFAULT_CLASSIFICATION
 
 CONFIG_NAME = "briefgen.toml"
+
+
+class LevelConfig(BaseModel):
+    """One level of a custom marking scheme, lowest first."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    banner: str
+    portion: str
+
+
+class MarkingConfig(BaseModel):
+    """The `[marking]` table: a scheme, the dissemination controls allowed, and the editions to release."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    scheme: Literal["us", "uk", "tlp", "custom"]
+    levels: tuple[LevelConfig, ...] = ()
+    controls: tuple[str, ...] = ()
+    releases: tuple[str, ...] = ()
+
+    def resolved(self) -> Scheme:
+        levels = [level.model_dump() for level in self.levels]
+        return scheme_named(self.scheme, self.controls, levels)
 
 
 class Config(BaseModel):
@@ -28,6 +54,7 @@ class Config(BaseModel):
     classification: str = DEFAULT_CLASSIFICATION
     page_size: Literal["A4", "Letter"] = "A4"
     formats: tuple[str, ...] | None = None  # what `render` and `build` make when --format is not given
+    marking: MarkingConfig | None = None  # portion markings; without it `classification` is a free-text banner
     templates: Path | None = None
     output: Path | None = None
 
@@ -67,6 +94,8 @@ def load_config(path: Path) -> Config:
         line = _line_of(text, "formats")
         got = f"got {', '.join(map(repr, unknown))}" if unknown else "got none"
         raise BriefgenError.at(shown, f"expected some of {', '.join(FORMATS)}; {got}", line, 1 if line else 0)
+    if config.marking is not None:
+        _check_marking(shown, text, config.marking)
     if config.templates and not (base / config.templates).is_dir():
         line = _line_of(text, "templates")
         raise BriefgenError.at(shown, f"no such folder: {base / config.templates}", line, 1 if line else 0)
@@ -76,6 +105,23 @@ def load_config(path: Path) -> Config:
             "output": base / config.output if config.output else None,
         }
     )
+
+
+def _check_marking(shown: str, text: str, marking: MarkingConfig) -> None:
+    """A custom scheme needs its levels (and only a custom one may have them); each release is a level of it."""
+    if (marking.scheme == "custom") != bool(marking.levels):
+        said = (
+            "a custom scheme needs levels = [{id, banner, portion}, ...], lowest first"
+            if not marking.levels
+            else (f'levels are for scheme = "custom"; the {marking.scheme} scheme has its own')
+        )
+        raise BriefgenError.at(shown, said, _line_of(text, "scheme"), 1)
+    scheme = marking.resolved()
+    for release in marking.releases:
+        try:
+            scheme.parse(release)
+        except ValueError as exc:
+            raise BriefgenError.at(shown, f"releases: {exc}", _line_of(text, "releases"), 1) from None
 
 
 def _line_of(text: str, key: str) -> int:

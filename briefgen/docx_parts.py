@@ -97,6 +97,23 @@ def wrap_content(p: Any, path: str, alias: str) -> None:
     sdt.append(holder)
 
 
+def prefix_run(p: Any, text: str) -> None:
+    """A bold run at the start of a paragraph (after its properties): a portion mark such as ``(S) ``."""
+    run = element("w:r")
+    props = element("w:rPr")
+    props.append(element("w:b"))
+    run.append(props)
+    shown = element("w:t")
+    shown.set(qn("xml:space"), "preserve")
+    shown.text = xml_text(text)
+    run.append(shown)
+    properties = p.find(qn("w:pPr"))
+    if properties is not None:
+        properties.addnext(run)
+    else:
+        p.insert(0, run)
+
+
 def add_field(paragraph: Paragraph, instruction: str, shown: str) -> None:
     """A complex field of briefgen's own (``PAGE``, ``NUMPAGES``) with the value shown until Word updates it."""
     for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", shown), ("end", None)):

@@ -25,14 +25,16 @@ from briefgen.docx_parts import (
     hyperlink,
     left_border,
     link_run,
+    prefix_run,
     repeat_header,
     run_control,
     shade,
 )
 from briefgen.markdown import Citations
+from briefgen.marking import Portions
 from briefgen.model import IMPACTS, LIKELIHOODS, Brief
 from briefgen.project import Project
-from briefgen.render import SCALES, format_date, label, link_ok
+from briefgen.render import SCALES, PortionMarks, format_date, label, link_ok
 from briefgen.risk_matrix import SEVERITY_COLOURS, severity
 
 ACCENT = RGBColor(0x1F, 0x3A, 0x5F)
@@ -49,8 +51,16 @@ def text_width(project: Project) -> int:
 class Sections:
     """One brief being written into one document, section by section."""
 
-    def __init__(self, document: DocumentObject, brief: Brief, project: Project, images: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        document: DocumentObject,
+        brief: Brief,
+        project: Project,
+        images: Mapping[str, str],
+        portions: Portions | None = None,
+    ) -> None:
         self.doc, self.brief, self.project = document, brief, project
+        self.marks = PortionMarks(portions)
         self.citations = Citations([s.id for s in brief.sources], {s.id: s.title for s in brief.sources})
         self.md = MarkdownWriter(document, self.citations, images, text_width(project))
         self.actors = {a.id: a for a in brief.actors}
@@ -62,8 +72,19 @@ class Sections:
         with run_control(paragraph, path, alias):
             add_text(paragraph, text, **look)
 
-    def _heading(self, text: str, path: str | None, level: int = 1, prefix: str = "") -> Paragraph:
+    def _mark(self, paragraph: Paragraph | Any, *loc: str | int, highest: Any = None) -> None:
+        """The portion mark (``(S)``) at the start of a paragraph, when the project has a marking scheme."""
+        mark = self.marks.highest(*highest) if highest else self.marks.of(*loc)
+        if mark:
+            p = paragraph._p if isinstance(paragraph, Paragraph) else paragraph
+            prefix_run(p, f"{mark} ")
+
+    def _heading(
+        self, text: str, path: str | None, level: int = 1, prefix: str = "", mark: tuple[str | int, ...] = ()
+    ) -> Paragraph:
         heading: Paragraph = self.doc.add_heading(level=level)
+        if mark:
+            self._mark(heading, *mark)
         if prefix:
             add_text(heading, prefix)
         if path:
@@ -72,22 +93,35 @@ class Sections:
             add_text(heading, text)
         return heading
 
-    def _markdown(self, container: DocumentObject | _Cell, text: str, path: str, alias: str) -> None:
+    def _markdown(
+        self, container: DocumentObject | _Cell, text: str, path: str, alias: str, mark: tuple[str | int, ...] = ()
+    ) -> None:
         if isinstance(container, _Cell):
-            self._cell_markdown(container, text, path, alias)
+            self._cell_markdown(container, text, path, alias, mark)
             return
-        with field_paragraphs(container.element.body, path, alias):
+        body = container.element.body
+        before = set(body)
+        with field_paragraphs(body, path, alias):
             self.md.blocks(container, text)
+        if mark:
+            first = next((c for c in body if c not in before and c.tag.endswith("}p")), None)
+            if first is not None:
+                self._mark(first, *mark)
 
-    def _cell_markdown(self, cell: _Cell, text: str, path: str, alias: str) -> None:
+    def _cell_markdown(self, cell: _Cell, text: str, path: str, alias: str, mark: tuple[str | int, ...] = ()) -> None:
         """A Markdown field in a table cell (the cell's first, empty paragraph dropped when the field has one)."""
         fresh = len(cell.paragraphs) == 1 and _empty(cell.paragraphs[0])
+        before = len(cell.paragraphs)
         with field_paragraphs(cell._tc, path, alias):
             self.md.blocks(cell, text)
+        if mark and len(cell.paragraphs) > before:
+            self._mark(cell.paragraphs[before], *mark)
         if fresh and len(cell.paragraphs) > 1:  # the empty paragraph a new cell holds would be a blank line
             cell._tc.remove(cell.paragraphs[0]._p)
 
-    def _inline(self, paragraph: Paragraph, text: str, path: str, alias: str) -> None:
+    def _inline(self, paragraph: Paragraph, text: str, path: str, alias: str, mark: tuple[str | int, ...] = ()) -> None:
+        if mark:
+            self._mark(paragraph, *mark)
         with run_control(paragraph, path, alias):
             self.md.inline(paragraph, text)
 
@@ -118,7 +152,7 @@ class Sections:
         cell = box.rows[0].cells[0]
         shade(cell, BOX_FILL)
         left_border(cell, "1F3A5F")
-        self._cell_markdown(cell, self.brief.summary, "summary", "Bottom line up front")
+        self._cell_markdown(cell, self.brief.summary, "summary", "Bottom line up front", ("summary",))
         if not self.brief.key_points:
             return
         self._heading("Key judgements", None, level=2)
@@ -126,12 +160,12 @@ class Sections:
         for i, point in enumerate(self.brief.key_points):
             number, text, confidence = self._row(table)
             add_text(number.paragraphs[0], str(i + 1))
-            self._inline(text.paragraphs[0], point.text, f"key_points[{i}].text", "Key judgement")
+            self._inline(text.paragraphs[0], point.text, f"key_points[{i}].text", "Key judgement", ("key_points", i))
             add_text(confidence.paragraphs[0], f"{label(point.confidence)} confidence" if point.confidence else "—")
 
     def _trigger(self) -> None:
         trigger = self.brief.trigger
-        self._heading(trigger.title, "trigger.title", prefix="Trigger: ")
+        self._heading(trigger.title, "trigger.title", prefix="Trigger: ", mark=("trigger",))
         if trigger.date or trigger.actors:
             byline = self.doc.add_paragraph()
             if trigger.date:
@@ -140,13 +174,14 @@ class Sections:
                 add_text(byline, " · " if n == 0 and trigger.date else ", " if n else "", colour=MUTED)
                 actor = self.actors[actor_id]
                 add_text(byline, actor.name, lang=actor.lang, colour=MUTED)
-        self._markdown(self.doc, trigger.summary, "trigger.summary", "Trigger")
-        self._points(trigger.points, "trigger.points")
+        self._markdown(self.doc, trigger.summary, "trigger.summary", "Trigger", ("trigger",))
+        self._points(trigger.points, "trigger.points", ("trigger", "points"))
         if not self.brief.actors:
             return
         table = self._table("Key actors", ["Actor", "Role", "Affiliation"], [0.34, 0.38, 0.28])
         for i, actor in enumerate(self.brief.actors):
             name, role, affiliation = self._row(table)
+            self._mark(name.paragraphs[0], "actors", i)
             self._plain(name.paragraphs[0], actor.name, f"actors[{i}].name", "Actor", lang=actor.lang, bold=True)
             for cell, value, key in ((role, actor.role, "role"), (affiliation, actor.affiliation, "affiliation")):
                 if value:
@@ -154,23 +189,25 @@ class Sections:
                 else:
                     add_text(cell.paragraphs[0], "—")
 
-    def _points(self, points: list[str], path: str) -> None:
+    def _points(self, points: list[str], path: str, where: tuple[str | int, ...]) -> None:
         for i, point in enumerate(points):
             with field_paragraphs(self.doc.element.body, f"{path}[{i}]", "Point"):
-                self.md.inline(self.doc.add_paragraph(style="List Bullet"), point)
+                paragraph = self.doc.add_paragraph(style="List Bullet")
+                self.md.inline(paragraph, point)
+            self._mark(paragraph, *where, i)
 
     def _motivations(self) -> None:
         if not self.brief.motivations:
             return
         self._heading("Motivations", None)
         for i, m in enumerate(self.brief.motivations):
-            heading = self._heading(m.title, f"motivations[{i}].title", level=2)
+            heading = self._heading(m.title, f"motivations[{i}].title", level=2, mark=("motivations", i))
             if m.actor:
                 actor = self.actors[m.actor]
                 add_text(heading, f"  {actor.name}", lang=actor.lang, colour=MUTED, size=Pt(9))
             if m.summary:
-                self._markdown(self.doc, m.summary, f"motivations[{i}].summary", m.title)
-            self._points(m.points, f"motivations[{i}].points")
+                self._markdown(self.doc, m.summary, f"motivations[{i}].summary", m.title, ("motivations", i))
+            self._points(m.points, f"motivations[{i}].points", ("motivations", i, "points"))
 
     def _asks(self) -> None:
         if not self.brief.asks:
@@ -180,6 +217,7 @@ class Sections:
         for i, ask in enumerate(self.brief.asks):
             parties, text, sources = self._row(table)
             by, of = self.actors[ask.by], self.actors[ask.of]
+            self._mark(parties.paragraphs[0], "asks", i)
             add_text(parties.paragraphs[0], by.name, lang=by.lang, bold=True)
             add_text(parties.paragraphs[0], " → ")
             add_text(parties.paragraphs[0], of.name, lang=of.lang, bold=True)
@@ -202,8 +240,10 @@ class Sections:
         if not risks:
             return
         self._heading("Risks", None)
+        shows = self.marks.highest("risks")
         matrix = self._table(
-            "Risk matrix: each number is a risk in the table below, placed by likelihood (rows) and impact (columns)",
+            (f"{shows} " if shows else "")
+            + "Risk matrix: each number is a risk in the table below, placed by likelihood (rows) and impact (columns)",
             ["Likelihood \\ Impact", *[label(i) for i in IMPACTS]],
             [0.2, 0.16, 0.16, 0.16, 0.16, 0.16],
         )
@@ -226,6 +266,7 @@ class Sections:
         )
         for i, risk in enumerate(risks):
             number, text, likelihood_cell, impact_cell, severity_cell = self._row(table)
+            self._mark(text.paragraphs[0], "risks", i)
             add_text(number.paragraphs[0], str(i + 1), bold=True)
             self._plain(text.paragraphs[0], risk.title, f"risks[{i}].title", "Risk", bold=True)
             if risk.description:
@@ -250,6 +291,7 @@ class Sections:
         )
         for i, item in enumerate(self.brief.watch_list):
             title, indicator, by, status = self._row(table)
+            self._mark(title.paragraphs[0], "watch_list", i)
             self._plain(title.paragraphs[0], item.title, f"watch_list[{i}].title", "What to watch", bold=True)
             self._cell_markdown(indicator, item.indicator, f"watch_list[{i}].indicator", "Indicator")
             add_text(by.paragraphs[0], format_date(item.by) if item.by else "—")
@@ -259,9 +301,12 @@ class Sections:
         context = self.brief.historical_context
         if context is None:
             return
-        self._heading("Historical context", None)
+        self._heading("Historical context", None, mark=("historical_context",))
         if context.summary:
-            self._markdown(self.doc, context.summary, "historical_context.summary", "Historical context")
+            summary = context.summary
+            self._markdown(
+                self.doc, summary, "historical_context.summary", "Historical context", ("historical_context",)
+            )
         index = {id(e): n for n, e in enumerate(context.events)}
         if context.events:
             # the timeline as a table of dated events: editable under tracked changes, read by screen readers
@@ -269,13 +314,15 @@ class Sections:
             for event in context.timeline:
                 path = f"historical_context.events[{index[id(event)]}]"
                 when, what = self._row(table)
+                self._mark(what.paragraphs[0], "historical_context", "events", index[id(event)])
                 add_text(when.paragraphs[0], event.date.label)
                 self._plain(what.paragraphs[0], event.title, f"{path}.title", "Event", bold=True)
                 if event.description:
                     self._cell_markdown(what, event.description, f"{path}.description", "Event")
         for i, theme in enumerate(context.themes):
-            self._heading(theme.title, f"historical_context.themes[{i}].title", level=2)
-            self._markdown(self.doc, theme.body, f"historical_context.themes[{i}].body", theme.title)
+            where = ("historical_context", "themes", i)
+            self._heading(theme.title, f"historical_context.themes[{i}].title", level=2, mark=where)
+            self._markdown(self.doc, theme.body, f"historical_context.themes[{i}].body", theme.title, where)
 
     def _sources(self) -> None:
         brief = self.brief
@@ -289,6 +336,7 @@ class Sections:
             entry.paragraph_format.left_indent = Pt(18)
             entry.paragraph_format.first_line_indent = Pt(-18)
             add_text(entry, f"[{number}]\t")
+            self._mark(entry, "sources", i)
             if source.url and link_ok(source.url):
                 with run_control(entry, f"sources[{i}].title", "Source"):
                     link_run(hyperlink(entry, url=source.url), entry, source.title)

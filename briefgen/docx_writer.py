@@ -33,6 +33,7 @@ from briefgen.docx_parts import (
     update_fields_on_open,
 )
 from briefgen.docx_sections import MUTED, Sections, text_width
+from briefgen.marking import Portions
 from briefgen.model import Brief
 from briefgen.project import Project
 from briefgen.render import format_date, label, short_title
@@ -40,14 +41,14 @@ from briefgen.render import format_date, label, short_title
 REFERENCE_DOCX = "reference.docx"  # a theme's Word styles (and header logo), like Pandoc's --reference-doc
 
 
-def docx_bytes(brief: Brief, project: Project, images: Mapping[str, str]) -> bytes:
+def docx_bytes(brief: Brief, project: Project, images: Mapping[str, str], portions: Portions | None = None) -> bytes:
     """The brief as a .docx package: the same bytes on every build of the same brief and project."""
     reference = project.theme.folder / REFERENCE_DOCX if project.theme.folder else None
     document = docx.Document(str(reference)) if reference and reference.is_file() else docx.Document()
     _clear_body(document)
     page_setup(document, project.config.page_size)
     document_language(document, "en-GB")  # as the HTML's lang, until briefs name their language (#12)
-    _WordBrief(document, brief, project, images).write()
+    _WordBrief(document, brief, project, images, portions).write()
     update_fields_on_open(document)
     drop_thumbnail(document)
     out = io.BytesIO()
@@ -75,8 +76,8 @@ class _WordBrief(Sections):
             part()
         self._historical_context()
         for i, section in enumerate(self.brief.sections):
-            self._heading(section.title, f"sections[{i}].title")
-            self._markdown(self.doc, section.body, f"sections[{i}].body", section.title)
+            self._heading(section.title, f"sections[{i}].title", mark=("sections", i))
+            self._markdown(self.doc, section.body, f"sections[{i}].body", section.title, ("sections", i))
         self._sources()
         self._annex()
         total = text_width(self.project)
@@ -152,6 +153,8 @@ class _WordBrief(Sections):
         self._plain(self.doc.add_paragraph(style="Title"), brief.title, "title", "Title")
         if brief.subtitle:
             self._plain(self.doc.add_paragraph(style="Subtitle"), brief.subtitle, "subtitle", "Subtitle")
+        if self.project.release_note:
+            add_text(self.doc.add_paragraph(), self.project.release_note, bold=True, colour=MUTED)
         meta = self.doc.add_paragraph()
         pairs = [("Date", format_date(brief.date))]
         if brief.updated:

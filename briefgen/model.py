@@ -196,6 +196,30 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+MarkingText = Annotated[
+    str,
+    BeforeValidator(_line),
+    Field(description="Portion marking, e.g. S or S//NOFORN (a level of the project's scheme); default: the parent's"),
+]
+
+
+class MarkedText(_Model):
+    """A Markdown string with a marking of its own: `{text: ..., marking: S}`."""
+
+    text: Markdown
+    marking: MarkingText
+
+
+def _unmarked(value: Any) -> Any:
+    """{text, marking} -> its text: the model keeps the words; marking.py reads the markings from the data."""
+    if isinstance(value, dict) and set(value) <= {"text", "marking"} and "text" in value:
+        return value["text"]
+    return value
+
+
+MarkedMarkdown = Annotated[Markdown, BeforeValidator(_unmarked, json_schema_input_type=str | MarkedText)]
+
+
 class Author(_Model):
     name: Text
     role: Text | None = None
@@ -204,6 +228,7 @@ class Author(_Model):
 class KeyPoint(_Model):
     text: Markdown
     confidence: Confidence | None = None
+    marking: MarkingText | None = None
 
 
 def _named(key: str) -> Any:
@@ -223,21 +248,24 @@ class Actor(_Model):
     role: Text | None = None
     affiliation: Text | None = None
     lang: Lang | None = Field(None, description="Language of the name's native script, e.g. ja or zh-Hans")
+    marking: MarkingText | None = None
 
 
 class Trigger(_Model):
     title: Text
     date: Date | None = None
     summary: Markdown
-    points: list[Markdown] = []
+    points: list[MarkedMarkdown] = []
     actors: list[Slug] = []
+    marking: MarkingText | None = None
 
 
 class Motivation(_Model):
     title: Text
     summary: Markdown | None = None
-    points: list[Markdown] = []
+    points: list[MarkedMarkdown] = []
     actor: Slug | None = None
+    marking: MarkingText | None = None
 
 
 class Ask(_Model):
@@ -246,6 +274,7 @@ class Ask(_Model):
     ask: Markdown
     quote: Text | None = None
     sources: list[Slug] = []
+    marking: MarkingText | None = None
 
 
 class Risk(_Model):
@@ -254,6 +283,7 @@ class Risk(_Model):
     likelihood: Likelihood
     impact: Impact
     mitigation: Markdown | None = None
+    marking: MarkingText | None = None
 
     @property
     def score(self) -> int:
@@ -266,23 +296,27 @@ class WatchItem(_Model):
     indicator: Markdown
     by: Date | None = None
     status: Literal["watching", "triggered", "resolved"] = "watching"
+    marking: MarkingText | None = None
 
 
 class Event(_Model):
     date: FlexDate
     title: Text
     description: Markdown | None = None
+    marking: MarkingText | None = None
 
 
 class Theme(_Model):
     title: Text
     body: Markdown
+    marking: MarkingText | None = None
 
 
 class HistoricalContext(_Model):
     summary: Markdown | None = None
     events: list[Event] = []
     themes: list[Theme] = []
+    marking: MarkingText | None = None
 
     @property
     def timeline(self) -> list[Event]:
@@ -294,6 +328,7 @@ class HistoricalContext(_Model):
 class Section(_Model):
     title: Text
     body: Markdown
+    marking: MarkingText | None = None
 
 
 class SourceRef(_Model):
@@ -303,6 +338,7 @@ class SourceRef(_Model):
     url: Text | None = None
     date: Date | None = None
     accessed: Date | None = None
+    marking: MarkingText | None = None
 
 
 class Brief(_Model):
@@ -322,9 +358,12 @@ class Brief(_Model):
     updated: Date | None = None
     status: Literal["draft", "final"] = "draft"
     classification: Text | None = Field(None, description="Marking such as UNCLASSIFIED; default from briefgen.toml")
+    marking: MarkingText | None = Field(
+        None, description="The brief's portion marking, inherited by every portion that names none (scheme's lowest)"
+    )
     authors: list[AuthorEntry] = []
     tags: list[Text] = []
-    summary: Markdown = Field(description="Bottom line up front (Markdown)")
+    summary: MarkedMarkdown = Field(description="Bottom line up front (Markdown), or {text, marking}")
     key_points: list[KeyPointEntry] = []
     actors: list[Actor] = []
     trigger: Trigger

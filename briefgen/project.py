@@ -20,6 +20,7 @@ from briefgen.config import Config, find_config, load_config
 from briefgen.defaults import TEMPLATES_DIR
 from briefgen.errors import BriefgenError, printable
 from briefgen.formats import DEFAULT_VARIANT, FORMATS, VARIANTS, chosen
+from briefgen.marking import Marking, Scheme
 from briefgen.resources import MAX_BYTES, Policy
 
 DEFAULT_OUTPUT = Path("output")
@@ -79,6 +80,32 @@ class Project:
         return replace(self, formats=_checked_formats(formats))
 
     @functools.cached_property
+    def scheme(self) -> Scheme | None:
+        """The portion-marking scheme of briefgen.toml's [marking], or None (a free-text classification)."""
+        return self.config.marking.resolved() if self.config.marking else None
+
+    @property
+    def release_marking(self) -> Marking | None:
+        """The marking an edition is released at (its controls ignored), or None for the full edition."""
+        scheme = self.scheme
+        return Marking(scheme.parse(self.release).rank) if scheme and self.release else None
+
+    @property
+    def release_note(self) -> str | None:
+        """What a release edition says of itself, in every format (always, so it never tells whether it cut)."""
+        level = self.release_marking
+        return self.scheme.omits(level) if self.scheme and level else None
+
+    @property
+    def releases(self) -> tuple[str, ...]:
+        """The release editions `build` makes besides the full one (briefgen.toml's marking.releases)."""
+        return self.config.marking.releases if self.config.marking else ()
+
+    def with_release(self, level: str, out_dir: Path | None = None) -> Project:
+        """The same project making the release edition at ``level``, by default into <output>/release-<level>/."""
+        return replace(self, release=level, out_dir=out_dir or self.out_dir / release_folder(level))
+
+    @functools.cached_property
     def digest(self) -> str:
         """Hash everything besides a brief's source that shapes its outputs: version, code, templates,
         settings and options. Paths enter only relative to their folder, so a checkout anywhere hashes alike."""
@@ -96,6 +123,11 @@ class Project:
         if self.theme.extra_css and self.theme.folder:
             digest.update(_referenced_digest(self.theme.folder, self.theme.extra_css).encode())
         return digest.hexdigest()
+
+
+def release_folder(level: str) -> str:
+    """release-u, release-amber-strict: a folder name from a level id."""
+    return "release-" + (re.sub(r"[^a-z0-9]+", "-", level.lower()).strip("-") or "level")
 
 
 THEME_SUFFIXES = (".j2", ".css", ".docx")  # what in a theme folder shapes an output (besides url()s)
@@ -170,6 +202,10 @@ def resolve_project(
         raise BriefgenError.at(
             str(theme.folder), f"the theme folder holds the output folder {out}; give the theme a folder of its own"
         )
+    if release is not None:
+        if config.marking is None:
+            raise ValueError("a release needs a marking scheme: add [marking] with a scheme to briefgen.toml")
+        config.marking.resolved().parse(release)  # ValueError in words for a level the scheme does not have
     variant = pdf_variant or DEFAULT_VARIANT
     if variant not in VARIANTS:
         raise ValueError(f"expected one of {', '.join(VARIANTS)}; got {variant!r}")

@@ -19,6 +19,7 @@ from briefgen.defaults import TEMPLATES_DIR
 from briefgen.errors import BriefgenError, Problem
 from briefgen.formats import index_links
 from briefgen.load import display_path
+from briefgen.marking import Portions
 from briefgen.model import CONFIDENCES, IMPACTS, LIKELIHOODS, Brief
 from briefgen.project import CSS_URL, Project, ThemeFolder
 from briefgen.resources import Policy, Refused
@@ -163,13 +164,22 @@ def short_title(brief: Brief, limit: int = 55) -> str:
     return brief.title[:limit].rsplit(" ", 1)[0].rstrip(",;:-") + "…"
 
 
-def _context(brief: Brief, project: Project, fmt: str, images: dict[str, str] | None = None) -> dict[str, Any]:
+def _context(
+    brief: Brief, project: Project, fmt: str, images: dict[str, str] | None = None, portions: Portions | None = None
+) -> dict[str, Any]:
     citations = markdown.Citations([s.id for s in brief.sources], {s.id: s.title for s in brief.sources})
+    marks = PortionMarks(portions)
     md: Callable[..., Any]
+    pmh: Callable[..., Any]
     if fmt == "html":
 
-        def md(text: str | None, inline: bool = False) -> Markup:
-            return mark_cjk(markdown.to_html(text or "", citations, inline=inline, images=images))
+        def md(text: str | None, inline: bool = False, mark: str = "") -> Markup:
+            html = markdown.to_html(text or "", citations, inline=inline, images=images)
+            return mark_cjk(_marked_html(html, mark, inline))
+
+        def pmh(*loc: str | int) -> Markup:
+            mark = marks.of(*loc)
+            return Markup(f'<span class="pm">{escape(mark)}</span> ') if mark else Markup("")
 
         figures = {
             "risk_matrix": Markup(risk_matrix_svg(brief.risks)) if brief.risks else "",
@@ -179,11 +189,15 @@ def _context(brief: Brief, project: Project, fmt: str, images: dict[str, str] | 
         }
     else:
 
-        def md(text: str | None, inline: bool = False) -> str:
-            return markdown.to_markdown(text or "", citations)
+        def md(text: str | None, inline: bool = False, mark: str = "") -> str:
+            return _marked_markdown(markdown.to_markdown(text or "", citations), mark)
 
         def md_cell(text: str) -> str:
             return markdown.to_markdown_cell(text, citations)
+
+        def pmh(*loc: str | int) -> str:
+            mark = marks.of(*loc)
+            return f"{mark} " if mark else ""
 
         figures = {}
 
@@ -201,6 +215,7 @@ def _context(brief: Brief, project: Project, fmt: str, images: dict[str, str] | 
         "cite": citations.number,
         "citations": citations,
         "sources": {s.id: s for s in brief.sources},
+        "source_index": {s.id: i for i, s in enumerate(brief.sources)},
         "actors": {a.id: a for a in brief.actors},
         "severity": severity,
         "scales": SCALES,
@@ -209,17 +224,27 @@ def _context(brief: Brief, project: Project, fmt: str, images: dict[str, str] | 
         "figures": figures,
         "short_title": short_title(brief),
         "version": __version__,
+        "pm": marks.of,
+        "pmh": pmh,
+        "pm_highest": marks.highest,
+        "release_note": project.release_note,
     }
 
 
 def render_html(
-    brief: Brief, project: Project, images: dict[str, str] | None = None, *, policy: Policy | None = None
+    brief: Brief,
+    project: Project,
+    images: dict[str, str] | None = None,
+    *,
+    policy: Policy | None = None,
+    portions: Portions | None = None,
 ) -> str:
-    """Render the brief as one self-contained HTML page (``images``: from collect_images).
+    """Render the brief as one self-contained HTML page (``images``: from collect_images; ``portions``: the
+    marking of each portion, with a marking scheme).
 
     A theme's extra.css may use files of the project through ``url()``; they are embedded as data: URIs.
     """
-    context = _context(brief, project, "html", images)
+    context = _context(brief, project, "html", images, portions)
     context["extra_css"] = theme_css(project.theme, policy)
     return _render("html", project.theme, "brief.html.j2", context)
 
@@ -253,9 +278,50 @@ def theme_css(theme: ThemeFolder, policy: Policy | None) -> Markup:
     return Markup(css.replace("</", "<\\/"))
 
 
-def render_markdown(brief: Brief, project: Project) -> str:
+def render_markdown(brief: Brief, project: Project, portions: Portions | None = None) -> str:
     """Render the brief as CommonMark."""
-    return _tidy_blank_lines(_render("md", project.theme, "brief.md.j2", _context(brief, project, "md")))
+    context = _context(brief, project, "md", portions=portions)
+    return _tidy_blank_lines(_render("md", project.theme, "brief.md.j2", context))
+
+
+class PortionMarks:
+    """The portion marks a template prints: ``pm("risks", 2)`` is ``(S)``; nothing without a marking scheme."""
+
+    def __init__(self, portions: Portions | None) -> None:
+        self.portions = portions
+
+    def of(self, *loc: str | int) -> str:
+        if self.portions is None:
+            return ""
+        return self.portions.scheme.portion(self.portions.of(tuple(loc)))
+
+    def highest(self, *lists: str | tuple[str | int, ...]) -> str:
+        """The mark of a figure: the highest of the portions it shows (``"risks"``, or a path)."""
+        if self.portions is None:
+            return ""
+        wanted = [(item,) if isinstance(item, str) else item for item in lists]
+        found = [m for loc, m in self.portions.marks.items() if any(loc[: len(w)] == w for w in wanted)]
+        return self.portions.scheme.portion(self.portions.scheme.highest(found or [self.portions.root]))
+
+
+def _marked_html(html: str, mark: str, inline: bool) -> str:
+    """A portion mark before a field's first paragraph (its own paragraph if the field opens with a list)."""
+    if not mark:
+        return html
+    shown = f'<span class="pm">{escape(mark)}</span> '
+    if inline:
+        return shown + html
+    if html.startswith("<p>"):
+        return "<p>" + shown + html[3:]
+    return f'<p class="pm">{escape(mark)}</p>\n' + html
+
+
+def _marked_markdown(text: str, mark: str) -> str:
+    if not mark:
+        return text
+    if re.match(r"(?:[-*+>#|`~]|\d{1,9}[.)]|\s{4})", text):  # a list, quote, code or table: not a paragraph
+        return f"{mark}\n\n{text}"
+    return f"{mark} {text}"
 
 
 def _tidy_blank_lines(text: str) -> str:

@@ -51,7 +51,9 @@ class Subject:
     def html(self, project: Project) -> str:
         """The brief's HTML page, made once for the formats that share it (the web page and the PDF)."""
         if self._html is None:
-            self._html = render_html(self.brief, project, self.valid.images, policy=self.policy)
+            self._html = render_html(
+                self.brief, project, self.valid.images, policy=self.policy, portions=self.valid.portions
+            )
         return self._html
 
 

@@ -14,18 +14,29 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ValidationError
 
 from briefgen.errors import BriefgenError, Problem
-from briefgen.load import PathKey, Source, walk_strings
+from briefgen.load import PathKey, Source, dotted, walk_strings
+from briefgen.marking import Portions
 from briefgen.model import DATE_RE, DEFAULT_CLASSIFICATION, SLUG_RE, Brief, citation_ids, shorten
 
 
 def validate(
-    source: Source, *, classification: str = DEFAULT_CLASSIFICATION, today: dt.date | None = None
+    source: Source,
+    *,
+    classification: str = DEFAULT_CLASSIFICATION,
+    today: dt.date | None = None,
+    portions: Portions | None = None,
 ) -> tuple[Brief, list[Problem]]:
     """Validate a loaded source; return the Brief and its warnings, or raise BriefgenError with every problem.
 
-    ``classification`` is the marking of a brief that names none; ``today`` dates stale watch items.
+    ``classification`` is the marking of a brief that names none; ``today`` dates stale watch items. With
+    ``portions`` (a project with a marking scheme) the banner is computed from them, and a classification
+    written lower than it is an error.
     """
     problems = [source.problem(loc, msg, key=key) for loc, msg, key in _check_references(source.data)]
+    banner: str | None = None
+    if portions is not None:
+        banner, banner_problems = _banner(source, portions)
+        problems += banner_problems
     problems += [source.problem(loc, msg, within=text) for loc, msg, text in _check_citations(source.data)]
     brief: Brief | None = None
     try:
@@ -42,9 +53,31 @@ def validate(
     update: dict[str, Any] = {}
     if brief.id is None:
         update["id"] = source.stem
-    if brief.classification is None:
+    if banner is not None:
+        update["classification"] = banner
+    elif brief.classification is None:
         update["classification"] = classification
     return (brief.model_copy(update=update) if update else brief), _stale_items(source, brief, today)
+
+
+def _banner(source: Source, portions: Portions) -> tuple[str, list[Problem]]:
+    """The banner every page carries: the highest portion present and all controls, or the classification the
+    writer set if it is higher (a writer may mark a brief above its portions, never below)."""
+    scheme, computed = portions.scheme, portions.banner_marking()
+    written = source.data.get("classification")
+    if not isinstance(written, str):
+        return scheme.banner(computed), []
+    try:
+        marked = scheme.parse(written)
+    except ValueError as exc:
+        return scheme.banner(computed), [source.problem(("classification",), str(exc))]
+    if marked.rank < computed.rank or not set(computed.controls) <= set(marked.controls):
+        worst = next(loc for loc, m in portions.marks.items() if m.rank == computed.rank) if computed.rank else ()
+        whose = dotted(worst) or "the brief" if marked.rank < computed.rank else "its portions"
+        said = scheme.banner(computed) if marked.rank >= computed.rank else scheme.level(computed).id
+        message = f"{whose} is {said}; the brief is marked {scheme.banner(marked)}: mark it {scheme.banner(computed)}"
+        return scheme.banner(computed), [source.problem(("classification",), message)]
+    return scheme.banner(scheme.highest([marked, computed])), []
 
 
 def _stale_items(source: Source, brief: Brief, today: dt.date | None) -> list[Problem]:

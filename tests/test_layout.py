@@ -22,6 +22,8 @@ ORDER = [
     "briefgen.yaml_words",  # libyaml's errors in a writer's words
     "briefgen.load",
     "briefgen.model",
+    "briefgen.marking",  # portion markings: schemes, each portion's marking, the banner
+    "briefgen.release",  # a release edition cut from the data: nothing above its level reaches the model
     "briefgen.validate",
     # settings, resolved once
     "briefgen.formats",  # the registry of output formats (names only; implementations come later)

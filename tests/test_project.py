@@ -13,7 +13,7 @@ from click.testing import Result
 from helpers import brief, settings, write_tree
 
 import briefgen.project
-from briefgen.config import Config
+from briefgen.config import Config, MarkingConfig
 from briefgen.errors import BriefgenError
 from briefgen.formats import NAMES, REGISTRY
 from briefgen.project import Project, resolve_project
@@ -73,7 +73,8 @@ def test_every_setting_that_shapes_outputs_changes_the_digest(tmp_path: Path) ->
         "variant": settings(pdf_variant="pdf/a-3b"),
         "remote": settings(allow_remote=True),
         "language": settings(language="fr"),
-        "release": settings(release="U"),
+        "marking": settings(Config(marking=MarkingConfig(scheme="us"))),
+        "release": settings(Config(marking=MarkingConfig(scheme="us")), release="U"),
         "previous": settings(previous=tmp_path / "previous"),
         "theme": settings(templates=tmp_path / "theme"),
     }

@@ -9,4 +9,4 @@ from briefgen.subject import Output, Subject
 
 def render(subject: Subject, project: Project) -> Output:
     """The brief as a Word document."""
-    return Output(docx_bytes(subject.brief, project, subject.valid.images))
+    return Output(docx_bytes(subject.brief, project, subject.valid.images, subject.valid.portions))
