@@ -323,22 +323,23 @@ def build_cmd(paths: tuple[Path, ...], jobs: int | None, force: bool, shard: tup
     signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: finished briefs kept, no half-written file
     project = _edition(**options)
     editions = [project] if project.release else [project, *map(project.with_release, project.releases)]
-    failed = [_build_edition(e, _default_paths(paths), jobs, force, shard, quiet, verbose) for e in editions]
+    said: set[str] = set()  # a warning of a kept portion is said once, not once per edition
+    failed = [_build_edition(e, _default_paths(paths), jobs, force, shard, quiet, verbose, said) for e in editions]
     sys.exit(1 if any(failed) else 0)
 
 
-def _build_edition(
-    project: Project, paths: list[Path], jobs: int | None, force: bool, shard: Any, quiet: bool, verbose: bool
-) -> bool:
+def _build_edition(project: Project, paths: list[Path], jobs: int | None, force: bool, shard: Any, quiet: bool,
+                   verbose: bool, said: set[str]) -> bool:  # fmt: skip
     from briefgen.build import build
     from briefgen.progress import Progress
 
     with Progress(quiet=quiet, verbose=verbose) as progress:
         jobs = jobs or os.cpu_count() or 1
         result = build(paths, project, jobs=jobs, force=force, shard=shard, report=progress.report)
-    for problem in result.problems:
-        if not quiet or problem.severity == "error":
-            click.echo(str(problem), err=True)
+    for line in [str(p) for p in result.problems if not quiet or p.severity == "error"]:
+        if line not in said:
+            click.echo(line, err=True)
+            said.add(line)
     if verbose:
         for path in result.outputs:
             click.echo(printable(f"wrote {path}"))

@@ -101,6 +101,15 @@ class Project:
         """The release editions `build` makes besides the full one (briefgen.toml's marking.releases)."""
         return self.config.marking.releases if self.config.marking else ()
 
+    @property
+    def published_dir(self) -> Path:
+        """What the site publishes: the lowest release edition if briefgen.toml names releases, else the output
+        folder (the full edition of a marked project never goes to the site)."""
+        if not self.releases or self.scheme is None:
+            return self.out_dir
+        scheme = self.scheme
+        return self.out_dir / release_folder(min(self.releases, key=lambda level: scheme.parse(level).rank))
+
     def with_release(self, level: str, out_dir: Path | None = None) -> Project:
         """The same project making the release edition at ``level``, by default into <output>/release-<level>/."""
         return replace(self, release=level, out_dir=out_dir or self.out_dir / release_folder(level))
@@ -204,8 +213,11 @@ def resolve_project(
         )
     if release is not None:
         if config.marking is None:
-            raise ValueError("a release needs a marking scheme: add [marking] with a scheme to briefgen.toml")
-        config.marking.resolved().parse(release)  # ValueError in words for a level the scheme does not have
+            raise BriefgenError.at("--release", "a release needs a marking scheme: add [marking] to briefgen.toml")
+        try:
+            config.marking.resolved().parse(release)
+        except ValueError as exc:
+            raise BriefgenError.at("--release", str(exc)) from None
     variant = pdf_variant or DEFAULT_VARIANT
     if variant not in VARIANTS:
         raise ValueError(f"expected one of {', '.join(VARIANTS)}; got {variant!r}")

@@ -234,7 +234,7 @@ def test_draft_brief_renders_with_watermark_text(render_once: RenderOnce, real_w
     for page in pages:
         letters = {w.text for w in page.words if len(w.text) == 1}
         assert set("DRAFT") <= letters  # the rotated watermark's letters
-        assert "OFFICIAL" in joined(page.band(top=True)) and "OFFICIAL" in joined(page.band(top=False))
+        assert "UNCLASSIFIED" in joined(page.band(top=True)) and "UNCLASSIFIED" in joined(page.band(top=False))
     for page in real_words:  # final: no watermark
         big = [w for w in page.words if len(w.text) == 1 and w.text in "DRAFT" and w.y1 - w.y0 > 60]
         assert big == []
@@ -484,7 +484,7 @@ LONG_MARKING = "OFFICIAL-SENSITIVE // PERSONAL // NOT FOR WIDER CIRCULATION!"  #
 def test_a_sixty_character_marking_is_one_line_at_top_and_bottom_of_every_page(tmp_path: Path) -> None:
     assert len(LONG_MARKING) == 60
     text = EXAMPLE_BRIEF.read_text(encoding="utf-8").replace(
-        "classification: OFFICIAL", f'classification: "{LONG_MARKING}"'
+        "classification: UNCLASSIFIED", f'classification: "{LONG_MARKING}"'
     )
     assert LONG_MARKING in text
     (tmp_path / "src").mkdir()
