@@ -151,7 +151,7 @@ NOT_RELEASED = "is marked above the release, so it has no edition at"
 
 def _edition(release: str | None = None, out_dir: Path | None = None, **options: Any) -> Project:
     """The project, or its release edition at ``release`` (into --out, else <output>/release-<level>/)."""
-    project = _project(out_dir=out_dir, **options)
+    project = _project(out_dir=out_dir, release=release, **options)  # the level checked against the scheme
     return project.with_release(release, out_dir) if release else project
 
 
