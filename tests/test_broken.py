@@ -54,8 +54,8 @@ def test_file_over_size_limit(tmp_path: Path, run: Callable[..., Result], monkey
     assert result.exit_code == 1
 
 
-def test_file_just_under_size_limit_is_read(tmp_path: Path, run: Callable[..., Result]) -> None:
-    ok = tmp_path / "ok.yaml"
+def test_file_just_under_size_limit_is_read(project: Path, run: Callable[..., Result]) -> None:
+    ok = project / "ok.yaml"
     ok.write_text(MINIMAL + "# " + "x" * (2 * 1024 * 1024 - len(MINIMAL) - 3) + "\n", encoding="utf-8")
     assert ok.stat().st_size == 2 * 1024 * 1024
     result = run("validate", str(ok))
