@@ -151,7 +151,11 @@ def _project(**options: Any) -> Project:
     show_default=True,
     help="text for people, json for editors, github for CI annotations.",
 )
-@click.option("--strict", is_flag=True, help="Fail on warnings too (e.g. stale watch-list items).")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail on warnings too (e.g. a draft's stale watch items; not a final brief's prompt for a new edition).",
+)
 @REMOTE_OPTION
 @click.pass_context
 def validate_cmd(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool, allow_remote: bool) -> None:
@@ -161,10 +165,12 @@ def validate_cmd(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: 
 
     ctx.meta[REPORT] = fmt
     result = check(_default_paths(paths), _project(allow_remote=allow_remote))
-    failed = bool(result.errors) or (strict and bool(result.warnings))
+    # a final brief's past watch dates prompt for a new edition: --strict does not fail on that warning
+    strict_warnings = [p for p in result.warnings if p.strict] if strict else []
+    failed = bool(result.errors) or bool(strict_warnings)
     failed_briefs = set(result.failed)
     if strict:  # a brief with a warning fails too
-        failed_briefs |= {p.path for p in result.warnings} & {valid.source.name for valid in result.briefs}
+        failed_briefs |= {p.path for p in strict_warnings} & {valid.source.name for valid in result.briefs}
     total = len(result.briefs) + len(result.failed)
     counts = {"errors": len(result.errors), "warnings": len(result.warnings)}
     summary = summary_line(failed=failed, briefs=total, failed_briefs=len(failed_briefs), **counts)

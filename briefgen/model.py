@@ -192,6 +192,10 @@ FlexDate = Annotated[
 ]
 
 
+# an item's stable id: unique in its list, it matches the item across editions (diff.py)
+ItemId = Annotated[Slug | None, Field(description="Stable id (slug, unique in its list): matches it across editions")]
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -204,6 +208,7 @@ class Author(_Model):
 class KeyPoint(_Model):
     text: Markdown
     confidence: Confidence | None = None
+    id: ItemId = None
 
 
 def _named(key: str) -> Any:
@@ -238,6 +243,7 @@ class Motivation(_Model):
     summary: Markdown | None = None
     points: list[Markdown] = []
     actor: Slug | None = None
+    id: ItemId = None
 
 
 class Ask(_Model):
@@ -246,6 +252,7 @@ class Ask(_Model):
     ask: Markdown
     quote: Text | None = None
     sources: list[Slug] = []
+    id: ItemId = None
 
 
 class Risk(_Model):
@@ -254,6 +261,7 @@ class Risk(_Model):
     likelihood: Likelihood
     impact: Impact
     mitigation: Markdown | None = None
+    id: ItemId = None
 
     @property
     def score(self) -> int:
@@ -266,17 +274,20 @@ class WatchItem(_Model):
     indicator: Markdown
     by: Date | None = None
     status: Literal["watching", "triggered", "resolved"] = "watching"
+    id: ItemId = None
 
 
 class Event(_Model):
     date: FlexDate
     title: Text
     description: Markdown | None = None
+    id: ItemId = None
 
 
 class Theme(_Model):
     title: Text
     body: Markdown
+    id: ItemId = None
 
 
 class HistoricalContext(_Model):
@@ -294,6 +305,7 @@ class HistoricalContext(_Model):
 class Section(_Model):
     title: Text
     body: Markdown
+    id: ItemId = None
 
 
 class SourceRef(_Model):
@@ -321,6 +333,10 @@ class Brief(_Model):
     date: Date
     updated: Date | None = None
     status: Literal["draft", "final"] = "draft"
+    edition: int | None = Field(None, ge=1, description="Edition number; default: counted along 'previous'")
+    previous: Text | None = Field(
+        None, description="The previous edition: a path relative to this file, or REV:PATH in git"
+    )
     classification: Text | None = Field(None, description="Marking such as UNCLASSIFIED; default from briefgen.toml")
     authors: list[AuthorEntry] = []
     tags: list[Text] = []

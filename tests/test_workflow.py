@@ -300,8 +300,8 @@ def test_validate_prints_github_error_lines(tmp_path: Path, run_in: Callable[...
     result = run_in("validate", "--format", "github", "briefs")
     assert result.exit_code == 1
     fields = (
-        "id, title, subtitle, date, updated, status, classification, authors, tags, summary, key_points, actors, "
-        "trigger, motivations, asks, risks, watch_list, historical_context, sections, sources"
+        "id, title, subtitle, date, updated, status, edition, previous, classification, authors, tags, summary, "
+        "key_points, actors, trigger, motivations, asks, risks, watch_list, historical_context, sections, sources"
     )
     assert result.stdout.splitlines() == [
         # in properties `%`, `:` and `,` are escaped; in the message only `%` (and line breaks)
