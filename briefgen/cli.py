@@ -130,6 +130,9 @@ VARIANT_OPTION = click.option(
     show_default=DEFAULT_VARIANT,
     help="PDF variant: pdf/ua-1 is tagged and accessible, pdf/a-3b archival; none for a plain PDF.",
 )
+SINCE_OPTION = click.option("--since", metavar="REV", help="Compare each brief with its edition at git revision REV.")
+DIFF_FORMATS = ["text", "markdown", "json", "html", "pdf"]
+DIFF_HELP = "text, markdown (a pull request's job summary), json (schema/diff.schema.json), or a redline: html, pdf."
 QUIET_OPTION = click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 VERBOSE_OPTION = click.option("-v", "--verbose", is_flag=True, help="Also print every file written.")
 
@@ -151,11 +154,7 @@ def _project(**options: Any) -> Project:
     show_default=True,
     help="text for people, json for editors, github for CI annotations.",
 )
-@click.option(
-    "--strict",
-    is_flag=True,
-    help="Fail on warnings too (e.g. a draft's stale watch items; not a final brief's prompt for a new edition).",
-)
+@click.option("--strict", is_flag=True, help="Fail on warnings too (a draft's stale watch items, for one).")
 @REMOTE_OPTION
 @click.pass_context
 def validate_cmd(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool, allow_remote: bool) -> None:
@@ -228,6 +227,7 @@ def new_cmd(slug: str, folder: Path) -> None:
 @main.command("render")
 @click.argument("brief", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @FORMAT_OPTION
+@SINCE_OPTION
 @OUT_OPTION
 @TEMPLATES_OPTION
 @VARIANT_OPTION
@@ -269,6 +269,23 @@ def render_cmd(brief: Path, quiet: bool, verbose: bool, **options: Any) -> None:
             click.echo(printable(f"wrote {path}"))
 
 
+@main.command("diff")
+@click.argument("editions", nargs=-1, metavar="OLD NEW")
+@SINCE_OPTION
+@click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text", show_default=True, help=DIFF_HELP)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write it to this file.")
+def diff_cmd(editions: tuple[str, ...], since: str | None, fmt: str, output: Path | None) -> None:
+    """Say what changed between editions: OLD and NEW are brief files or REV:PATH (`briefgen diff HEAD~1:briefs/x.yaml
+    briefs/x.yaml`); with --since REV, every brief changed since REV (under the paths given, if any)."""
+    from briefgen.diff_report import diff_output, editions_compared
+
+    if (since is None and len(editions) != 2) or (fmt == "pdf" and output is None and sys.stdout.isatty()):
+        raise click.UsageError("name OLD and NEW, or use --since REV; a pdf goes to a file (--output) or a pipe")
+    project = _project(since=since)
+    data = diff_output(editions_compared(list(editions), since, project), fmt, since, project)
+    output.write_bytes(data) if output is not None else click.echo(data, nl=False)
+
+
 def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
     if value is None:
         return None
@@ -281,6 +298,7 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
 @main.command("build")
 @PATHS
 @FORMAT_OPTION
+@SINCE_OPTION
 @OUT_OPTION
 @TEMPLATES_OPTION
 @VARIANT_OPTION

@@ -40,6 +40,28 @@ def risk_score(likelihood: str, impact: str) -> int:
     return (LIKELIHOODS.index(likelihood) + 1) * (IMPACTS.index(impact) + 1)
 
 
+def severity(likelihood: str, impact: str) -> str:
+    """Severity band of a likelihood/impact pair on the 5x5 matrix.
+
+    The score is ``(likelihood step) * (impact step)``, steps counted from 1, as ``Risk.score``.
+    Bands: 1-4 ``"low"``, 5-9 ``"medium"``, 10-16 ``"high"``, 20-25 ``"extreme"`` (scores of 17-19
+    cannot occur). So rare/minimal is low, likely/major (16) high and almost-certain/severe extreme.
+    Raises ValueError for an unknown level.
+    """
+    if likelihood not in LIKELIHOODS:
+        raise ValueError(f"unknown likelihood {likelihood!r}; expected one of {', '.join(LIKELIHOODS)}")
+    if impact not in IMPACTS:
+        raise ValueError(f"unknown impact {impact!r}; expected one of {', '.join(IMPACTS)}")
+    score = risk_score(likelihood, impact)
+    if score <= 4:
+        return "low"
+    if score <= 9:
+        return "medium"
+    if score <= 16:
+        return "high"
+    return "extreme"
+
+
 def citation_ids(text: str) -> Iterator[str]:
     """Yield the source ids cited in Markdown text, in order (none inside code or after a backslash)."""
     if "[@" not in text:

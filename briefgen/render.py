@@ -16,6 +16,8 @@ from markupsafe import Markup, escape
 
 from briefgen import __version__, markdown
 from briefgen.defaults import TEMPLATES_DIR
+from briefgen.diff import Change
+from briefgen.editions import Edition
 from briefgen.errors import BriefgenError, Problem
 from briefgen.formats import index_links
 from briefgen.load import display_path
@@ -95,7 +97,7 @@ def _environment(kind: str, theme: ThemeFolder) -> jinja2.Environment:
     env.filters["label"] = label
     env.filters["mdtext"] = markdown.escape_markdown
     env.filters["css_string"] = css_string
-    env.filters["cjk"] = cjk_text
+    env.filters["cjk"] = _cjk_filter  # cjk_text, or a redline's marks
     env.filters["isodate"] = lambda value: format_date(dt.date.fromisoformat(value))
     return env
 
@@ -163,13 +165,53 @@ def short_title(brief: Brief, limit: int = 55) -> str:
     return brief.title[:limit].rsplit(" ", 1)[0].rstrip(",;:-") + "…"
 
 
-def _context(brief: Brief, project: Project, fmt: str, images: dict[str, str] | None = None) -> dict[str, Any]:
+def sentence_markdown(change: Change) -> str:
+    """A change's sentence in Markdown: titles emphasised, everything a writer typed escaped."""
+    return "".join(
+        f"*{markdown.escape_markdown(text)}*" if title else markdown.escape_markdown(text)
+        for text, title in change.parts
+    )
+
+
+def sentence_html(change: Change) -> Markup:
+    """A change's sentence in HTML: titles emphasised (and their CJK marked), the rest escaped."""
+    return Markup("").join(
+        Markup("<em>{}</em>").format(cjk_text(t)) if title else cjk_text(t) for t, title in change.parts
+    )
+
+
+# A redline's marks (redline.py): the HTML of a text of the brief with its changes since an earlier edition
+# marked, given the text and how to render any text in its place (it renders the old one the same way).
+Marks = Callable[[str, Callable[[str], Markup]], Markup]
+
+
+@jinja2.pass_context
+def _cjk_filter(context: Any, value: str | None, lang: str | None = None) -> Markup:
+    marks: Marks | None = context.get("marks")
+    if marks is None or not value:
+        return cjk_text(value, lang)
+    return marks(value, lambda text: cjk_text(text, lang))
+
+
+def _context(
+    brief: Brief,
+    project: Project,
+    fmt: str,
+    images: dict[str, str] | None = None,
+    edition: Edition | None = None,
+    marks: Marks | None = None,
+) -> dict[str, Any]:
     citations = markdown.Citations([s.id for s in brief.sources], {s.id: s.title for s in brief.sources})
     md: Callable[..., Any]
     if fmt == "html":
 
-        def md(text: str | None, inline: bool = False) -> Markup:
+        def html(text: str | None, inline: bool = False) -> Markup:
             return mark_cjk(markdown.to_html(text or "", citations, inline=inline, images=images))
+
+        def md(text: str | None, inline: bool = False) -> Markup:
+            if marks is None or not text:
+                return html(text, inline)
+            return marks(text, lambda other: html(other, inline))
 
         figures = {
             "risk_matrix": Markup(risk_matrix_svg(brief.risks)) if brief.risks else "",
@@ -209,17 +251,27 @@ def _context(brief: Brief, project: Project, fmt: str, images: dict[str, str] | 
         "figures": figures,
         "short_title": short_title(brief),
         "version": __version__,
+        "edition": edition or Edition(brief.edition),
+        "sentence": sentence_html if fmt == "html" else sentence_markdown,
+        "marks": marks,
     }
 
 
 def render_html(
-    brief: Brief, project: Project, images: dict[str, str] | None = None, *, policy: Policy | None = None
+    brief: Brief,
+    project: Project,
+    images: dict[str, str] | None = None,
+    *,
+    policy: Policy | None = None,
+    edition: Edition | None = None,
+    marks: Marks | None = None,
 ) -> str:
-    """Render the brief as one self-contained HTML page (``images``: from collect_images).
+    """Render the brief as one self-contained HTML page (``images``: from collect_images); ``edition``
+    (editions.whats_changed) numbers it and puts its changes after the bottom line up front.
 
     A theme's extra.css may use files of the project through ``url()``; they are embedded as data: URIs.
     """
-    context = _context(brief, project, "html", images)
+    context = _context(brief, project, "html", images, edition, marks)
     context["extra_css"] = theme_css(project.theme, policy)
     return _render("html", project.theme, "brief.html.j2", context)
 
@@ -253,9 +305,10 @@ def theme_css(theme: ThemeFolder, policy: Policy | None) -> Markup:
     return Markup(css.replace("</", "<\\/"))
 
 
-def render_markdown(brief: Brief, project: Project) -> str:
-    """Render the brief as CommonMark."""
-    return _tidy_blank_lines(_render("md", project.theme, "brief.md.j2", _context(brief, project, "md")))
+def render_markdown(brief: Brief, project: Project, edition: Edition | None = None) -> str:
+    """Render the brief as CommonMark (``edition``: as for render_html)."""
+    context = _context(brief, project, "md", edition=edition)
+    return _tidy_blank_lines(_render("md", project.theme, "brief.md.j2", context))
 
 
 def _tidy_blank_lines(text: str) -> str:

@@ -629,7 +629,7 @@ def test_a_theme_template_failing_in_a_build_fails_that_brief_with_its_location(
 
 
 def test_every_option_of_every_command_has_help() -> None:
-    assert set(main.commands) == {"validate", "schema", "new", "render", "build", "index", "serve"}
+    assert set(main.commands) == {"validate", "schema", "new", "render", "diff", "build", "index", "serve"}
     for name, command in main.commands.items():
         assert command.help, name
         for param in command.params:

@@ -32,6 +32,9 @@ ORDER = [
     "briefgen.markdown",
     "briefgen.content",
     "briefgen.check",
+    # editions: the semantic diff of two, and where earlier ones are (files, git)
+    "briefgen.diff",
+    "briefgen.editions",
     # rendering
     "briefgen.svg",
     "briefgen.timeline_axis",
@@ -49,6 +52,7 @@ ORDER = [
     "briefgen.formats.pdf",
     "briefgen.outputs",
     "briefgen.produce",
+    "briefgen.redline",  # a brief rendered with its changes since an earlier edition marked
     # many briefs: manifest, site, workers, the incremental build
     "briefgen.manifest",
     "briefgen.site",
@@ -62,6 +66,7 @@ ORDER = [
     # the command line
     "briefgen.report",  # validate's reports: text, versioned JSON, GitHub annotations
     "briefgen.skeleton",
+    "briefgen.diff_report",  # `briefgen diff`'s reports: text, Markdown, JSON
     "briefgen.progress",
     "briefgen.cli",
     "briefgen.__main__",
