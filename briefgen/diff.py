@@ -105,6 +105,8 @@ LISTS = (
         "sources", "Source", lambda b: b.sources, lambda i: i.title, ("title", "publisher", "url", "date", "accessed")
     ),
 )
+# Markdown fields: their change is told as "reworded" (the JSON has the old and new text)
+PROSE = frozenset({"summary", "text", "description", "mitigation", "indicator", "body", "ask", "points"})
 SCALES = {"likelihood": LIKELIHOODS, "impact": IMPACTS, "confidence": CONFIDENCES}
 # fields of the brief itself, in its order (its id, date, edition and previous differ in every edition by design)
 TOP = ("title", "subtitle", "status", "classification", "authors", "tags", "summary")
@@ -212,7 +214,7 @@ def _list(name: str, spec: ListSpec, old: Sequence[Any], new: Sequence[Any]) -> 
 def label_of(spec: ListSpec | None, item: Any) -> str:
     """What a change calls an item: its id, else its title (shortened)."""
     ident = getattr(item, "id", None)
-    return ident or (shorten(spec.title(item)) if spec else "")
+    return ident or (" ".join(spec.title(item).split()) if spec else "")
 
 
 def _whole(name: str, spec: ListSpec, item: Any, kind: Kind) -> Change:
@@ -284,7 +286,9 @@ def _modified(noun: str, key: str, old: Any, new: Any, title: str, model: Any) -
         yield ("Date", False)
         yield from of
         yield (_moved(old, new), False)
-    elif key == "status" or (isinstance(old, str | None) and isinstance(new, str | None) and _short(old, new)):
+    elif key == "status" or (
+        key not in PROSE and isinstance(old, str | None) and isinstance(new, str | None) and _short(old, new)
+    ):
         yield (what.capitalize(), False)
         yield from of
         yield (f" changed from {old or 'none'} to {new or 'none'}", False)

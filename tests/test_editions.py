@@ -113,3 +113,150 @@ def test_the_real_brief_prompts_once(run: Run, monkeypatch: pytest.MonkeyPatch) 
     assert result.exit_code == 0
     lines = result.stderr.splitlines()
     assert len(lines) == 2 and "5 watch items are past their dates" in lines[0]
+
+
+# --- the "What has changed" box and the edition number, in every format
+
+
+def editions(folder: Path, *, new_extra: str = "", old_extra: str = "") -> Path:
+    """old.yaml (edition 1 by count) and new.yaml naming it as previous, with a risk whose likelihood rose."""
+    risk = "risks:\n  - id: fuel\n    title: Fuel shortages\n    likelihood: {}\n    impact: major\n"
+    write_tree(
+        folder,
+        {
+            "old.yaml": brief(extra=risk.format("possible") + old_extra).replace("2025-11-28", "2025-11-21", 1),
+            "new.yaml": brief(extra="previous: old.yaml\n" + risk.format("likely") + new_extra),
+        },
+    )
+    return folder / "new.yaml"
+
+
+SENTENCE = "Likelihood of Fuel shortages raised from possible to likely (severity still high)"
+
+
+def test_the_box_in_markdown(project: Path, run: Run) -> None:
+    editions(project)
+    assert run("render", "new.yaml", "--format", "md").exit_code == 0
+    text = (project / "output" / "new.md").read_text(encoding="utf-8")
+    assert "- Date: 28 November 2025\n- Edition: 2\n" in text
+    box = text.split("## What has changed\n\n", 1)[1].split("\n## ", 1)[0]
+    assert box == (
+        "Since the previous edition, of 21 November 2025:\n\n"
+        "- Likelihood of *Fuel shortages* raised from possible to likely (severity still high)\n"
+    )
+    # after the bottom line up front, before the trigger
+    assert text.index("## Bottom line up front") < text.index("## What has changed") < text.index("## Trigger")
+
+
+def test_the_box_in_html(project: Path, run: Run) -> None:
+    from helpers import parse_html
+
+    editions(project)
+    assert run("render", "new.yaml", "--format", "html").exit_code == 0
+    root = parse_html((project / "output" / "new.html").read_text(encoding="utf-8"))
+    [box] = [n for n in root.iter("section") if "changes" in n.classes()]
+    assert box.find("h2").text() == "What has changed"  # type: ignore[union-attr]
+    assert box.find("time").get("datetime") == "2025-11-21"  # type: ignore[union-attr]
+    assert [li.text() for li in box.iter("li")] == [SENTENCE]
+    assert [em.text() for em in box.iter("em")] == ["Fuel shortages"]
+    h2 = [n.text() for n in root.iter("h2")]
+    assert h2.index("Bottom line up front") + 1 == h2.index("What has changed")
+    meta = root.find("dl")
+    assert meta is not None
+    terms = [(dt.text(), dd.text()) for dt, dd in zip(meta.iter("dt"), meta.iter("dd"), strict=True)]
+    assert terms[:2] == [("Date", "28 November 2025"), ("Edition", "2")]
+    running = next(n for n in root.iter("p") if "page-running" in n.classes())
+    assert running.text().endswith("Edition 2 · 28 November 2025")
+
+
+def test_the_box_and_the_edition_in_the_pdf(project: Path, run: Run) -> None:
+    from helpers import page_texts
+
+    editions(project)
+    assert run("render", "new.yaml", "--format", "pdf").exit_code == 0
+    pages = page_texts(project / "output" / "new.pdf")
+    text = " ".join(" ".join(pages).split())
+    assert "What has changed" in text and "Since the previous edition, of 21 November 2025:" in text
+    assert SENTENCE in text
+    assert text.index("Bottom line up front") < text.index("What has changed") < text.index(SENTENCE)
+    assert "Edition 2" in " ".join(pages[0].split())
+    if len(pages) > 1:  # the running header of the later pages
+        assert "Edition 2 · 28 November 2025" in " ".join(pages[1].split())
+
+
+def test_no_changes_of_substance(project: Path, run: Run) -> None:
+    write_tree(project, {"old.yaml": MINIMAL, "new.yaml": MINIMAL + "previous: old.yaml\n"})
+    assert run("render", "new.yaml", "--format", "md").exit_code == 0
+    text = (project / "output" / "new.md").read_text(encoding="utf-8")
+    assert "No changes of substance since the previous edition, of 28 November 2025." in text
+
+
+def test_no_box_and_no_edition_without_a_previous_edition(project: Path, run: Run) -> None:
+    write_tree(project, {"a.yaml": MINIMAL})
+    assert run("render", "a.yaml", "--format", "md").exit_code == 0
+    text = (project / "output" / "a.md").read_text(encoding="utf-8")
+    assert "What has changed" not in text and "Edition" not in text
+
+
+@pytest.mark.parametrize(
+    ("files", "number"),
+    [
+        ({"e1.yaml": MINIMAL, "e2.yaml": MINIMAL + "previous: e1.yaml\n"}, 2),
+        (
+            {
+                "e1.yaml": MINIMAL,
+                "e2.yaml": MINIMAL + "previous: e1.yaml\n",
+                "e3.yaml": MINIMAL + "previous: e2.yaml\n",
+            },
+            3,
+        ),
+        ({"e4.yaml": MINIMAL + "edition: 4\n", "e5.yaml": MINIMAL + "previous: e4.yaml\n"}, 5),
+        ({"e1.yaml": MINIMAL, "e7.yaml": MINIMAL + "previous: e1.yaml\nedition: 7\n"}, 7),
+    ],
+)
+def test_the_edition_number_is_counted_along_the_chain(
+    project: Path, run: Run, files: dict[str, str], number: int
+) -> None:
+    write_tree(project, files)
+    last = sorted(files)[-1]
+    assert run("render", last, "--format", "md").exit_code == 0
+    assert f"- Edition: {number}\n" in (project / "output" / last.replace(".yaml", ".md")).read_text(encoding="utf-8")
+
+
+def test_a_previous_edition_that_is_invalid_is_located(project: Path, run: Run) -> None:
+    write_tree(project, {"old.yaml": MINIMAL + "status: done\n", "new.yaml": MINIMAL + "previous: old.yaml\n"})
+    result = run("render", "new.yaml", "--format", "md")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "old.yaml:7:9: status: expected one of draft, final; got 'done'\n",
+    )
+
+
+def test_a_missing_previous_edition_is_one_line(project: Path, run: Run) -> None:
+    write_tree(project, {"new.yaml": MINIMAL + "previous: gone.yaml\n"})
+    result = run("render", "new.yaml", "--format", "md")
+    assert (result.exit_code, result.stderr) == (1, "gone.yaml: cannot read file: No such file or directory\n")
+
+
+def test_a_previous_edition_outside_the_project_is_refused(project: Path, run: Run) -> None:
+    write_tree(project.parent, {"outside.yaml": MINIMAL})
+    write_tree(project, {"briefgen.toml": "", "new.yaml": MINIMAL + "previous: ../outside.yaml\n"})
+    result = run("render", "new.yaml", "--format", "md")
+    assert result.exit_code == 1
+    assert "refused: a previous edition must lie inside the project" in result.stderr
+
+
+def test_a_changed_previous_edition_rebuilds_the_brief(project: Path, run: Run) -> None:
+    editions(project / "editions")
+    write_tree(project, {"briefgen.toml": ""})  # the project holds both folders
+    (project / "briefs").mkdir()
+    new = (project / "editions" / "new.yaml").read_text(encoding="utf-8")
+    (project / "briefs" / "new.yaml").write_text(new.replace("old.yaml", "../editions/old.yaml"), encoding="utf-8")
+    assert run("build", "--format", "md", "-q").exit_code == 0
+    assert run("build", "--format", "md").stderr.splitlines()[-1].startswith("built 0, unchanged 1")
+    old = project / "editions" / "old.yaml"
+    old.write_text(old.read_text(encoding="utf-8").replace("possible", "unlikely"), encoding="utf-8")
+    result = run("build", "--format", "md")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[-1].startswith("built 1")
+    assert "raised from unlikely to likely" in (project / "output" / "new.md").read_text(encoding="utf-8")
