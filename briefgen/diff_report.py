@@ -46,7 +46,7 @@ SCHEMA_ID = "https://briefgen.invalid/schema/diff.schema.json"
 def _since(comparison: Comparison) -> str:
     if comparison.old_date is None:
         return f"a new brief (not in {comparison.previous})"
-    return f"since {comparison.previous} of {format_date(comparison.old_date)}"
+    return f"since {comparison.previous} ({format_date(comparison.old_date)})"
 
 
 def to_text(comparisons: Sequence[Comparison], since: str | None = None) -> str:

@@ -248,21 +248,22 @@ def test_diff_text(pair: tuple[Path, Path], run: Run) -> None:
     result = run("diff", "old.yaml", "new.yaml")
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == (
-        "new.yaml: since old.yaml of 28 November 2025: 1 change\n"
+        "new.yaml: since old.yaml (28 November 2025): 1 change\n"
         "  - Likelihood of “Fuel shortages inland” raised from possible to likely (severity still high)\n"
     )
 
 
 def test_diff_of_identical_editions_says_so_and_exits_0(pair: tuple[Path, Path], run: Run) -> None:
     result = run("diff", "old.yaml", "old.yaml")
-    assert (result.exit_code, result.stdout) == (0, "old.yaml: since old.yaml of 28 November 2025: no changes\n")
+    assert (result.exit_code, result.stdout) == (0, "old.yaml: since old.yaml (28 November 2025): no changes\n")
     assert json.loads(run("diff", "old.yaml", "old.yaml", "--format", "json").stdout) == []
 
 
 def test_diff_markdown(pair: tuple[Path, Path], run: Run) -> None:
     result = run("diff", "old.yaml", "new.yaml", "--format", "markdown")
     assert result.stdout == (
-        "## What has changed in the briefs\n\n### A minimal brief\n\n`new.yaml`, since old.yaml of 28 November 2025:\n\n"
+        "## What has changed in the briefs\n\n### A minimal brief\n\n"
+        "`new.yaml`, since old.yaml (28 November 2025):\n\n"
         "- Likelihood of *Fuel shortages inland* raised from possible to likely (severity still high)\n"
     )
 

@@ -51,14 +51,14 @@ CHANGE = "Likelihood of “Fuel shortages” raised from possible to likely (sev
 def test_diff_rev_path_against_the_working_file(repo: Path, run: Run) -> None:
     result = run("diff", "HEAD:briefs/a.yaml", "briefs/a.yaml")
     assert (result.exit_code, result.stderr) == (0, "")
-    assert result.stdout == (f"briefs/a.yaml: since HEAD:briefs/a.yaml of 28 November 2025: 1 change\n  - {CHANGE}\n")
+    assert result.stdout == (f"briefs/a.yaml: since HEAD:briefs/a.yaml (28 November 2025): 1 change\n  - {CHANGE}\n")
 
 
 def test_since_reports_every_brief_changed_since_the_revision(repo: Path, run: Run) -> None:
     result = run("diff", "--since", "HEAD")
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout.splitlines() == [
-        "briefs/a.yaml: since HEAD:./briefs/a.yaml of 28 November 2025: 1 change",
+        "briefs/a.yaml: since HEAD:./briefs/a.yaml (28 November 2025): 1 change",
         f"  - {CHANGE}",
         "briefs/c.yaml: a new brief (not in HEAD:./briefs/c.yaml): A minimal brief",
     ]
