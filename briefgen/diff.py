@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import heapq
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -166,26 +167,33 @@ def _key(title: str) -> str:
 def _similar(
     spec: ListSpec, old: Sequence[Any], new: Sequence[Any], free_old: list[int], free_new: list[int]
 ) -> Iterator[tuple[int, int]]:
-    """Pairs (new, old) of the remaining items whose texts are similar enough, the most similar first."""
+    """Pairs (new, old) of the remaining items whose texts are similar enough, the most similar first.
+
+    Best first over a heap of upper bounds (difflib's real_quick_ratio, then quick_ratio, then the ratio
+    itself): a pair's ratio is computed only while it could still beat the pairs left, so a long list of
+    reworded items costs about one ratio per item, not one per pair."""
     texts_old = {i: f"{spec.title(old[i])}\n{spec.text(old[i])}" for i in free_old}
-    scored: list[tuple[float, int, int]] = []
+    matchers: dict[int, difflib.SequenceMatcher[str]] = {}
     for j in free_new:
-        matcher = difflib.SequenceMatcher(None, autojunk=False)
-        matcher.set_seq2(f"{spec.title(new[j])}\n{spec.text(new[j])}")
-        for i, text in texts_old.items():
-            matcher.set_seq1(text)
-            # the cheap upper bounds first: most pairs of a long list are far apart
-            if matcher.real_quick_ratio() >= SIMILAR and matcher.quick_ratio() >= SIMILAR:
-                ratio = matcher.ratio()
-                if ratio >= SIMILAR:
-                    scored.append((-ratio, j, i))
+        matchers[j] = difflib.SequenceMatcher(None, autojunk=False)
+        matchers[j].set_seq2(f"{spec.title(new[j])}\n{spec.text(new[j])}")
+    heap = [(-1.0, 0, j, i) for j in free_new for i in free_old]  # (-bound, how exact the bound is, new, old)
     taken_old: set[int] = set()
     taken_new: set[int] = set()
-    for _, j, i in sorted(scored):
-        if i not in taken_old and j not in taken_new:
+    while heap:
+        _, level, j, i = heapq.heappop(heap)
+        if i in taken_old or j in taken_new:
+            continue
+        if level == 3:
             taken_old.add(i)
             taken_new.add(j)
             yield j, i
+            continue
+        matcher = matchers[j]
+        matcher.set_seq1(texts_old[i])
+        better = (matcher.real_quick_ratio, matcher.quick_ratio, matcher.ratio)[level]()
+        if better >= SIMILAR:
+            heapq.heappush(heap, (-better, level + 1, j, i))
 
 
 def _list(name: str, spec: ListSpec, old: Sequence[Any], new: Sequence[Any]) -> list[Change]:
