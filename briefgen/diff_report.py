@@ -6,14 +6,15 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefgen.diff import Change
 from briefgen.editions import Comparison, compare, compare_since, parse_ref
 from briefgen.errors import BriefgenError, json_safe, printable
-from briefgen.markdown import escape_markdown
-from briefgen.project import Project
-from briefgen.render import format_date, sentence_markdown
+from briefgen.model import format_date
+
+if TYPE_CHECKING:
+    from briefgen.project import Project
 
 KEYS = ("brief", "path", "previous", "section", "item", "change", "field", "old", "new", "matched_by", "sentence")
 
@@ -65,6 +66,8 @@ def to_text(comparisons: Sequence[Comparison], since: str | None = None) -> str:
 
 def to_markdown(comparisons: Sequence[Comparison], since: str | None = None) -> str:
     """A Markdown report: a heading per brief, its changes as a list (for `$GITHUB_STEP_SUMMARY`)."""
+    from briefgen.markdown import emphasised, escape_markdown  # markdown-it: only for this format
+
     out = ["## What has changed in the briefs", ""]
     if not comparisons:
         out.append(f"No brief changed since `{printable(since)}`." if since else "No changes.")
@@ -73,7 +76,7 @@ def to_markdown(comparisons: Sequence[Comparison], since: str | None = None) -> 
         out += [f"`{printable(comparison.name)}`, {escape_markdown(_since(comparison))}:", ""]
         if comparison.old_date is not None and not comparison.changes:
             out += ["No changes.", ""]
-        out += [f"- {sentence_markdown(change)}" for change in comparison.changes]
+        out += [f"- {emphasised(change.parts)}" for change in comparison.changes]
         if comparison.changes:
             out.append("")
     return "\n".join(out).rstrip() + "\n"

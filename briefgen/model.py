@@ -107,6 +107,11 @@ def _text(value: Any) -> Any:
     return value
 
 
+def format_date(value: dt.date | None) -> str:
+    """28 November 2025."""
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
 def shorten(value: str, limit: int = 60) -> str:
     """Quote a writer's value in a message on one line, shortened if long."""
     text = " ".join(value.split())

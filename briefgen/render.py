@@ -21,7 +21,7 @@ from briefgen.editions import Edition
 from briefgen.errors import BriefgenError, Problem
 from briefgen.formats import index_links
 from briefgen.load import display_path
-from briefgen.model import CONFIDENCES, IMPACTS, LIKELIHOODS, Brief
+from briefgen.model import CONFIDENCES, IMPACTS, LIKELIHOODS, Brief, format_date
 from briefgen.project import CSS_URL, Project, ThemeFolder
 from briefgen.resources import Policy, Refused
 from briefgen.risk_matrix import risk_matrix_svg, severity
@@ -136,11 +136,6 @@ def link_ok(url: str) -> bool:
     return markdown.safe_url(url) and not re.search(r"[\s<>\\]", url)
 
 
-def format_date(value: dt.date | None) -> str:
-    """28 November 2025."""
-    return f"{value.day} {value:%B %Y}" if value else ""
-
-
 def label(value: str) -> str:
     """almost-certain -> Almost certain."""
     return value.replace("-", " ").capitalize()
@@ -167,10 +162,7 @@ def short_title(brief: Brief, limit: int = 55) -> str:
 
 def sentence_markdown(change: Change) -> str:
     """A change's sentence in Markdown: titles emphasised, everything a writer typed escaped."""
-    return "".join(
-        f"*{markdown.escape_markdown(text)}*" if title else markdown.escape_markdown(text)
-        for text, title in change.parts
-    )
+    return markdown.emphasised(change.parts)
 
 
 def sentence_html(change: Change) -> Markup:

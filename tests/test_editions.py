@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from helpers import MINIMAL, REAL_BRIEF, brief, write_tree
+from helpers import MINIMAL, REAL_BRIEF, brief, markdownlint, write_tree
 
 Run = Callable[..., Result]
 
@@ -146,6 +146,17 @@ def test_the_box_in_markdown(project: Path, run: Run) -> None:
     )
     # after the bottom line up front, before the trigger
     assert text.index("## Bottom line up front") < text.index("## What has changed") < text.index("## Trigger")
+    lint = markdownlint(project / "output" / "new.md")
+    assert (lint.returncode, lint.stdout, lint.stderr) == (0, "", "")
+
+
+def test_the_diff_report_in_markdown_passes_markdownlint(project: Path, run: Run) -> None:
+    editions(project)
+    # a section for a job summary or a comment, not a document of its own: linted under a document's title
+    report = run("diff", "old.yaml", "new.yaml", "--format", "markdown").stdout
+    (project / "report.md").write_text("# Job summary\n\n" + report, encoding="utf-8")
+    lint = markdownlint(project / "report.md")
+    assert (lint.returncode, lint.stdout, lint.stderr) == (0, "", "")
 
 
 def test_the_box_in_html(project: Path, run: Run) -> None:
