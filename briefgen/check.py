@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.content import check_content
+from briefgen.editions import check_previous
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import Source, display_path, find_briefs, parse_source, read_brief
 from briefgen.model import Brief
@@ -81,6 +82,8 @@ class Checker:
         if source is None:
             source = parse_source(self.read(path) if raw is None else raw, display_path(path))
         brief, warnings = validate(source, classification=self.project.config.classification, today=self.today)
+        if brief.previous:
+            check_previous(source, brief, path, self.project)
         images = check_content(source, self.project.policy(path), path.parent)
         valid = Valid(path, source, brief, tuple(warnings), images)
         self._claim(valid)

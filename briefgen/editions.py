@@ -203,6 +203,22 @@ class Edition:
         return [change.sentence for change in self.changes]
 
 
+def check_previous(source: Source, brief: Brief, path: Path, project: Project) -> None:
+    """Raise BriefgenError when the previous edition a brief names cannot be read or is not valid: its own
+    problems, and one at the brief's ``previous:`` that says so."""
+    try:
+        ref = previous_ref(brief, path, project)
+        if ref is not None:
+            load_edition(inside(ref, project.brief_root(path)), project)
+    except BriefgenError as exc:
+        first = exc.problems[0]
+        if len(exc.problems) == 1 and not first.line:  # unreadable, refused, not in the revision
+            message = f"cannot use the previous edition {first.path}: {first.message}"
+            raise BriefgenError([source.problem(("previous",), message)]) from None
+        message = f"the previous edition {first.path} is not valid (its problems follow)"
+        raise BriefgenError([source.problem(("previous",), message), *exc.problems]) from None
+
+
 def whats_changed(brief: Brief, path: Path, project: Project) -> Edition:
     """The brief's edition number and, when it names a previous edition (or the project compares with
     ``--since``), the changes since that one. Every output format calls this (render.py, a Word writer).

@@ -28,13 +28,13 @@ ORDER = [
     "briefgen.config",
     "briefgen.resources",
     "briefgen.project",
+    # editions: the semantic diff of two, and where earlier ones are (files, git)
+    "briefgen.diff",
+    "briefgen.editions",
     # a set of briefs checked: schema, Markdown that renders whole, images that can be read
     "briefgen.markdown",
     "briefgen.content",
     "briefgen.check",
-    # editions: the semantic diff of two, and where earlier ones are (files, git)
-    "briefgen.diff",
-    "briefgen.editions",
     # rendering
     "briefgen.svg",
     "briefgen.timeline_axis",
