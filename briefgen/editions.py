@@ -248,21 +248,25 @@ class Comparison:
     old_date: dt.date | None
     changes: tuple[Change, ...]
     old_brief: Brief | None = None
+    source: Source | None = None  # the new edition as loaded, and its file (None: in a git revision)
+    path: Path | None = None
 
 
 def compare(old: EditionRef, new: EditionRef, project: Project) -> Comparison:
     """Compare two editions (each read and validated: BriefgenError with every problem of both)."""
     problems: list[Problem] = []
-    loaded: list[Brief] = []
+    loaded: list[tuple[Source, Brief]] = []
     for ref in (old, new):
         try:
-            loaded.append(load_edition(ref, project)[1])
+            loaded.append(load_edition(ref, project))
         except BriefgenError as exc:
             problems += exc.problems
     if problems:
         raise BriefgenError(problems)
-    before, after = loaded
-    return Comparison(new.name, old.name, after, before.date, tuple(diff_briefs(before, after)), before)
+    (_, before), (source, after) = loaded
+    path = Path(new.path) if new.rev is None else None
+    changes = tuple(diff_briefs(before, after))
+    return Comparison(new.name, old.name, after, before.date, changes, before, source, path)
 
 
 def compare_since(rev: str, paths: list[Path], project: Project) -> list[Comparison]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from briefgen.content import check_content
 from briefgen.diff import LISTS, ListSpec, match
 from briefgen.editions import Comparison, Edition
 from briefgen.formats.pdf import write_pdf_here
@@ -174,7 +175,11 @@ def redline_html(comparison: Comparison, project: Project) -> str:
     assert comparison.old_brief is not None
     merged, marks = merge(comparison.old_brief, comparison.brief)
     edition = Edition(comparison.brief.edition, comparison.old_date, comparison.previous, comparison.changes)
-    page = render_html(merged, project, edition=edition, marks=_marker(marks))
+    images, policy = None, None
+    if comparison.source is not None and comparison.path is not None:  # a file: its images, as when built
+        policy = project.policy(comparison.path)
+        images = check_content(comparison.source, policy, comparison.path.parent)
+    page = render_html(merged, project, images, policy=policy, edition=edition, marks=_marker(marks))
     legend = Markup(
         '<p class="redline-legend">Redline: the changes since {old}. Inserted words are {ins}; deleted words are'
         " {dele}; a removed item is struck through where it was.</p>"
@@ -190,5 +195,6 @@ def redline_pdf(comparison: Comparison, project: Project) -> bytes:
     """The redline laid out as a PDF, with the print stylesheet of the brief."""
     html = redline_html(comparison, project)
     css = render_print_css(comparison.brief, project)
-    data, _ = write_pdf_here(html, css, name=comparison.name, variant=project.pdf_variant, policy=None)
+    policy = project.policy(comparison.path) if comparison.path is not None else None
+    data, _ = write_pdf_here(html, css, name=comparison.name, variant=project.pdf_variant, policy=policy)
     return data

@@ -155,3 +155,15 @@ def test_a_redline_needs_one_brief_and_its_earlier_edition() -> None:
     assert str(caught.value) == (
         "briefgen diff: a html redline shows one brief against its earlier edition; name OLD and NEW"
     )
+
+
+def test_the_redline_embeds_the_new_editions_images(project: Path, run: Run) -> None:
+    from helpers import PNG, brief, write_tree
+
+    write_tree(project, {"map.png": PNG, "old.yaml": brief(), "new.yaml": brief()})
+    new = project / "new.yaml"
+    new.write_text(new.read_text().replace("The bottom line.", "The bottom line ![a map](map.png)."))
+    result = run("diff", "old.yaml", "new.yaml", "--format", "html")
+    assert result.exit_code == 0, result.stderr
+    [img] = list(parse_html(result.stdout).iter("img"))
+    assert (img.get("alt"), img.get("src").startswith("data:image/png;base64,")) == ("a map", True)
