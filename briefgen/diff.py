@@ -248,9 +248,8 @@ def _fields(
         before, after = plain(getattr(old, key)), plain(getattr(new, key))
         if before != after:
             title = shorten(spec.title(new), 90) if spec else ""
-            yield _change(
-                name, section, label_of(spec, new) if spec else None, key, before, after, rule, noun, title, new
-            )
+            ident = label_of(spec, new) if spec else None
+            yield _change(name, section, ident, key, before, after, rule, noun, title, (old, new))
 
 
 def _change(
@@ -263,13 +262,13 @@ def _change(
     rule: Rule | None,
     noun: str,
     title: str = "",
-    model: Any = None,
+    models: tuple[Any, Any] = (None, None),
 ) -> Change:
-    parts = tuple(_modified(noun, key, old, new, title, model))
+    parts = tuple(_modified(noun, key, old, new, title, models))
     return Change(name, section or key, item, "modified", key, old, new, rule, parts)
 
 
-def _modified(noun: str, key: str, old: Any, new: Any, title: str, model: Any) -> Iterator[Part]:
+def _modified(noun: str, key: str, old: Any, new: Any, title: str, models: tuple[Any, Any]) -> Iterator[Part]:
     what = LABELS.get((noun, key), key.replace("_", " "))
     of: list[Part] = [(f" of {noun.lower()} ", False), (title, True)] if title else []
     if noun and not title:
@@ -280,9 +279,8 @@ def _modified(noun: str, key: str, old: Any, new: Any, title: str, model: Any) -
         yield (what.capitalize(), False)
         yield from [(" in " if key == "confidence" else " of ", False), (title, True)]
         yield (f" {moved} from {_words(old)} to {_words(new)}", False)
-        if key in ("likelihood", "impact") and model is not None:
-            before = severity(old, model.impact) if key == "likelihood" else severity(model.likelihood, old)
-            after = severity(model.likelihood, model.impact)
+        if key in ("likelihood", "impact") and models[0] is not None:  # the band the risk moved to, both ratings
+            before, after = (severity(m.likelihood, m.impact) for m in models)
             yield (f" (severity {after}, was {before})" if before != after else f" (severity still {after})", False)
     elif noun and key in ("title", "text", "name", "ask") and title:
         yield (f"{noun} reworded: ", False) if key in ("text", "ask") else (f"{noun} renamed: ", False)

@@ -346,3 +346,11 @@ def test_diff_needs_two_editions_or_since(project: Path, run: Run) -> None:
     result = run("diff", "old.yaml")
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1].startswith("Error: name OLD and NEW, or use --since REV")
+
+
+def test_likelihood_and_impact_moved_together_name_the_band_of_both() -> None:
+    found = changes(edited(lambda d: d["risks"][0].update(likelihood="likely", impact="severe")))
+    assert [c.sentence for c in found] == [
+        "Likelihood of “Fuel shortages inland” raised from possible to likely (severity extreme, was high)",
+        "Impact of “Fuel shortages inland” raised from major to severe (severity extreme, was high)",
+    ]
