@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -111,8 +112,11 @@ def earlier(ref: EditionRef) -> bool:
         return Path(ref.path).exists()
     try:
         _git(ref.cwd, "cat-file", "-e", f"{ref.rev}:{ref.path}", what=ref.name)
-    except BriefgenError:
-        return False
+    except BriefgenError as exc:
+        # only a path the revision lacks means "no earlier edition"; a bad revision, or no repository, is an error
+        if re.search(r"does not exist in|exists on disk, but not in", str(exc)):
+            return False
+        raise
     return True
 
 

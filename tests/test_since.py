@@ -153,3 +153,11 @@ def test_outside_a_repository_since_is_one_line(run: Run, tmp_path: Path, monkey
     assert result.exit_code == 1
     [line] = result.stderr.splitlines()
     assert line.startswith("HEAD: cannot read it from git: ")
+
+
+def test_render_since_a_bad_revision_is_one_line(repo: Path, run: Run) -> None:
+    result = run("render", "briefs/a.yaml", "--since", "nosuch", "--format", "md")
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("nosuch:./a.yaml: cannot read it from git: ")
+    assert not (repo / "output" / "a.md").exists()
