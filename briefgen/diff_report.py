@@ -72,11 +72,11 @@ def to_markdown(comparisons: Sequence[Comparison], since: str | None = None) -> 
     if not comparisons:
         out.append(f"No brief changed since `{printable(since)}`." if since else "No changes.")
     for comparison in comparisons:
-        out += [f"### {escape_markdown(comparison.brief.title)}", ""]
+        out += [printable(f"### {escape_markdown(comparison.brief.title)}"), ""]
         out += [f"`{printable(comparison.name)}`, {escape_markdown(_since(comparison))}:", ""]
         if comparison.old_date is not None and not comparison.changes:
             out += ["No changes.", ""]
-        out += [f"- {emphasised(change.parts)}" for change in comparison.changes]
+        out += [printable(f"- {emphasised(change.parts)}") for change in comparison.changes]
         if comparison.changes:
             out.append("")
     return "\n".join(out).rstrip() + "\n"

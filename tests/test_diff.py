@@ -354,3 +354,24 @@ def test_likelihood_and_impact_moved_together_name_the_band_of_both() -> None:
         "Likelihood of “Fuel shortages inland” raised from possible to likely (severity extreme, was high)",
         "Impact of “Fuel shortages inland” raised from major to severe (severity extreme, was high)",
     ]
+
+
+@pytest.mark.parametrize(
+    "path", [REPO / "briefs" / "china-france-japan-2025-11.yaml", REPO / "briefs" / "example-port-strike.yaml"]
+)
+def test_a_real_brief_against_itself_reordered_has_no_changes(path: Path) -> None:
+    brief, _ = validate(parse_source(path.read_bytes(), path.name))
+    assert diff_briefs(brief, brief) == []
+    hc = brief.historical_context
+    assert hc is not None
+    flipped = brief.model_copy(
+        update={
+            **{key: list(reversed(getattr(brief, key))) for key in ("key_points", "actors", "motivations", "asks")},
+            **{key: list(reversed(getattr(brief, key))) for key in ("risks", "watch_list", "sections", "sources")},
+            "historical_context": hc.model_copy(update={"events": hc.events[::-1], "themes": hc.themes[::-1]}),
+        }
+    )
+    assert diff_briefs(brief, flipped) == []
+    # and without their ids every item is still found, by title
+    bare = flipped.model_copy(update={"risks": [r.model_copy(update={"id": None}) for r in flipped.risks]})
+    assert diff_briefs(brief, bare) == []
