@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
+import posixpath
 import re
 import subprocess
 from collections.abc import Iterator
@@ -45,7 +45,10 @@ class EditionRef:
             return parse_ref(text, Path(self.path).parent)
         ref = parse_ref(text, self.cwd, file_first=False)
         if ref.rev is None:  # a plain path inside a revision: the same revision, beside this file
-            return EditionRef(os.path.normpath(os.path.join(os.path.dirname(self.path), text)), self.rev, self.cwd)
+            beside = posixpath.normpath(posixpath.join(posixpath.dirname(self.path), text))
+            # ./ keeps git reading the path from cwd, as this edition's own path is read
+            relative = self.path.startswith("./") and not beside.startswith("../")
+            return EditionRef(f"./{beside}" if relative else beside, self.rev, self.cwd)
         return ref
 
 

@@ -161,3 +161,15 @@ def test_render_since_a_bad_revision_is_one_line(repo: Path, run: Run) -> None:
     [line] = result.stderr.splitlines()
     assert line.startswith("nosuch:./a.yaml: cannot read it from git: ")
     assert not (repo / "output" / "a.md").exists()
+
+
+def test_the_edition_number_counts_back_through_the_revision(repo: Path, run: Run) -> None:
+    """The edition at REV names its own previous edition, a file beside it in that revision: this is the third."""
+    write_tree(repo, {"briefs/e1.yaml": MINIMAL, "briefs/d.yaml": MINIMAL + "previous: e1.yaml\n"})
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "second edition of d")
+    write_tree(repo, {"briefs/d.yaml": MINIMAL.replace("The bottom line.", "A new bottom line.")})
+    assert run("render", "briefs/d.yaml", "--since", "HEAD", "--format", "md").exit_code == 0
+    text = (repo / "output" / "d.md").read_text(encoding="utf-8")
+    assert "- Edition: 3\n" in text
+    assert "- Bottom line up front reworded\n" in text
