@@ -72,8 +72,11 @@ def mark_words(old: str, new: str) -> Markup:
 
 def _wrap(tag: str, said: str, words: str) -> str:
     # the words said to screen readers too: most announce neither <ins> nor <del> by default
-    lead = words[: len(words) - len(words.lstrip())]
-    return f'{lead}<{tag}><span class="sr-only">[{said}: </span>{words.strip()}<span class="sr-only">]</span></{tag}>'
+    lead, trail = words[: len(words) - len(words.lstrip())], words[len(words.rstrip()) :]
+    return (
+        f'{lead}<{tag}><span class="sr-only">[{said}: </span>{words.strip()}<span class="sr-only">]</span></{tag}>'
+        + trail
+    )
 
 
 def _track(stack: list[str], token: str) -> None:

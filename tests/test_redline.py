@@ -167,3 +167,9 @@ def test_the_redline_embeds_the_new_editions_images(project: Path, run: Run) -> 
     assert result.exit_code == 0, result.stderr
     [img] = list(parse_html(result.stdout).iter("img"))
     assert (img.get("alt"), img.get("src").startswith("data:image/png;base64,")) == ("a map", True)
+
+
+def test_mark_words_keeps_the_space_after_a_mark() -> None:
+    marked = mark_words("<p>a c</p>", "<p>a b c</p>")
+    assert words(parse_html(str(marked), fragment=True).find("p")) == "a c"  # around the mark
+    assert "</ins> c" in marked
