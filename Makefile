@@ -44,6 +44,7 @@ fuzz: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/briefgen schema > schema/brief.schema.json
+	$(BIN)/python -c 'from briefgen.diff_report import diff_schema_text as t; print(t(), end="")' > schema/diff.schema.json
 
 clean:
 	rm -rf $(VENV) .system-test-deps node_modules .fuzz-corpus output/*.pdf output/*.html output/*.md

@@ -9,7 +9,8 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefgen.check import Checker, Valid, Withheld
+from briefgen.check import Checker, Valid
+from briefgen.editions import Withheld, chain_digest
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import Source, display_path, find_briefs, parse_source, walk_strings
 from briefgen.manifest import MANIFEST, Entry, Manifest, is_output_name, read_manifest, sha256, shard_manifest_name
@@ -129,7 +130,8 @@ class _Build:
             try:
                 raw = reader.read(path)
                 source = _parse_for_images(raw, name)
-                inputs = sha256((project.digest + sha256(raw) + _image_digest(source, path, project)).encode())
+                images, editions = _image_digest(source, path, project), _edition_digest(raw, source, path, project)
+                inputs = sha256((project.digest + sha256(raw) + images + editions).encode())
             except BriefgenError as exc:
                 self._record_failure(key, "", name, exc.problems)
                 continue
@@ -259,6 +261,17 @@ def _parse_for_images(raw: bytes, name: str) -> Source | None:
         return parse_source(raw, name)
     except BriefgenError:  # reported when it is validated
         return None
+
+
+def _edition_digest(raw: bytes, source: Source | None, path: Path, project: Project) -> str:
+    """Hash the earlier editions a brief's outputs show (its changes, its number), so a changed one rebuilds it."""
+    if b"previous:" not in raw and not project.since:
+        return ""
+    try:
+        data = (source or parse_source(raw, display_path(path))).data
+    except BriefgenError:  # reported when it is validated
+        return ""
+    return chain_digest(data, path, project)
 
 
 def _image_digest(source: Source | None, path: Path, project: Project) -> str:

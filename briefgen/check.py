@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.content import check_content
+from briefgen.editions import Withheld, check_previous
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import Source, display_path, find_briefs, parse_source, read_brief
 from briefgen.marking import Portions, read_portions
@@ -17,10 +18,6 @@ from briefgen.release import cut
 from briefgen.validate import validate
 
 RESERVED_IDS = frozenset({"index", "manifest"})  # the site's own pages
-
-
-class Withheld(Exception):
-    """A brief marked above the release being made: it has no release edition, and nothing is said of it."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +96,8 @@ class Checker:
         brief, warnings = validate(
             source, classification=self.project.config.classification, today=self.today, portions=portions
         )
+        if brief.previous:
+            check_previous(source, brief, path, self.project)
         images = check_content(source, self.project.policy(path), path.parent)
         valid = Valid(path, source, brief, tuple(warnings), images, portions)
         self._claim(valid)

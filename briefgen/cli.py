@@ -18,38 +18,34 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from briefgen import __version__
+from briefgen.cli_options import (
+    DIFF_FORMATS,
+    DIFF_HELP,
+    FORMAT_OPTION,
+    NOT_RELEASED,
+    OUT_OPTION,
+    PATHS,
+    QUIET_OPTION,
+    RELEASE_OPTION,
+    REMOTE_OPTION,
+    REPORT,
+    REPORT_FORMATS,
+    SINCE_OPTION,
+    TEMPLATES_OPTION,
+    VARIANT_OPTION,
+    VERBOSE_OPTION,
+    default_paths,
+    edition_from,
+    interrupt,
+    parse_shard,
+    project_from,
+    report_problems,
+    shown,
+)
 from briefgen.errors import BriefgenError, Problem, printable
-from briefgen.formats import DEFAULT_VARIANT, NAMES, VARIANTS
 
 if TYPE_CHECKING:
     from briefgen.project import Project
-
-REPORT = "briefgen.report"  # ctx.meta key: how the error boundary prints problems (text, json, github)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
-def _report(problems: list[Problem], fmt: str, briefs: int = 0, summary: str = "") -> None:
-    """Print problems: text to stderr (with the summary line), json and github to stdout (github also writes all
-    of them to the job summary, as GitHub shows only ten annotations per step)."""
-    from briefgen import report
-
-    if fmt == "json":
-        click.echo(report.to_json(problems, report.Totals(briefs=briefs)))
-        return
-    if fmt == "github":
-        for problem in problems:
-            click.echo(problem.github())
-        if os.environ.get("GITHUB_STEP_SUMMARY"):
-            with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as handle:
-                handle.write(report.github_summary(problems, summary or f"{len(problems)} problems"))
-        return
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    if summary:
-        click.echo(summary, err=True)
 
 
 class _Group(click.Group):
@@ -59,7 +55,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except BriefgenError as exc:
-            _report(exc.problems, ctx.meta.get(REPORT, "text"))
+            report_problems(exc.problems, ctx.meta.get(REPORT, "text"))
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
@@ -83,86 +79,11 @@ def main() -> None:
     """Turn YAML briefing sources into Markdown, HTML and PDF briefs."""
 
 
-PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-
-
-def _default_paths(paths: tuple[Path, ...]) -> list[Path]:
-    if paths:
-        return list(paths)
-    if not Path("briefs").is_dir():
-        raise click.UsageError("no briefs/ folder here; name the briefs or folders to use")
-    return [Path("briefs")]
-
-
-def _formats(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
-    if value is None:  # the project's formats (project.resolve_project applies the default)
-        return None
-    wanted = tuple(f.strip() for f in value.split(",") if f.strip())
-    if not wanted or any(f not in NAMES for f in wanted):
-        raise click.BadParameter(f"expected some of {', '.join(NAMES)}; got {value!r}", param_hint="--format")
-    return wanted
-
-
-FORMAT_OPTION = click.option(
-    "--format",
-    "formats",
-    show_default=",".join(NAMES),
-    callback=_formats,
-    help=f"Comma-separated output formats: {', '.join(NAMES)}.",
-)
-OUT_OPTION = click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder [default: `output` in briefgen.toml, else output/].",
-)
-TEMPLATES_OPTION = click.option(
-    "--templates",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Theme folder: templates that replace the defaults by name, and an extra.css.",
-)
-REMOTE_OPTION = click.option(
-    "--allow-remote", is_flag=True, help="Let briefs use http(s) images (fetched with a timeout and a size cap)."
-)
-VARIANT_OPTION = click.option(
-    "--pdf-variant",
-    type=click.Choice(VARIANTS),
-    show_default=DEFAULT_VARIANT,
-    help="PDF variant: pdf/ua-1 is tagged and accessible, pdf/a-3b archival; none for a plain PDF.",
-)
-RELEASE_OPTION = click.option(
-    "--release",
-    help="Make the release edition at this marking level (briefgen.toml's [marking]): nothing above it is in any"
-    " output [default: the full edition, then each of marking.releases into <out>/release-<level>/].",
-)
-QUIET_OPTION = click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-VERBOSE_OPTION = click.option("-v", "--verbose", is_flag=True, help="Also print every file written.")
-
-
-def _project(**options: Any) -> Project:
-    """The run's settings: briefgen.toml (found from the working folder) with the command line's options."""
-    from briefgen.project import resolve_project
-
-    return resolve_project(**options)
-
-
-NOT_RELEASED = "is marked above the release, so it has no edition at"
-
-
-def _edition(release: str | None = None, out_dir: Path | None = None, **options: Any) -> Project:
-    """The project, or its release edition at ``release`` (into --out, else <output>/release-<level>/)."""
-    project = _project(out_dir=out_dir, release=release, **options)  # the level checked against the scheme
-    return project.with_release(release, out_dir) if release else project
-
-
-REPORT_FORMATS = click.Choice(["text", "json", "github"])
-
-
 @main.command("validate")
 @PATHS
 @click.option("--format", "fmt", type=REPORT_FORMATS, default="text", show_default=True,
               help="text for people, json for editors, github for CI annotations.")  # fmt: skip
-@click.option("--strict", is_flag=True, help="Fail on warnings too (e.g. stale watch-list items).")
+@click.option("--strict", is_flag=True, help="Fail on warnings too (a draft's stale watch items, for one).")
 @REMOTE_OPTION
 @click.pass_context
 def validate_cmd(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool, allow_remote: bool) -> None:
@@ -171,15 +92,17 @@ def validate_cmd(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: 
     from briefgen.report import summary_line
 
     ctx.meta[REPORT] = fmt
-    result = check(_default_paths(paths), _project(allow_remote=allow_remote))
-    failed = bool(result.errors) or (strict and bool(result.warnings))
+    result = check(default_paths(paths), project_from(allow_remote=allow_remote))
+    # a final brief's past watch dates prompt for a new edition: --strict does not fail on that warning
+    strict_warnings = [p for p in result.warnings if p.strict] if strict else []
+    failed = bool(result.errors) or bool(strict_warnings)
     failed_briefs = set(result.failed)
     if strict:  # a brief with a warning fails too
-        failed_briefs |= {p.path for p in result.warnings} & {valid.source.name for valid in result.briefs}
+        failed_briefs |= {p.path for p in strict_warnings} & {valid.source.name for valid in result.briefs}
     total = len(result.briefs) + len(result.failed)
     counts = {"errors": len(result.errors), "warnings": len(result.warnings)}
     summary = summary_line(failed=failed, briefs=total, failed_briefs=len(failed_briefs), **counts)
-    _report(result.problems, fmt, briefs=total, summary=summary)
+    report_problems(result.problems, fmt, briefs=total, summary=summary)
     sys.exit(1 if failed else 0)
 
 
@@ -198,15 +121,10 @@ def review_cmd(ctx: click.Context, document: Path, brief: Path | None, fmt: str)
     from briefgen.review import review
 
     ctx.meta[REPORT] = fmt
-    result = review(document, _project(), brief)
+    result = review(document, project_from(), brief)
     notes = {"warnings": len(result.valid.warnings), "notes": len(result.notes)}
     summary = summary_line(failed=False, briefs=1, failed_briefs=0, errors=0, **notes)
-    _report([*result.valid.warnings, *result.notes], fmt, briefs=1, summary=summary)
-
-
-def _shown(path: Path) -> str:
-    """A path as the user would type it from here: relative to the working folder where it can be."""
-    return printable(os.path.relpath(path) if path.is_absolute() else str(path))
+    report_problems([*result.valid.warnings, *result.notes], fmt, briefs=1, summary=summary)
 
 
 @main.command("schema")
@@ -222,7 +140,7 @@ def schema_cmd(write: bool, path: Path | None) -> None:
     if not write:
         click.echo(schema_text(), nl=False)
         return
-    click.echo(f"wrote {_shown(write_schema(path or default_schema_path(Path.cwd())))}")
+    click.echo(f"wrote {shown(write_schema(path or default_schema_path(Path.cwd())))}")
 
 
 @main.command("new")
@@ -239,13 +157,14 @@ def new_cmd(slug: str, folder: Path) -> None:
     schema = default_schema_path(Path.cwd())
     click.echo(printable(f"wrote {new_brief(slug, folder, dt.date.today(), schema)}"))
     if not schema.exists():
-        click.echo(f"wrote {_shown(write_schema(schema))}")
+        click.echo(f"wrote {shown(write_schema(schema))}")
 
 
 @main.command("render")
 @click.argument("brief", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @FORMAT_OPTION
 @RELEASE_OPTION
+@SINCE_OPTION
 @OUT_OPTION
 @TEMPLATES_OPTION
 @VARIANT_OPTION
@@ -256,7 +175,7 @@ def render_cmd(brief: Path, quiet: bool, verbose: bool, **options: Any) -> None:
     """Render one brief to Markdown, HTML and PDF (no manifest, no index page)."""
     from briefgen.pdf_process import PdfProcess
 
-    signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C, and take the PDF engine down too
+    signal.signal(signal.SIGTERM, interrupt)  # stop like Ctrl-C, and take the PDF engine down too
     # started before anything else is imported: the engine's import of WeasyPrint overlaps with the work below
     engine = PdfProcess.start_for(options["formats"])
     try:
@@ -264,11 +183,11 @@ def render_cmd(brief: Path, quiet: bool, verbose: bool, **options: Any) -> None:
         from briefgen.check import check
         from briefgen.produce import render_brief
 
-        project = _edition(**options)
+        project = edition_from(**options)
         checked = check([brief], project)
         if checked.errors or not checked.briefs:
             raise BriefgenError(
-                checked.problems or [Problem(_shown(brief), 0, 0, "", f"{NOT_RELEASED} {options['release']}")]
+                checked.problems or [Problem(shown(brief), 0, 0, "", f"{NOT_RELEASED} {options['release']}")]
             )
         valid = checked.briefs[0]
         refuse_foreign_id(valid, project)
@@ -289,19 +208,28 @@ def render_cmd(brief: Path, quiet: bool, verbose: bool, **options: Any) -> None:
             click.echo(printable(f"wrote {path}"))
 
 
-def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
-    if value is None:
-        return None
-    k, _, n = value.partition("/")
-    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
-        raise click.BadParameter(f"expected K/N with 1 <= K <= N, e.g. 2/4; got {value!r}", param_hint="--shard")
-    return int(k), int(n)
+@main.command("diff")
+@click.argument("editions", nargs=-1, metavar="OLD NEW")
+@SINCE_OPTION
+@click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text", show_default=True, help=DIFF_HELP)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write it to this file.")
+def diff_cmd(editions: tuple[str, ...], since: str | None, fmt: str, output: Path | None) -> None:
+    """Say what changed between editions: OLD and NEW are brief files or REV:PATH (`briefgen diff HEAD~1:briefs/x.yaml
+    briefs/x.yaml`); with --since REV, every brief changed since REV (under the paths given, if any)."""
+    from briefgen.diff_report import diff_output, editions_compared
+
+    if (since is None and len(editions) != 2) or (fmt == "pdf" and output is None and sys.stdout.isatty()):
+        raise click.UsageError("name OLD and NEW, or use --since REV; a pdf goes to a file (--output) or a pipe")
+    project = project_from(since=since)
+    data = diff_output(editions_compared(list(editions), since, project), fmt, since, project)
+    output.write_bytes(data) if output is not None else click.echo(data, nl=False)
 
 
 @main.command("build")
 @PATHS
 @RELEASE_OPTION
 @FORMAT_OPTION
+@SINCE_OPTION
 @OUT_OPTION
 @TEMPLATES_OPTION
 @VARIANT_OPTION
@@ -310,7 +238,7 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
 @click.option(
     "--shard",
     metavar="K/N",
-    callback=_shard,
+    callback=parse_shard,
     help="Build only shard K of N (for CI matrices); merge with `briefgen index`.",
 )
 @QUIET_OPTION
@@ -320,11 +248,11 @@ def build_cmd(paths: tuple[Path, ...], jobs: int | None, force: bool, shard: tup
               verbose: bool, **options: Any) -> None:  # fmt: skip
     """Build every brief under PATHS (default briefs/) that changed, plus the index page and manifest (and
     each release edition of briefgen.toml's marking.releases, each in a folder of its own)."""
-    signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: finished briefs kept, no half-written file
-    project = _edition(**options)
+    signal.signal(signal.SIGTERM, interrupt)  # stop like Ctrl-C: finished briefs kept, no half-written file
+    project = edition_from(**options)
     editions = [project] if project.release else [project, *map(project.with_release, project.releases)]
     said: set[str] = set()  # a warning of a kept portion is said once, not once per edition
-    failed = [_build_edition(e, _default_paths(paths), jobs, force, shard, quiet, verbose, said) for e in editions]
+    failed = [_build_edition(e, default_paths(paths), jobs, force, shard, quiet, verbose, said) for e in editions]
     sys.exit(1 if any(failed) else 0)
 
 
@@ -362,7 +290,7 @@ def index_cmd(quiet: bool, verbose: bool, **options: Any) -> None:
     """Merge the shards' manifests in the output folder and write manifest.json and index.html."""
     from briefgen.site import merge_shards
 
-    project = _project(**options)
+    project = project_from(**options)
     manifest = merge_shards(project)
     if verbose:
         click.echo(printable(f"wrote {project.out_dir / 'manifest.json'}"))
@@ -397,4 +325,4 @@ def serve_cmd(paths: tuple[Path, ...], host: str, port: int, quiet: bool, verbos
         click.echo(printable(message), err=True)
 
     resolve: Callable[..., Project] = functools.partial(resolve_project, **options)
-    serve(_default_paths(paths), resolve, host=host, port=port, log=log, quiet=quiet, verbose=verbose)
+    serve(default_paths(paths), resolve, host=host, port=port, log=log, quiet=quiet, verbose=verbose)

@@ -30,11 +30,13 @@ from briefgen.docx_parts import (
     run_control,
     shade,
 )
+from briefgen.editions import Edition
 from briefgen.markdown import Citations
 from briefgen.marking import Portions
-from briefgen.model import IMPACTS, LIKELIHOODS, Brief
+from briefgen.model import IMPACTS, LIKELIHOODS, Brief, format_date
+from briefgen.portion_marks import PortionMarks
 from briefgen.project import Project
-from briefgen.render import SCALES, PortionMarks, format_date, label, link_ok
+from briefgen.render import SCALES, label, link_ok
 from briefgen.risk_matrix import SEVERITY_COLOURS, severity
 
 ACCENT = RGBColor(0x1F, 0x3A, 0x5F)
@@ -58,8 +60,10 @@ class Sections:
         project: Project,
         images: Mapping[str, str],
         portions: Portions | None = None,
+        edition: Edition | None = None,
     ) -> None:
         self.doc, self.brief, self.project = document, brief, project
+        self.edition = edition
         self.marks = PortionMarks(portions)
         self.citations = Citations([s.id for s in brief.sources], {s.id: s.title for s in brief.sources})
         self.md = MarkdownWriter(document, self.citations, images, text_width(project))

@@ -33,22 +33,29 @@ from briefgen.docx_parts import (
     update_fields_on_open,
 )
 from briefgen.docx_sections import MUTED, Sections, text_width
+from briefgen.editions import Edition
 from briefgen.marking import Portions
-from briefgen.model import Brief
+from briefgen.model import Brief, format_date
 from briefgen.project import Project
-from briefgen.render import format_date, label, short_title
+from briefgen.render import label, short_title
 
 REFERENCE_DOCX = "reference.docx"  # a theme's Word styles (and header logo), like Pandoc's --reference-doc
 
 
-def docx_bytes(brief: Brief, project: Project, images: Mapping[str, str], portions: Portions | None = None) -> bytes:
+def docx_bytes(
+    brief: Brief,
+    project: Project,
+    images: Mapping[str, str],
+    portions: Portions | None = None,
+    edition: Edition | None = None,
+) -> bytes:
     """The brief as a .docx package: the same bytes on every build of the same brief and project."""
     reference = project.theme.folder / REFERENCE_DOCX if project.theme.folder else None
     document = docx.Document(str(reference)) if reference and reference.is_file() else docx.Document()
     _clear_body(document)
     page_setup(document, project.config.page_size)
     document_language(document, "en-GB")  # as the HTML's lang, until briefs name their language (#12)
-    _WordBrief(document, brief, project, images, portions).write()
+    _WordBrief(document, brief, project, images, portions, edition).write()
     update_fields_on_open(document)
     drop_thumbnail(document)
     out = io.BytesIO()
@@ -72,6 +79,7 @@ class _WordBrief(Sections):
         self._title_block()
         self._contents()
         self._bluf()
+        self._changes()
         for part in (self._trigger, self._motivations, self._asks, self._risks, self._watch_list):
             part()
         self._historical_context()
@@ -123,7 +131,10 @@ class _WordBrief(Sections):
             add_text(draft, "DRAFT", bold=True, colour=RGBColor(0xC6, 0x28, 0x28), size=Pt(9))
         running = head.add_paragraph()
         running.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        add_text(running, f"{short_title(self.brief)} · {format_date(self.brief.date)}", colour=MUTED, size=Pt(8))
+        number = f"Edition {self.edition.number} · " if self.edition is not None and self.edition.number else ""
+        add_text(
+            running, f"{short_title(self.brief)} · {number}{format_date(self.brief.date)}", colour=MUTED, size=Pt(8)
+        )
         foot = section.footer
         bottom = foot.paragraphs[0] if foot.paragraphs and not foot.paragraphs[0].text else foot.add_paragraph()
         self._marking_line(bottom, marking)
@@ -157,6 +168,8 @@ class _WordBrief(Sections):
             add_text(self.doc.add_paragraph(), self.project.release_note, bold=True, colour=MUTED)
         meta = self.doc.add_paragraph()
         pairs = [("Date", format_date(brief.date))]
+        if self.edition is not None and self.edition.number:
+            pairs.append(("Edition", str(self.edition.number)))
         if brief.updated:
             pairs.append(("Updated", format_date(brief.updated)))
         pairs += [("Status", label(brief.status)), ("Classification", brief.classification or "")]
@@ -175,6 +188,22 @@ class _WordBrief(Sections):
                 if i < len(brief.authors) - 1:
                     add_text(authors, "; ")
 
+    def _changes(self) -> None:
+        """What has changed since the previous edition (editions.whats_changed), after the BLUF, as in the HTML."""
+        edition = self.edition
+        if edition is None or not edition.compared or edition.previous_date is None:
+            return
+        self._heading("What has changed", None)
+        since = f"the previous edition, of {format_date(edition.previous_date)}"
+        add_text(
+            self.doc.add_paragraph(),
+            f"Since {since}:" if edition.changes else f"No changes of substance since {since}.",
+        )
+        for change in edition.changes:
+            item = self.doc.add_paragraph(style="List Bullet")
+            for text, title in change.parts:
+                add_text(item, f"“{text}”" if title else text, italic=title)
+
     def _contents(self) -> None:
         """A TOC field Word fills in on opening (page numbers, links); until then it shows the headings."""
         heading = self.doc.add_paragraph(style="TOC Heading")
@@ -191,6 +220,8 @@ class _WordBrief(Sections):
     def _toc_titles(self) -> list[str]:
         brief = self.brief
         titles = ["Bottom line up front", f"Trigger: {brief.trigger.title}"]
+        if self.edition is not None and self.edition.compared:
+            titles.insert(1, "What has changed")
         optional = [
             (brief.motivations, "Motivations"),
             (brief.asks, "Asks"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning", "note"]  # a note: what a reader should know, not a fault
@@ -20,6 +20,8 @@ class Problem:
     where: str
     message: str
     severity: Severity = "error"
+    # a warning `validate --strict` fails on; not one that only prompts for work (a final brief's past dates)
+    strict: bool = field(default=True, compare=False)
 
     def __str__(self) -> str:
         loc = self.path

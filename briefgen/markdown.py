@@ -7,7 +7,7 @@ mdformat's renderer (which re-escapes anything that could become live markup).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -297,6 +297,11 @@ def to_markdown_cell(text: str, citations: Citations) -> str:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|!&#~])")
+
+
+def emphasised(parts: Iterable[tuple[str, bool]]) -> str:
+    """Plain-text parts as Markdown, each escaped, those marked True in italics (a change's sentence)."""
+    return "".join(f"*{escape_markdown(text)}*" if title else escape_markdown(text) for text, title in parts)
 
 
 def escape_markdown(text: str) -> str:

@@ -59,7 +59,7 @@ class Project:
     out_dir: Path
     language: str  # the briefs' default language (BCP 47)
     release: str | None  # the marking an edition is released at; None: everything
-    previous: Path | None  # the previous edition's output folder, to compare with
+    since: str | None  # a git revision: compare each brief with its edition there (unless it names `previous:`)
     source_date: dt.datetime | None  # SOURCE_DATE_EPOCH: the only clock time an output may show
 
     @property
@@ -120,10 +120,9 @@ class Project:
         settings and options. Paths enter only relative to their folder, so a checkout anywhere hashes alike."""
         digest = hashlib.sha256()
         settings = self.config.model_dump(mode="json", exclude={"output", "templates"})
-        options = [list(self.formats), self.pdf_variant, self.allow_remote, self.language, self.release]
+        # the earlier editions themselves are hashed with each brief (editions.chain_digest), as they are its own
+        options = [list(self.formats), self.pdf_variant, self.allow_remote, self.language, self.release, self.since]
         digest.update(json.dumps([__version__, settings, options], sort_keys=True).encode())
-        if self.previous is not None:
-            digest.update(b"previous\0" + _folder_digest(self.previous, ("",), "previous edition").encode())
         package = Path(__file__).resolve().parent
         # the package's own code too, so a development change without a version bump still rebuilds
         digest.update(_folder_digest(package, (".py",), "package").encode())
@@ -193,7 +192,7 @@ def resolve_project(
     out_dir: Path | None = None,
     language: str | None = None,
     release: str | None = None,
-    previous: Path | None = None,
+    since: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Project:
     """Make the Project of a run from the nearest briefgen.toml (walking up from ``start``, default the working
@@ -231,7 +230,7 @@ def resolve_project(
         out_dir=out,
         language=language or DEFAULT_LANGUAGE,
         release=release,
-        previous=previous,
+        since=since,
         source_date=_source_date(os.environ if environ is None else environ),
     )
 

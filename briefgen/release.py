@@ -79,11 +79,11 @@ def _leaks(source: Source, dropped: Any, shown: str) -> Iterator[Problem]:
     ids = {kind: _index(data, kind) for kind in ("actors", "sources")}
     for kind, ref, loc, cited in _references(data, lambda loc: not dropped(loc)):
         if ref in ids[kind] and dropped((kind, ids[kind][ref])):
-            noun = "actor" if kind == "actors" else "source"
+            noun, a = ("actor", "an") if kind == "actors" else ("source", "a")
             yield source.problem(
                 loc,
                 f"refers to {noun} '{ref}', which is marked above {shown}: releasing this at {shown} would reveal"
-                f" it; mark this portion as high, or refer to a {noun} at {shown} or lower",
+                f" it; mark this portion above {shown} too, or refer to {a} {noun} at {shown} or lower",
                 within=(f"@{ref}", 0) if cited else None,
             )
 

@@ -16,11 +16,14 @@ from markupsafe import Markup, escape
 
 from briefgen import __version__, markdown
 from briefgen.defaults import TEMPLATES_DIR
+from briefgen.diff import Change
+from briefgen.editions import Edition
 from briefgen.errors import BriefgenError, Problem
 from briefgen.formats import index_links
 from briefgen.load import display_path
 from briefgen.marking import Portions
-from briefgen.model import CONFIDENCES, IMPACTS, LIKELIHOODS, Brief
+from briefgen.model import CONFIDENCES, IMPACTS, LIKELIHOODS, Brief, format_date
+from briefgen.portion_marks import PortionMarks, marked_html, marked_markdown
 from briefgen.project import CSS_URL, Project, ThemeFolder
 from briefgen.resources import Policy, Refused
 from briefgen.risk_matrix import risk_matrix_svg, severity
@@ -96,7 +99,7 @@ def _environment(kind: str, theme: ThemeFolder) -> jinja2.Environment:
     env.filters["label"] = label
     env.filters["mdtext"] = markdown.escape_markdown
     env.filters["css_string"] = css_string
-    env.filters["cjk"] = cjk_text
+    env.filters["cjk"] = _cjk_filter  # cjk_text, or a redline's marks
     env.filters["isodate"] = lambda value: format_date(dt.date.fromisoformat(value))
     return env
 
@@ -135,11 +138,6 @@ def link_ok(url: str) -> bool:
     return markdown.safe_url(url) and not re.search(r"[\s<>\\]", url)
 
 
-def format_date(value: dt.date | None) -> str:
-    """28 November 2025."""
-    return f"{value.day} {value:%B %Y}" if value else ""
-
-
 def label(value: str) -> str:
     """almost-certain -> Almost certain."""
     return value.replace("-", " ").capitalize()
@@ -164,22 +162,58 @@ def short_title(brief: Brief, limit: int = 55) -> str:
     return brief.title[:limit].rsplit(" ", 1)[0].rstrip(",;:-") + "…"
 
 
+def sentence_markdown(change: Change) -> str:
+    """A change's sentence in Markdown: titles emphasised, everything a writer typed escaped."""
+    return markdown.emphasised(change.parts)
+
+
+def sentence_html(change: Change) -> Markup:
+    """A change's sentence in HTML: titles emphasised (and their CJK marked), the rest escaped."""
+    return Markup("").join(
+        Markup("<em>{}</em>").format(cjk_text(t)) if title else cjk_text(t) for t, title in change.parts
+    )
+
+
+# A redline's marks (redline.py): the HTML of a text of the brief with its changes since an earlier edition
+# marked, given the text and how to render any text in its place (it renders the old one the same way).
+Marks = Callable[[str, Callable[[str], Markup]], Markup]
+
+
+@jinja2.pass_context
+def _cjk_filter(context: Any, value: str | None, lang: str | None = None) -> Markup:
+    marks: Marks | None = context.get("marks")
+    if marks is None or not value:
+        return cjk_text(value, lang)
+    return marks(value, lambda text: cjk_text(text, lang))
+
+
 def _context(
-    brief: Brief, project: Project, fmt: str, images: dict[str, str] | None = None, portions: Portions | None = None
+    brief: Brief,
+    project: Project,
+    fmt: str,
+    images: dict[str, str] | None = None,
+    edition: Edition | None = None,
+    marks: Marks | None = None,
+    portions: Portions | None = None,
 ) -> dict[str, Any]:
     citations = markdown.Citations([s.id for s in brief.sources], {s.id: s.title for s in brief.sources})
-    marks = PortionMarks(portions)
+    portion_marks = PortionMarks(portions)
     md: Callable[..., Any]
     pmh: Callable[..., Any]
     if fmt == "html":
 
-        def md(text: str | None, inline: bool = False, mark: str = "") -> Markup:
-            html = markdown.to_html(text or "", citations, inline=inline, images=images)
-            return mark_cjk(_marked_html(html, mark, inline))
+        def html(text: str | None, inline: bool = False, mark: str = "") -> Markup:
+            rendered = markdown.to_html(text or "", citations, inline=inline, images=images)
+            return mark_cjk(marked_html(rendered, mark, inline))
 
         def pmh(*loc: str | int) -> Markup:
-            mark = marks.of(*loc)
+            mark = portion_marks.of(*loc)
             return Markup(f'<span class="pm">{escape(mark)}</span> ') if mark else Markup("")
+
+        def md(text: str | None, inline: bool = False, mark: str = "") -> Markup:
+            if marks is None or not text:
+                return html(text, inline, mark)
+            return marks(text, lambda other: html(other, inline, mark))
 
         figures = {
             "risk_matrix": Markup(risk_matrix_svg(brief.risks)) if brief.risks else "",
@@ -190,13 +224,13 @@ def _context(
     else:
 
         def md(text: str | None, inline: bool = False, mark: str = "") -> str:
-            return _marked_markdown(markdown.to_markdown(text or "", citations), mark)
+            return marked_markdown(markdown.to_markdown(text or "", citations), mark)
 
         def md_cell(text: str) -> str:
             return markdown.to_markdown_cell(text, citations)
 
         def pmh(*loc: str | int) -> str:
-            mark = marks.of(*loc)
+            mark = portion_marks.of(*loc)
             return f"{mark} " if mark else ""
 
         figures = {}
@@ -224,10 +258,13 @@ def _context(
         "figures": figures,
         "short_title": short_title(brief),
         "version": __version__,
-        "pm": marks.of,
+        "pm": portion_marks.of,
         "pmh": pmh,
-        "pm_highest": marks.highest,
+        "pm_highest": portion_marks.highest,
         "release_note": project.release_note,
+        "edition": edition or Edition(brief.edition),
+        "sentence": sentence_html if fmt == "html" else sentence_markdown,
+        "marks": marks,
     }
 
 
@@ -237,14 +274,17 @@ def render_html(
     images: dict[str, str] | None = None,
     *,
     policy: Policy | None = None,
+    edition: Edition | None = None,
+    marks: Marks | None = None,
     portions: Portions | None = None,
 ) -> str:
-    """Render the brief as one self-contained HTML page (``images``: from collect_images; ``portions``: the
-    marking of each portion, with a marking scheme).
+    """Render the brief as one self-contained HTML page (``images``: from collect_images); ``edition``
+    (editions.whats_changed) numbers it and puts its changes after the bottom line up front; ``portions``:
+    the marking of each portion, with a marking scheme.
 
     A theme's extra.css may use files of the project through ``url()``; they are embedded as data: URIs.
     """
-    context = _context(brief, project, "html", images, portions)
+    context = _context(brief, project, "html", images, edition, marks, portions)
     context["extra_css"] = theme_css(project.theme, policy)
     return _render("html", project.theme, "brief.html.j2", context)
 
@@ -278,50 +318,12 @@ def theme_css(theme: ThemeFolder, policy: Policy | None) -> Markup:
     return Markup(css.replace("</", "<\\/"))
 
 
-def render_markdown(brief: Brief, project: Project, portions: Portions | None = None) -> str:
-    """Render the brief as CommonMark."""
-    context = _context(brief, project, "md", portions=portions)
+def render_markdown(
+    brief: Brief, project: Project, edition: Edition | None = None, portions: Portions | None = None
+) -> str:
+    """Render the brief as CommonMark (``edition`` and ``portions``: as for render_html)."""
+    context = _context(brief, project, "md", edition=edition, portions=portions)
     return _tidy_blank_lines(_render("md", project.theme, "brief.md.j2", context))
-
-
-class PortionMarks:
-    """The portion marks a template prints: ``pm("risks", 2)`` is ``(S)``; nothing without a marking scheme."""
-
-    def __init__(self, portions: Portions | None) -> None:
-        self.portions = portions
-
-    def of(self, *loc: str | int) -> str:
-        if self.portions is None:
-            return ""
-        return self.portions.scheme.portion(self.portions.of(tuple(loc)))
-
-    def highest(self, *lists: str | tuple[str | int, ...]) -> str:
-        """The mark of a figure: the highest of the portions it shows (``"risks"``, or a path)."""
-        if self.portions is None:
-            return ""
-        wanted = [(item,) if isinstance(item, str) else item for item in lists]
-        found = [m for loc, m in self.portions.marks.items() if any(loc[: len(w)] == w for w in wanted)]
-        return self.portions.scheme.portion(self.portions.scheme.highest(found or [self.portions.root]))
-
-
-def _marked_html(html: str, mark: str, inline: bool) -> str:
-    """A portion mark before a field's first paragraph (its own paragraph if the field opens with a list)."""
-    if not mark:
-        return html
-    shown = f'<span class="pm">{escape(mark)}</span> '
-    if inline:
-        return shown + html
-    if html.startswith("<p>"):
-        return "<p>" + shown + html[3:]
-    return f'<p class="pm">{escape(mark)}</p>\n' + html
-
-
-def _marked_markdown(text: str, mark: str) -> str:
-    if not mark:
-        return text
-    if re.match(r"(?:[-*+>#|`~]|\d{1,9}[.)]|\s{4})", text):  # a list, quote, code or table: not a paragraph
-        return f"{mark}\n\n{text}"
-    return f"{mark} {text}"
 
 
 def _tidy_blank_lines(text: str) -> str:

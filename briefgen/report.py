@@ -50,6 +50,7 @@ CODES: list[tuple[re.Pattern[str], str]] = [
         (r"^unknown source .* in citation", "unknown-citation"),
         (r"^unknown source", "unknown-source"),
         (r"still 'watching' after its date", "stale-watch-item"),
+        (r"past their dates .* a new edition", "new-edition-due"),
         (r"^no briefs found", "no-briefs"),
         (r"^remote resource", "remote-resource"),
         (r"^(resource|image) '.*' refused", "resource-refused"),

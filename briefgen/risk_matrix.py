@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from briefgen.model import IMPACTS, LIKELIHOODS, Risk, risk_score
+from briefgen.model import IMPACTS, LIKELIHOODS, Risk, severity
 from briefgen.svg import INK, MUTED, esc, num, svg_open, text_width
 
-__all__ = ["SEVERITY_COLOURS", "risk_matrix_svg", "severity"]
+__all__ = ["SEVERITY_COLOURS", "risk_matrix_svg", "severity"]  # severity: model.py's, for the templates
 
 # Light tints with dark text; lightness falls as severity rises, so the scale survives greyscale
 # printing and the common colour-vision deficiencies (the hue shift is only a second cue).
@@ -29,28 +29,6 @@ _MARKER_GAP = 3.0
 _MARKER_PAD = 4.0  # clear space between markers and the cell edge
 _PITCH = 2 * _MARKER_R + _MARKER_GAP
 _COLS = int((_CELL_W - 2 * _MARKER_PAD + _MARKER_GAP) // _PITCH)  # markers in one row of a cell
-
-
-def severity(likelihood: str, impact: str) -> str:
-    """Severity band of a likelihood/impact pair on the 5x5 matrix.
-
-    The score is ``(likelihood step) * (impact step)``, steps counted from 1, as ``Risk.score``.
-    Bands: 1-4 ``"low"``, 5-9 ``"medium"``, 10-16 ``"high"``, 20-25 ``"extreme"`` (scores of 17-19
-    cannot occur). So rare/minimal is low, likely/major (16) high and almost-certain/severe extreme.
-    Raises ValueError for an unknown level.
-    """
-    if likelihood not in LIKELIHOODS:
-        raise ValueError(f"unknown likelihood {likelihood!r}; expected one of {', '.join(LIKELIHOODS)}")
-    if impact not in IMPACTS:
-        raise ValueError(f"unknown impact {impact!r}; expected one of {', '.join(IMPACTS)}")
-    score = risk_score(likelihood, impact)
-    if score <= 4:
-        return "low"
-    if score <= 9:
-        return "medium"
-    if score <= 16:
-        return "high"
-    return "extreme"
 
 
 def _level_name(level: str) -> str:

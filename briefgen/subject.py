@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from briefgen.check import Valid
+from briefgen.editions import Edition, whats_changed
 from briefgen.errors import Problem
 from briefgen.load import Source
 from briefgen.model import Brief
@@ -39,6 +40,7 @@ class Subject:
     policy: Policy
     pdf_writer: PdfWriter | None = None  # None: lay out the PDF in this process
     _html: str | None = None
+    _edition: Edition | None = None
 
     @property
     def source(self) -> Source:
@@ -48,11 +50,22 @@ class Subject:
     def brief(self) -> Brief:
         return self.valid.brief
 
+    def edition(self, project: Project) -> Edition:
+        """The brief's edition number and its changes since the previous edition (read once, for every format)."""
+        if self._edition is None:
+            self._edition = whats_changed(self.brief, self.valid.path, project)
+        return self._edition
+
     def html(self, project: Project) -> str:
         """The brief's HTML page, made once for the formats that share it (the web page and the PDF)."""
         if self._html is None:
             self._html = render_html(
-                self.brief, project, self.valid.images, policy=self.policy, portions=self.valid.portions
+                self.brief,
+                project,
+                self.valid.images,
+                policy=self.policy,
+                edition=self.edition(project),
+                portions=self.valid.portions,
             )
         return self._html
 

@@ -9,6 +9,7 @@ import re
 import types
 import typing
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ValidationError
@@ -81,15 +82,30 @@ def _banner(source: Source, portions: Portions) -> tuple[str, list[Problem]]:
 
 
 def _stale_items(source: Source, brief: Brief, today: dt.date | None) -> list[Problem]:
+    """Watch items still 'watching' after their dates: one warning each in a draft; in a final brief, which is a
+    record of its date, one prompt for a new edition that `--strict` does not fail on."""
     today = today or dt.date.today()
+    stale = [
+        (i, item)
+        for i, item in enumerate(brief.watch_list)
+        if item.status == "watching" and item.by is not None and item.by < today
+    ]
+    if brief.status == "final" and stale:
+        _, first = stale[0]
+        items = "1 watch item is" if len(stale) == 1 else f"{len(stale)} watch items are"
+        message = (
+            f"{items} past their dates (the first: '{shorten(first.title)}', {first.by}); this final brief records"
+            " its date: update them in a new edition (`briefgen diff` then shows what it changed)"
+        )
+        return [replace(source.problem(("watch_list",), message, key=True, severity="warning"), strict=False)]
     return [
         source.problem(
             ("watch_list", i, "by"),
             f"still 'watching' after its date {item.by.isoformat()}; update its status or date",
             severity="warning",
         )
-        for i, item in enumerate(brief.watch_list)
-        if item.status == "watching" and item.by is not None and item.by < today
+        for i, item in stale
+        if item.by is not None
     ]
 
 
@@ -101,17 +117,41 @@ def _items(data: Any, key: str) -> list[tuple[int, Any]]:
     return list(enumerate(value)) if isinstance(value, list) else []
 
 
-def _ids(data: dict[str, Any], key: str) -> tuple[dict[str, int], list[tuple[PathKey, str, bool]]]:
+def _ids(
+    data: dict[str, Any], key: str, within: PathKey = ()
+) -> tuple[dict[str, int], list[tuple[PathKey, str, bool]]]:
     ids: dict[str, int] = {}
     dups: list[tuple[PathKey, str, bool]] = []
+    shown = dotted((*within, key))
     for i, item in _items(data, key):
         ident = item.get("id") if isinstance(item, dict) else None
         if isinstance(ident, str):
             if ident in ids:
-                dups.append(((key, i, "id"), f"duplicate id '{shorten(ident)}' (also {key}[{ids[ident]}])", False))
+                message = f"duplicate id '{shorten(ident)}' (also {shown}[{ids[ident]}])"
+                dups.append(((*within, key, i, "id"), message, False))
             else:
                 ids[ident] = i
     return ids, dups
+
+
+# the lists whose items may carry an id that matches them across editions (actors and sources must have one)
+ITEM_LISTS: tuple[tuple[tuple[str, ...], str], ...] = (
+    ((), "key_points"),
+    ((), "motivations"),
+    ((), "asks"),
+    ((), "risks"),
+    ((), "watch_list"),
+    (("historical_context",), "events"),
+    (("historical_context",), "themes"),
+    ((), "sections"),
+)
+
+
+def _item_id_clashes(data: dict[str, Any]) -> Iterator[tuple[PathKey, str, bool]]:
+    for within, key in ITEM_LISTS:
+        parent = data.get(within[0]) if within else data
+        if isinstance(parent, dict):
+            yield from _ids(parent, key, within)[1]
 
 
 def _unknown(kind: str, value: str, known: dict[str, int], context: str = "") -> str:
@@ -125,6 +165,7 @@ def _check_references(data: dict[str, Any]) -> Iterator[tuple[PathKey, str, bool
     sources, source_dups = _ids(data, "sources")
     yield from dups
     yield from source_dups
+    yield from _item_id_clashes(data)
 
     def actor_ref(loc: PathKey, value: Any) -> Iterator[tuple[PathKey, str, bool]]:
         if isinstance(value, str) and value not in actors:

@@ -325,9 +325,13 @@ def test_schema_command_prints_the_models_schema(run: Callable[..., Result]) -> 
 # --- new
 
 
-# every field of the format; `id` defaults to the file name, `classification` is present as a comment
-# the skeleton leaves out what it defaults (and the marking: only a project with a marking scheme has one)
-TOP_LEVEL = {name for name in Brief.model_fields if name not in ("id", "classification", "updated", "marking")}
+# every field of the format; `id` defaults to the file name, `classification`, `edition` and `previous` are
+# present as comments; the marking only a project with a marking scheme has
+TOP_LEVEL = {
+    name
+    for name in Brief.model_fields
+    if name not in ("id", "classification", "updated", "edition", "previous", "marking")
+}
 
 
 def test_new_writes_a_valid_skeleton_with_every_section(project: Path, run: Callable[..., Result]) -> None:
@@ -339,7 +343,23 @@ def test_new_writes_a_valid_skeleton_with_every_section(project: Path, run: Call
     source = parse_source(text.encode(), "briefs/q3-energy.yaml")
     assert set(source.data) == TOP_LEVEL
     assert re.search(r"^# classification: ", text, re.MULTILINE)  # present, commented: the default applies
+    assert re.search(r"^# edition: ", text, re.MULTILINE) and re.search(r"^# previous: ", text, re.MULTILINE)
     brief, warnings = validate(source, today=dt.date.today())
+    # every item that can be matched across editions has its id
+    hc = brief.historical_context
+    assert hc is not None
+    items = [*brief.key_points, *brief.motivations, *brief.asks, *brief.risks, *brief.watch_list]
+    items += [*hc.events, *hc.themes, *brief.sections]
+    assert [item.id for item in items] == [
+        "judgement-1",
+        "motivation-1",
+        "ask-1",
+        "risk-1",
+        "watch-1",
+        "event-1",
+        "theme-1",
+        "implications",
+    ]
     assert warnings == []
     assert brief.id == "q3-energy"
     assert brief.title == "Q3 energy"
@@ -611,7 +631,7 @@ def test_a_theme_template_failing_in_a_build_fails_that_brief_with_its_location(
 
 
 def test_every_option_of_every_command_has_help() -> None:
-    assert set(main.commands) == {"validate", "schema", "new", "render", "build", "index", "serve", "review"}
+    assert set(main.commands) == {"validate", "schema", "new", "render", "diff", "build", "index", "serve", "review"}
     for name, command in main.commands.items():
         assert command.help, name
         for param in command.params:

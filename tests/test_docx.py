@@ -422,3 +422,24 @@ def test_briefgen_toml_chooses_the_formats_and_an_unknown_one_is_located(
     assert bad.exit_code != 0
     assert "briefgen.toml:2:1: expected some of md, html, pdf, docx; got 'odt'" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_what_has_changed_and_the_edition_number_are_in_word_too(project: Path) -> None:
+    old = brief(extra="risks:\n  - {title: Strike spreads, likelihood: possible, impact: major}\n")
+    new = brief(extra="previous: old.yaml\nrisks:\n  - {title: Strike spreads, likelihood: likely, impact: major}\n")
+    write_tree(project, {"briefs/old.yaml": old, "briefs/new.yaml": new})
+    from briefgen.editions import whats_changed
+
+    valid = load(project / "briefs" / "new.yaml")
+    edition = whats_changed(valid.brief, valid.path, settings())
+    document = open_docx(docx_bytes(valid.brief, settings(), valid.images, None, edition))
+    texts = [text(p) for p in document.paragraphs]
+    assert texts.count("What has changed") == 2  # in the contents, and its heading
+    at = next(
+        i for i, p in enumerate(document.paragraphs) if p.style.name == "Heading 1" and texts[i] == "What has changed"
+    )
+    assert texts[at + 1] == "Since the previous edition, of 28 November 2025:"
+    assert "Strike spreads" in texts[at + 2] and "possible" in texts[at + 2] and "likely" in texts[at + 2]
+    assert document.paragraphs[at + 2].style.name == "List Bullet"
+    assert "Edition: 2" in " ".join(texts[:8])
+    assert "Edition 2" in " ".join(text(p) for p in document.sections[0].header.paragraphs)

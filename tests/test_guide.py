@@ -127,3 +127,37 @@ def test_following_the_guide_literally(tmp_path: Path) -> None:
 @pytest.mark.parametrize("step", ["git init -q -b main", "printf '.venv/\\noutput/\\n' > .gitignore"])
 def test_the_guide_starts_the_repository_with_a_gitignore(step: str) -> None:
     assert ("run", step) in steps()
+
+
+def test_the_guides_diff_examples_are_what_briefgen_prints(tmp_path: Path) -> None:
+    """Step 8's sample output: the skeleton committed, then its risk raised and its watch item triggered."""
+    import datetime as dt
+
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "A Writer",
+        "GIT_AUTHOR_EMAIL": "writer@example.org",
+        "GIT_COMMITTER_NAME": "A Writer",
+        "GIT_COMMITTER_EMAIL": "writer@example.org",
+        "LANG": "C.UTF-8",
+    }
+    briefgen = str(REPO / ".venv" / "bin" / "briefgen")
+
+    def run(*args: str) -> str:
+        return subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout
+
+    run("git", "init", "-q", "-b", "main")
+    run(briefgen, "new", "q3-energy")
+    run("git", "add", ".")
+    run("git", "commit", "-q", "-m", "first")
+    brief = tmp_path / "briefs" / "q3-energy.yaml"
+    text = brief.read_text(encoding="utf-8").replace("likelihood: possible", "likelihood: likely")
+    brief.write_text(text.replace("status: watching", "status: triggered"), encoding="utf-8")
+    today = dt.date.today()
+    shown = f"{today.day} {today:%B %Y}"
+    blocks = dict(BLOCK.findall(GUIDE.read_text(encoding="utf-8")))
+    for fmt, kind in (("text", "text"), ("markdown", "markdown")):
+        printed = run(briefgen, "diff", "--since", "HEAD", "--format", fmt)
+        assert printed.replace(shown, "28 November 2025") == blocks[kind]

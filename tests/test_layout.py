@@ -21,6 +21,7 @@ ORDER = [
     "briefgen.yaml_strict",  # the YAML 1.2 rules libyaml lets pass
     "briefgen.yaml_words",  # libyaml's errors in a writer's words
     "briefgen.load",
+    "briefgen.fields",  # the field types and scales of the format
     "briefgen.model",
     "briefgen.marking",  # portion markings: schemes, each portion's marking, the banner
     "briefgen.release",  # a release edition cut from the data: nothing above its level reaches the model
@@ -30,6 +31,9 @@ ORDER = [
     "briefgen.config",
     "briefgen.resources",
     "briefgen.project",
+    # editions: the semantic diff of two, and where earlier ones are (files, git)
+    "briefgen.diff",
+    "briefgen.editions",
     # a set of briefs checked: schema, Markdown that renders whole, images that can be read
     "briefgen.markdown",
     "briefgen.content",
@@ -40,6 +44,7 @@ ORDER = [
     "briefgen.risk_matrix",
     "briefgen.timeline",
     "briefgen.fonts",
+    "briefgen.portion_marks",  # (S) before each portion, as every format prints it
     "briefgen.render",
     "briefgen.engine_check",  # what the PDF engine needs of the system, in words
     "briefgen.pdf",
@@ -57,6 +62,7 @@ ORDER = [
     "briefgen.formats.docx",
     "briefgen.outputs",
     "briefgen.produce",
+    "briefgen.redline",  # a brief rendered with its changes since an earlier edition marked
     # many briefs: manifest, site, workers, the incremental build
     "briefgen.manifest",
     "briefgen.site",
@@ -71,7 +77,9 @@ ORDER = [
     "briefgen.report",  # validate's reports: text, versioned JSON, GitHub annotations
     "briefgen.skeleton",
     "briefgen.review",  # a cleared Word document's tracked changes and comments, at the YAML's lines
+    "briefgen.diff_report",  # `briefgen diff`'s reports: text, Markdown, JSON
     "briefgen.progress",
+    "briefgen.cli_options",  # the command line's options, the Project they resolve, printing problems
     "briefgen.cli",
     "briefgen.__main__",
 ]

@@ -27,7 +27,7 @@ def test_defaults_without_briefgen_toml_or_options(tmp_path: Path) -> None:
     assert project.formats == ("md", "html", "pdf", "docx") == NAMES
     assert (project.pdf_variant, project.allow_remote) == ("pdf/ua-1", False)
     assert project.out_dir == Path("output")
-    assert (project.language, project.release, project.previous, project.source_date) == ("en", None, None, None)
+    assert (project.language, project.release, project.since, project.source_date) == ("en", None, None, None)
     assert project.brief_root(tmp_path / "briefs" / "a.yaml") == tmp_path / "briefs"
 
 
@@ -65,7 +65,6 @@ def test_the_project_is_frozen() -> None:
 
 def test_every_setting_that_shapes_outputs_changes_the_digest(tmp_path: Path) -> None:
     (tmp_path / "theme").mkdir()
-    (tmp_path / "previous").mkdir()
     base = settings().digest
     variants: dict[str, Project] = {
         "config": settings(Config(organisation="Desk")),
@@ -75,7 +74,7 @@ def test_every_setting_that_shapes_outputs_changes_the_digest(tmp_path: Path) ->
         "language": settings(language="fr"),
         "marking": settings(Config(marking=MarkingConfig(scheme="us"))),
         "release": settings(Config(marking=MarkingConfig(scheme="us")), release="U"),
-        "previous": settings(previous=tmp_path / "previous"),
+        "since": settings(since="HEAD~1"),
         "theme": settings(templates=tmp_path / "theme"),
     }
     digests = {name: project.digest for name, project in variants.items()}

@@ -300,9 +300,9 @@ def test_validate_prints_github_error_lines(tmp_path: Path, run_in: Callable[...
     result = run_in("validate", "--format", "github", "briefs")
     assert result.exit_code == 1
     fields = (
-        "id, title, subtitle, date, updated, status, classification, marking, authors, tags, summary, key_points, "
-        "actors, "
-        "trigger, motivations, asks, risks, watch_list, historical_context, sections, sources"
+        "id, title, subtitle, date, updated, status, edition, previous, classification, marking, authors, tags, "
+        "summary, key_points, actors, trigger, motivations, asks, risks, watch_list, historical_context, sections, "
+        "sources"
     )
     assert result.stdout.splitlines() == [
         # in properties `%`, `:` and `,` are escaped; in the message only `%` (and line breaks)
@@ -483,3 +483,69 @@ def test_validation_writes_every_problem_to_the_job_summary(
     assert len(proc.stdout.splitlines()) == 12
     listed = [line for line in summary.read_text(encoding="utf-8").splitlines() if line.startswith("briefs/")]
     assert len(listed) == 12
+
+
+# --- what a pull request changes in the briefs, in the job summary
+
+
+def diff_step(workflow: dict[str, Any]) -> dict[str, Any]:
+    [step] = [step for _, step in steps(workflow) if "briefgen diff --since" in step.get("run", "")]
+    return step
+
+
+def test_a_pull_request_says_what_changed_in_the_job_summary(workflow: dict[str, Any]) -> None:
+    step = diff_step(workflow)
+    assert step["if"] == "github.event_name == 'pull_request'"
+    assert step["env"] == {"BASE_SHA": "${{ github.event.pull_request.base.sha }}"}
+    assert '.venv/bin/briefgen diff --since "$BASE_SHA" --format markdown >> "$GITHUB_STEP_SUMMARY"' in step["run"]
+    # the base commit must be in the checkout: the whole history is fetched
+    _, checkout = step_using(workflow, "actions/checkout")
+    assert checkout["with"]["fetch-depth"] == 0
+    runs = [s.get("run", "") for _, s in steps(workflow)]
+    assert runs.index("make test") < runs.index(step["run"]) < runs.index("make build")
+
+
+def test_the_guides_workflow_says_what_changed_too(guide_workflow_file: Path, workflow: dict[str, Any]) -> None:
+    guide = yaml.safe_load(guide_workflow_file.read_text(encoding="utf-8"))
+    assert diff_step(guide) == diff_step(workflow)
+    assert step_using(guide, "actions/checkout")[1]["with"]["fetch-depth"] == 0
+
+
+def test_the_summary_step_runs_in_a_repository(workflow: dict[str, Any], tmp_path: Path) -> None:
+    """The step's own script, in a git repository whose pull request raised a risk's likelihood."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("GIT_")},
+        "HOME": str(home),
+        "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),  # `git config --global` writes here, not to a real home
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "Desk",
+        "GIT_AUTHOR_EMAIL": "desk@example.org",
+        "GIT_COMMITTER_NAME": "Desk",
+        "GIT_COMMITTER_EMAIL": "desk@example.org",
+    }
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True)
+        return done.stdout.strip()
+
+    risk = "risks:\n  - id: r\n    title: Reprisals\n    likelihood: {}\n    impact: major\n"
+    git("init", "-q", "-b", "main")
+    write_tree(repo, {"briefs/a.yaml": MINIMAL + risk.format("possible")})
+    git("add", ".")
+    git("commit", "-q", "-m", "base")
+    base = git("rev-parse", "HEAD")
+    write_tree(repo, {"briefs/a.yaml": MINIMAL + risk.format("likely")})
+    git("commit", "-q", "-am", "raise the likelihood")
+    this_venv_in(repo)
+    summary = tmp_path / "summary.md"
+    step_env = {**env, "BASE_SHA": base, "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_WORKSPACE": str(repo)}
+    subprocess.run(["bash", "-e", "-c", diff_step(workflow)["run"]], cwd=repo, env=step_env, check=True, timeout=120)
+    assert summary.read_text(encoding="utf-8") == (
+        "## What has changed in the briefs\n\n### A minimal brief\n\n"
+        f"`briefs/a.yaml`, since {base}:./briefs/a.yaml (28 November 2025):\n\n"
+        "- Likelihood of *Reprisals* raised from possible to likely (severity still high)\n"
+    )

@@ -9,4 +9,5 @@ from briefgen.subject import Output, Subject
 
 def render(subject: Subject, project: Project) -> Output:
     """The brief as a Word document."""
-    return Output(docx_bytes(subject.brief, project, subject.valid.images, subject.valid.portions))
+    valid = subject.valid
+    return Output(docx_bytes(subject.brief, project, valid.images, valid.portions, subject.edition(project)))

@@ -9,4 +9,4 @@ from briefgen.subject import Output, Subject
 
 def render(subject: Subject, project: Project) -> Output:
     """The brief as CommonMark."""
-    return Output(render_markdown(subject.brief, project, subject.valid.portions).encode())
+    return Output(render_markdown(subject.brief, project, subject.edition(project), subject.valid.portions).encode())
