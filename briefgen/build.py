@@ -4,19 +4,21 @@ worker processes with -j) and recorded in the manifest; then the index page, or 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefgen.check import Checker, Valid
-from briefgen.editions import Withheld, chain_digest
+from briefgen.editions import chain_digest
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import Source, display_path, find_briefs, parse_source, walk_strings
 from briefgen.manifest import MANIFEST, Entry, Manifest, is_output_name, read_manifest, sha256, shard_manifest_name
 from briefgen.markdown import image_sources
 from briefgen.outputs import locked, remove_leftover_temporaries, write_atomic
 from briefgen.project import Project
+from briefgen.release import Withheld, release_of
 from briefgen.resources import Refused
 from briefgen.site import write_index
 from briefgen.workers import Done, Report, Step, Task, run
@@ -30,6 +32,7 @@ class BuildResult:
     unchanged: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # output files no brief has any more
+    withheld: int = 0  # briefs above the release being built: counted, never named
     outputs: list[Path] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
@@ -131,7 +134,7 @@ class _Build:
                 raw = reader.read(path)
                 source = _parse_for_images(raw, name)
                 images, editions = _image_digest(source, path, project), _edition_digest(raw, source, path, project)
-                inputs = sha256((project.digest + sha256(raw) + images + editions).encode())
+                inputs = sha256((project.digest + _source_digest(raw, name, project) + images + editions).encode())
             except BriefgenError as exc:
                 self._record_failure(key, "", name, exc.problems)
                 continue
@@ -156,6 +159,10 @@ class _Build:
                 valid = checker.check(item.path, raw=item.raw, source=item.source)
             except Withheld:  # above this release: no outputs here, and nothing said of it
                 self.withheld.add(item.key)
+                if self.shard:  # its old outputs, listed in the merged manifest, go now; `index` drops its entry
+                    merged, _ = read_manifest(self.project.out_dir)
+                    self.dropped += list(merged.entries[item.key].outputs) if item.key in merged.entries else []
+                    self.manifest.entries[item.key] = Entry("", item.key, "", "", withheld=True)
                 continue
             except Exception as exc:  # BriefgenError, or a bug met by this brief alone
                 problems = (
@@ -164,11 +171,11 @@ class _Build:
                     else [Problem.internal(item.name, "checking it", exc)]
                 )
                 self.report(Step.START, item.name, 0.0)
-                self._record_failure(item.key, sha256(item.raw), item.name, problems)
+                self._record_failure(item.key, _source_digest(item.raw, item.name, self.project), item.name, problems)
                 self.report(Step.FAILED, item.name, 0.0)
                 continue
             self.result.problems += valid.warnings
-            tasks.append(Task(valid, item.key, sha256(item.raw), item.inputs_sha256))
+            tasks.append(Task(valid, item.key, _source_digest(item.raw, item.name, self.project), item.inputs_sha256))
         return tasks
 
     def _owners(self) -> dict[str, str]:
@@ -219,7 +226,11 @@ class _Build:
         self.result.problems += problems
         self.result.failed.append(name)
         errors = [str(p) for p in problems if p.severity == "error"]
-        if key in self.old.entries:
+        if key in self.old.entries and self.project.release is not None:
+            # a release keeps no stale outputs: what was releasable then may be marked higher now
+            self.dropped += list(self.old.entries[key].outputs)
+            self.manifest.entries[key] = Entry("", key, source_sha256, "", errors=errors)
+        elif key in self.old.entries:
             previous = self.old.entries[key]
             self.manifest.entries[key] = replace(previous, errors=errors, stale=bool(previous.outputs))
         else:
@@ -230,6 +241,7 @@ class _Build:
         out_dir, result = self.project.out_dir, self.result
         try:
             result.removed = _remove_unowned(self.dropped, self.manifest, out_dir)
+            result.withheld = len(self.withheld)
             if not self.shard and not result.interrupted:
                 result.removed += _remove_deleted(self.old, self.manifest, out_dir, self.withheld)
             name = shard_manifest_name(self.shard) if self.shard else MANIFEST
@@ -289,6 +301,20 @@ def _image_digest(source: Source | None, path: Path, project: Project) -> str:
             except Refused:
                 digest = sha256(f"{digest}{src}refused".encode())
     return digest
+
+
+def _source_digest(raw: bytes, name: str, project: Project) -> str:
+    """The hash a manifest records of a brief's source. A release records the hash of what it released, not
+    of the whole file: with the file's hash, a reader of the release could confirm a guess at what was cut."""
+    if project.release is None:
+        return sha256(raw)
+    scheme = project.scheme
+    assert scheme is not None  # resolve_project refuses a release without one
+    try:
+        source, _ = release_of(parse_source(raw, name), scheme, project.release_marking, project.default_marking)
+    except (BriefgenError, Withheld):
+        return ""
+    return sha256(json.dumps(source.data, sort_keys=True, ensure_ascii=False, default=str).encode())
 
 
 def _up_to_date(entry: Entry, inputs_sha256: str, out_dir: Path) -> bool:

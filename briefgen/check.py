@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.content import check_content
-from briefgen.editions import Withheld, check_previous
+from briefgen.editions import check_previous
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import Source, display_path, find_briefs, parse_source, read_brief
-from briefgen.marking import Portions, read_portions
+from briefgen.marking import Portions
 from briefgen.model import Brief
 from briefgen.project import Project
-from briefgen.release import cut
+from briefgen.release import Withheld, release_of
 from briefgen.validate import validate
 
 RESERVED_IDS = frozenset({"index", "manifest"})  # the site's own pages
@@ -85,14 +85,9 @@ class Checker:
         if source is None:
             source = parse_source(self.read(path) if raw is None else raw, display_path(path))
         portions = None
-        scheme, level = self.project.scheme, self.project.release_marking
+        project, scheme = self.project, self.project.scheme
         if scheme is not None:
-            portions = read_portions(source, scheme)
-            if level is not None:
-                if portions.root.rank > level.rank:
-                    raise Withheld(display_path(path))
-                source = cut(source, portions, level)
-                portions = read_portions(source, scheme)
+            source, portions = release_of(source, scheme, project.release_marking, project.default_marking)
         brief, warnings = validate(
             source, classification=self.project.config.classification, today=self.today, portions=portions
         )

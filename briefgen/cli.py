@@ -271,7 +271,7 @@ def _build_edition(project: Project, paths: list[Path], jobs: int | None, force:
     if verbose:
         for path in result.outputs:
             click.echo(printable(f"wrote {path}"))
-        for name in result.removed:
+        for name in result.removed if project.release is None else ():  # a release never names what it drops
             click.echo(printable(f"removed {project.out_dir / name}"))
     if result.interrupted:
         click.echo("interrupted: briefs built so far are complete; the others keep their previous outputs", err=True)

@@ -117,6 +117,10 @@ def _check_marking(shown: str, text: str, marking: MarkingConfig) -> None:
         )
         raise BriefgenError.at(shown, said, _line_of(text, "scheme"), 1)
     scheme = marking.resolved()
+    for said in scheme.ambiguities():
+        raise BriefgenError.at(
+            shown, f"levels: {said}; give every level spellings of its own", _line_of(text, "levels"), 1
+        )
     for release in marking.releases:
         try:
             scheme.parse(release)

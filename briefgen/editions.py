@@ -10,17 +10,16 @@ import posixpath
 import re
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from briefgen.diff import Change, diff_briefs
 from briefgen.errors import BriefgenError, Problem, printable
 from briefgen.load import MAX_BYTES, Source, display_path, is_brief_name, parse_source, read_brief
-from briefgen.marking import read_portions
 from briefgen.model import Brief
 from briefgen.project import Project
-from briefgen.release import cut
+from briefgen.release import Withheld, release_of
 from briefgen.validate import validate
 
 MAX_CHAIN = 100  # editions followed back along `previous:` to count the edition number
@@ -99,21 +98,11 @@ def load_edition(ref: EditionRef, project: Project) -> tuple[Source, Brief]:
     In a release the older edition is cut at the release's level as the newer one is, so the changes said
     are between the two releases: what either edition holds above the level is in neither."""
     source = parse_source(read_edition(ref), ref.name)
-    portions = None
-    scheme, level = project.scheme, project.release_marking
+    portions, scheme = None, project.scheme
     if scheme is not None:
-        portions = read_portions(source, scheme)
-        if level is not None:
-            if portions.root.rank > level.rank:
-                raise Withheld(ref.name)
-            source = cut(source, portions, level)
-            portions = read_portions(source, scheme)
+        source, portions = release_of(source, scheme, project.release_marking, project.default_marking)
     brief, _ = validate(source, classification=project.config.classification, portions=portions)
     return source, brief
-
-
-class Withheld(Exception):
-    """An edition marked above the release being made: it has no release edition, and nothing is said of it."""
 
 
 def changed_since(rev: str, paths: list[Path] | None = None) -> list[tuple[EditionRef, Path]]:
@@ -259,7 +248,24 @@ def whats_changed(brief: Brief, path: Path, project: Project) -> Edition:
         _, before = load_edition(inside(ref, root), project)
     except Withheld:  # the previous edition is above this release: this release has no previous one
         return Edition(number)
-    return Edition(number, before.date, ref.name, tuple(diff_briefs(before, brief)))
+    changes = diff_briefs(before, brief)
+    if project.release is not None:
+        changes = _said_in_release(changes, before, brief, path, project)
+    return Edition(number, before.date, ref.name, tuple(changes))
+
+
+def _said_in_release(changes: list[Change], before: Brief, brief: Brief, path: Path, project: Project) -> list[Change]:
+    """The changes a release may tell: an item is "removed" only if the full edition no longer has it at any
+    level, and a field's change only if the release holds that field whole. Otherwise the change would quote
+    a portion the release dropped (an item, or a point of it, marked higher since the previous edition)."""
+    _, full = load_edition(EditionRef(str(path)), replace(project, release=None))
+    gone = {(c.section, c.item) for c in diff_briefs(before, full) if c.change == "removed"}
+    cut = {(c.section, c.item, c.field) for c in diff_briefs(brief, full) if c.change == "modified"}
+    return [
+        c
+        for c in changes
+        if (c.change != "removed" or (c.section, c.item) in gone) and (c.section, c.item, c.field) not in cut
+    ]
 
 
 # --- two editions compared, for `briefgen diff`

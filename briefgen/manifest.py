@@ -37,6 +37,7 @@ class Entry:
     tags: list[str] = field(default_factory=list)
     lead: str = ""  # the summary's first sentence, for the index page
     digest: str = ""  # of all the fields above: an entry edited by hand is not trusted
+    withheld: bool = False  # a shard's note that this brief is above its release: `index` drops it
 
 
 @dataclass
@@ -48,7 +49,7 @@ class Manifest:
 
     def to_json(self) -> str:
         briefs = [
-            {**asdict(self.entries[key]), "digest": entry_digest(self.entries[key])} for key in sorted(self.entries)
+            {**_said(self.entries[key]), "digest": entry_digest(self.entries[key])} for key in sorted(self.entries)
         ]
         return json.dumps({"briefgen": self.version, "briefs": briefs}, ensure_ascii=False, indent=2) + "\n"
 
@@ -57,9 +58,17 @@ class ManifestError(Exception):
     """The manifest is missing fields, mistyped or not JSON."""
 
 
+def _said(entry: Entry) -> dict[str, object]:
+    """What an entry says (``withheld`` only where it is true, so other entries read as they always have)."""
+    fields = asdict(entry)
+    if not fields["withheld"]:
+        del fields["withheld"]
+    return fields
+
+
 def entry_digest(entry: Entry) -> str:
     """A hash of everything an entry says, so a hand-edited one is rebuilt instead of published."""
-    fields = {k: v for k, v in asdict(entry).items() if k != "digest"}
+    fields = {k: v for k, v in _said(entry).items() if k != "digest"}
     return sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode())
 
 

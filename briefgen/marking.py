@@ -8,6 +8,8 @@ what it drops never reaches the model, let alone an output.
 
 from __future__ import annotations
 
+import contextlib
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -135,6 +137,27 @@ class Scheme:
         controls = {c for m in markings for c in m.controls}
         return Marking(rank, tuple(sorted(controls, key=self._control_order)))
 
+    def folder(self, level: Marking) -> str:
+        """Where `build` puts the release at ``level``: release-u, release-amber-strict."""
+        slug = re.sub(r"[^a-z0-9]+", "-", self.level(level).id.lower()).strip("-")
+        return f"release-{slug or 'level'}"
+
+    def ambiguities(self) -> list[str]:
+        """What makes a marking mean two levels, or two releases share a folder (a custom scheme's mistakes)."""
+        found: list[str] = []
+        seen: dict[str, int] = {}
+        folders: dict[str, str] = {}
+        for rank, level in enumerate(self.levels):
+            for spelling in {level.id.upper(), level.banner.upper(), level.portion.upper()}:
+                if spelling in seen and seen[spelling] != rank:
+                    found.append(f"'{spelling}' names both {self.levels[seen[spelling]].id} and {level.id}")
+                seen.setdefault(spelling, rank)
+            folder = self.folder(Marking(rank))
+            if folder in folders:
+                found.append(f"{folders[folder]} and {level.id} would both be released into {folder}/")
+            folders.setdefault(folder, level.id)
+        return found
+
     def omits(self, level: Marking) -> str:
         """What a release edition says of itself."""
         return f"This edition omits material above {self.level(level).banner}."
@@ -204,9 +227,11 @@ def written_marking(data: Mapping[str, Any], loc: PathKey) -> Any:
     return value.get("marking") if isinstance(value, dict) else None
 
 
-def read_portions(source: Source, scheme: Scheme) -> Portions:
-    """Every portion's marking in ``source``: its own, else its parent's, else the brief's (default: the
-    scheme's lowest level). A marking the scheme does not know is an error at its line."""
+def read_portions(source: Source, scheme: Scheme, default: Marking | None = None) -> Portions:
+    """Every portion's marking in ``source``: its own, else its parent's, else the brief's: its ``marking``,
+    else its ``classification`` (a brief written SECRET with no marks is SECRET throughout, never released
+    whole below that), else ``default`` (the project's classification), else the scheme's lowest level.
+    A marking the scheme does not know is an error at its line."""
     problems: list[Problem] = []
 
     def parsed(loc: PathKey, value: Any, inherited: Marking) -> Marking:
@@ -221,7 +246,11 @@ def read_portions(source: Source, scheme: Scheme) -> Portions:
             return inherited
 
     data = source.data
-    root = parsed((), data.get("marking"), scheme.lowest)
+    fallback = default or scheme.lowest
+    if data.get("marking") is None and isinstance(data.get("classification"), str):
+        with contextlib.suppress(ValueError):  # validate.py says so at the classification's line
+            fallback = scheme.parse(data["classification"])
+    root = parsed((), data.get("marking"), fallback)
     portions = Portions(scheme, root)
     for loc in portion_paths(data):
         parent = portions.of(loc[:-1]) if len(loc) > 1 else root

@@ -91,6 +91,18 @@ class Project:
         return Marking(scheme.parse(self.release).rank) if scheme and self.release else None
 
     @property
+    def default_marking(self) -> Marking | None:
+        """What a brief naming neither marking nor classification is marked: briefgen.toml's classification,
+        when it sets one the scheme can read; else the scheme's lowest level (None)."""
+        scheme = self.scheme
+        if scheme is None or "classification" not in self.config.model_fields_set:
+            return None
+        try:
+            return scheme.parse(self.config.classification)
+        except ValueError:
+            return None
+
+    @property
     def release_note(self) -> str | None:
         """What a release edition says of itself, in every format (always, so it never tells whether it cut)."""
         level = self.release_marking
@@ -103,16 +115,23 @@ class Project:
 
     @property
     def published_dir(self) -> Path:
-        """What the site publishes: the lowest release edition if briefgen.toml names releases, else the output
-        folder (the full edition of a marked project never goes to the site)."""
-        if not self.releases or self.scheme is None:
-            return self.out_dir
+        """What the site publishes: the lowest release edition of a project with a marking scheme (its full
+        edition never goes to the site), else the output folder. Refuses a marked project without releases."""
         scheme = self.scheme
-        return self.out_dir / release_folder(min(self.releases, key=lambda level: scheme.parse(level).rank))
+        if scheme is None:
+            return self.out_dir
+        if not self.releases:
+            raise BriefgenError.at(
+                str(self.config_file or "briefgen.toml"),
+                "a project with [marking] publishes a release edition, never the full one: add releases = [...]",
+            )
+        return self.out_dir / scheme.folder(min((scheme.parse(r) for r in self.releases), key=lambda m: m.rank))
 
     def with_release(self, level: str, out_dir: Path | None = None) -> Project:
         """The same project making the release edition at ``level``, by default into <output>/release-<level>/."""
-        return replace(self, release=level, out_dir=out_dir or self.out_dir / release_folder(level))
+        scheme = self.scheme
+        folder = scheme.folder(scheme.parse(level)) if scheme else "release"
+        return replace(self, release=level, out_dir=out_dir or self.out_dir / folder)
 
     @functools.cached_property
     def digest(self) -> str:
@@ -131,11 +150,6 @@ class Project:
         if self.theme.extra_css and self.theme.folder:
             digest.update(_referenced_digest(self.theme.folder, self.theme.extra_css).encode())
         return digest.hexdigest()
-
-
-def release_folder(level: str) -> str:
-    """release-u, release-amber-strict: a folder name from a level id."""
-    return "release-" + (re.sub(r"[^a-z0-9]+", "-", level.lower()).strip("-") or "level")
 
 
 THEME_SUFFIXES = (".j2", ".css", ".docx")  # what in a theme folder shapes an output (besides url()s)

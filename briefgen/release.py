@@ -15,10 +15,52 @@ from typing import Any
 
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import PathKey, Source, walk_strings
-from briefgen.marking import Marking, Portions, portion_paths
+from briefgen.marking import Marking, Portions, Scheme, portion_paths, read_portions
 from briefgen.model import citation_ids
 
 REQUIRED = (("summary",), ("trigger",))  # a release without them is no brief
+
+
+class Withheld(Exception):
+    """A brief (or an earlier edition) marked above the release being made: no release, and nothing said."""
+
+
+def release_of(
+    source: Source, scheme: Scheme, level: Marking | None, default: Marking | None = None
+) -> tuple[Source, Portions]:
+    """The edition of ``source`` at ``level`` (None: the full edition) and its portions' markings.
+
+    Raises Withheld when the brief as a whole is above the level, or its own marking cannot be read (fail
+    closed); BriefgenError for a leaking reference, or, in a release, a marking that cannot be read, said
+    without saying where (the full edition's `briefgen validate` shows that)."""
+    if level is None:
+        return source, read_portions(source, scheme, default)
+    data = source.data
+    own = data.get("marking") if data.get("marking") is not None else data.get("classification")
+    if own is not None and not _readable(scheme, own):
+        raise Withheld(source.name)  # its marking cannot be known: nothing of it is released
+    root = scheme.parse(str(own)) if own is not None else (default or scheme.lowest)
+    if root.rank > level.rank:  # before its portions are read: a mistake in them is not said in this release
+        raise Withheld(source.name)
+    try:
+        portions = read_portions(source, scheme, default)
+    except BriefgenError as exc:
+        if any(p.where in ("marking", "") for p in exc.problems):
+            raise Withheld(source.name) from None
+        message = "a portion's marking is not valid, so the brief cannot be released: `briefgen validate` says where"
+        raise BriefgenError([Problem(source.name, 0, 0, "", message)]) from None
+    if portions.root.rank > level.rank:
+        raise Withheld(source.name)
+    released = cut(source, portions, level)
+    return released, read_portions(released, scheme, default)
+
+
+def _readable(scheme: Scheme, value: Any) -> bool:
+    try:
+        scheme.parse(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 def cut(source: Source, portions: Portions, level: Marking) -> Source:
@@ -45,7 +87,7 @@ def cut(source: Source, portions: Portions, level: Marking) -> Source:
     if problems:
         raise BriefgenError(sorted(set(problems)))
     removed |= _unreferenced(data, dropped)
-    return _pruned(source, removed)
+    return _pruned(source, removed, portions.scheme.banner(portions.root))
 
 
 def _references(data: dict[str, Any], kept: Any) -> Iterator[tuple[str, str, PathKey, bool]]:
@@ -75,6 +117,8 @@ def _index(data: dict[str, Any], kind: str) -> dict[str, int]:
 
 
 def _leaks(source: Source, dropped: Any, shown: str) -> Iterator[Problem]:
+    """The references a kept portion makes to a removed one, said without naming what they refer to: the
+    release's log and manifest may be read at the release's level."""
     data = source.data
     ids = {kind: _index(data, kind) for kind in ("actors", "sources")}
     for kind, ref, loc, cited in _references(data, lambda loc: not dropped(loc)):
@@ -82,8 +126,8 @@ def _leaks(source: Source, dropped: Any, shown: str) -> Iterator[Problem]:
             noun, a = ("actor", "an") if kind == "actors" else ("source", "a")
             yield source.problem(
                 loc,
-                f"refers to {noun} '{ref}', which is marked above {shown}: releasing this at {shown} would reveal"
-                f" it; mark this portion above {shown} too, or refer to {a} {noun} at {shown} or lower",
+                f"refers to {a} {noun} marked above {shown}: releasing this at {shown} would reveal it; mark this"
+                f" portion above {shown} too, or refer to {a} {noun} at {shown} or lower",
                 within=(f"@{ref}", 0) if cited else None,
             )
 
@@ -100,10 +144,11 @@ def _unreferenced(data: dict[str, Any], dropped: Any) -> set[PathKey]:
     return out
 
 
-def _pruned(source: Source, removed: set[PathKey]) -> Source:
+def _pruned(source: Source, removed: set[PathKey], root: str) -> Source:
     """A copy of ``source`` without the ``removed`` paths, its positions moved to the new list indexes."""
     data = copy.deepcopy(source.data)
     data.pop("classification", None)  # a release's banner is computed from what it holds
+    data["marking"] = root  # what the unmarked portions inherit stays as it was in the full edition
     for loc in removed:
         if len(loc) == 1:  # a portion that is a field of the brief (the historical context)
             data.pop(str(loc[0]), None)

@@ -51,8 +51,8 @@ def merge_shards(project: Project) -> Manifest:
             manifest.entries[key] = entry
     if problems:
         raise BriefgenError(problems)
-    for key in [k for k in manifest.entries if not (out_dir.parent / k).exists()]:
-        del manifest.entries[key]  # its brief was deleted
+    for key in [k for k, e in manifest.entries.items() if e.withheld or not (out_dir.parent / k).exists()]:
+        del manifest.entries[key]  # its brief was deleted, or is above this release
     write_atomic(out_dir / MANIFEST, manifest.to_json().encode())
     for path in parts:
         path.unlink()

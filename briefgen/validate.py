@@ -72,13 +72,17 @@ def _banner(source: Source, portions: Portions) -> tuple[str, list[Problem]]:
         marked = scheme.parse(written)
     except ValueError as exc:
         return scheme.banner(computed), [source.problem(("classification",), str(exc))]
-    if marked.rank < computed.rank or not set(computed.controls) <= set(marked.controls):
-        worst = next(loc for loc, m in portions.marks.items() if m.rank == computed.rank) if computed.rank else ()
-        whose = dotted(worst) or "the brief" if marked.rank < computed.rank else "its portions"
-        said = scheme.banner(computed) if marked.rank >= computed.rank else scheme.level(computed).id
-        message = f"{whose} is {said}; the brief is marked {scheme.banner(marked)}: mark it {scheme.banner(computed)}"
-        return scheme.banner(computed), [source.problem(("classification",), message)]
-    return scheme.banner(scheme.highest([marked, computed])), []
+    missing = [c for c in computed.controls if c not in marked.controls]
+    if marked.rank < computed.rank:
+        worst = next((loc for loc, m in portions.marks.items() if m.rank == computed.rank), ())
+        said = f"{dotted(worst) or 'the brief'} is {scheme.level(computed).id}"
+    elif missing:
+        worst = next((loc for loc, m in portions.marks.items() if missing[0] in m.controls), ())
+        said = f"{dotted(worst) or 'the brief'} carries {missing[0]}"
+    else:
+        return scheme.banner(scheme.highest([marked, computed])), []
+    message = f"{said}; the brief is marked {scheme.banner(marked)}: mark it {scheme.banner(computed)}"
+    return scheme.banner(computed), [source.problem(("classification",), message)]
 
 
 def _stale_items(source: Source, brief: Brief, today: dt.date | None) -> list[Problem]:

@@ -114,7 +114,7 @@ def test_a_classification_without_a_portions_control_is_an_error(project: Path) 
     with pytest.raises(BriefgenError) as caught:
         load(project / "briefs" / "b.yaml", settings(US))
     assert [p.message for p in caught.value.problems] == [
-        "its portions is CONFIDENTIAL//NOFORN; the brief is marked SECRET: mark it CONFIDENTIAL//NOFORN"
+        "risks[0] carries NOFORN; the brief is marked SECRET: mark it SECRET//NOFORN"
     ]
 
 

@@ -48,8 +48,12 @@ def test_items_above_the_level_go_with_their_children_and_kept_values_keep_their
     assert len(source.data["motivations"]) == 3
 
 
-def test_at_a_higher_level_nothing_is_cut() -> None:
-    assert release(NESTED, "S").data == {k: v for k, v in parse_source(NESTED.encode(), "b").data.items()}
+def test_at_a_higher_level_nothing_is_cut_and_unmarked_portions_keep_the_briefs_marking() -> None:
+    released = release(NESTED, "S").data
+    assert released.pop("marking") == "UNCLASSIFIED"  # what the unmarked portions inherit, written down
+    assert released == parse_source(NESTED.encode(), "b").data
+    confidential = brief(extra="classification: CONFIDENTIAL\n")
+    assert release(confidential, "C").data["marking"] == "CONFIDENTIAL"  # not the lowest level: the brief's
 
 
 def test_sources_and_actors_only_removed_portions_named_go_too_and_the_rest_stay() -> None:
@@ -69,9 +73,9 @@ def test_sources_and_actors_only_removed_portions_named_go_too_and_the_rest_stay
     ("extra", "where", "what"),
     [
         ("actors:\n  - {id: s, name: S, marking: S}\n  - {id: o, name: O}\nasks:\n  - {by: s, of: o, ask: Open.}\n",
-         "b.yaml:11:10: asks[0].by", "actor 's'"),
+         "b.yaml:11:10: asks[0].by", "an actor"),
         ("key_points:\n  - Open but cites [@sec].\nsources:\n  - {id: sec, title: T, marking: S}\n",
-         "b.yaml:8:21: key_points[0]", "source 'sec'"),
+         "b.yaml:8:21: key_points[0]", "a source"),
         ("actors:\n  - {id: s, name: S, marking: C}\n", "", ""),  # an unreferenced actor above: simply cut
     ],
 )  # fmt: skip
@@ -83,7 +87,8 @@ def test_a_kept_portion_naming_a_removed_one_is_an_error_at_the_reference(extra:
     with pytest.raises(BriefgenError) as caught:
         release(text)
     [problem] = caught.value.problems
-    assert str(problem).startswith(f"{where}: refers to {what}, which is marked above U")
+    assert str(problem).startswith(f"{where}: refers to {what} marked above U")
+    assert "'s'" not in problem.message and "sec" not in problem.message  # the release's log names nothing cut
 
 
 def test_a_release_without_its_trigger_or_bottom_line_is_refused_at_the_marking() -> None:
