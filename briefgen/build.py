@@ -136,6 +136,9 @@ class _Build:
                 images, editions = _image_digest(source, path, project), _edition_digest(raw, source, path, project)
                 inputs = sha256((project.digest + _source_digest(raw, name, project) + images + editions).encode())
             except BriefgenError as exc:
+                if project.release is not None:  # unreadable, so its marking is unknown: not in this release
+                    self.withheld.add(key)
+                    continue
                 self._record_failure(key, "", name, exc.problems)
                 continue
             except Exception as exc:  # a bug met by one brief must not stop the others

@@ -83,7 +83,12 @@ class Checker:
         """Load (unless ``source`` or ``raw`` is given), validate and check the content of one brief, and claim
         its id; raise BriefgenError."""
         if source is None:
-            source = parse_source(self.read(path) if raw is None else raw, display_path(path))
+            try:
+                source = parse_source(self.read(path) if raw is None else raw, display_path(path))
+            except BriefgenError:
+                if self.project.release is not None:  # its marking cannot be known: it is not in this release
+                    raise Withheld(display_path(path)) from None
+                raise
         portions = None
         project, scheme = self.project, self.project.scheme
         if scheme is not None:

@@ -211,16 +211,17 @@ def render_cmd(brief: Path, quiet: bool, verbose: bool, **options: Any) -> None:
 @main.command("diff")
 @click.argument("editions", nargs=-1, metavar="OLD NEW")
 @SINCE_OPTION
+@RELEASE_OPTION
 @click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text", show_default=True, help=DIFF_HELP)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write it to this file.")
-def diff_cmd(editions: tuple[str, ...], since: str | None, fmt: str, output: Path | None) -> None:
+def diff_cmd(editions: tuple[str, ...], since: str | None, release: str | None, fmt: str, output: Path | None) -> None:
     """Say what changed between editions: OLD and NEW are brief files or REV:PATH (`briefgen diff HEAD~1:briefs/x.yaml
     briefs/x.yaml`); with --since REV, every brief changed since REV (under the paths given, if any)."""
     from briefgen.diff_report import diff_output, editions_compared
 
     if (since is None and len(editions) != 2) or (fmt == "pdf" and output is None and sys.stdout.isatty()):
         raise click.UsageError("name OLD and NEW, or use --since REV; a pdf goes to a file (--output) or a pipe")
-    project = project_from(since=since)
+    project = project_from(since=since, release=release)  # a release: both editions cut at its level
     data = diff_output(editions_compared(list(editions), since, project), fmt, since, project)
     output.write_bytes(data) if output is not None else click.echo(data, nl=False)
 

@@ -110,7 +110,9 @@ def project_from(**options: Any) -> Project:
     return resolve_project(**options)
 
 
-NOT_RELEASED = "is marked above the release, so it has no edition at"
+NOT_RELEASED = (
+    "is marked above the release, or cannot be read (`briefgen validate` says which), so it has no edition at"
+)
 
 
 def edition_from(release: str | None = None, out_dir: Path | None = None, **options: Any) -> Project:

@@ -95,7 +95,7 @@ def load_config(path: Path) -> Config:
         got = f"got {', '.join(map(repr, unknown))}" if unknown else "got none"
         raise BriefgenError.at(shown, f"expected some of {', '.join(FORMATS)}; {got}", line, 1 if line else 0)
     if config.marking is not None:
-        _check_marking(shown, text, config.marking)
+        _check_marking(shown, text, config.marking, config.classification, set(config.model_fields_set))
     if config.templates and not (base / config.templates).is_dir():
         line = _line_of(text, "templates")
         raise BriefgenError.at(shown, f"no such folder: {base / config.templates}", line, 1 if line else 0)
@@ -107,7 +107,7 @@ def load_config(path: Path) -> Config:
     )
 
 
-def _check_marking(shown: str, text: str, marking: MarkingConfig) -> None:
+def _check_marking(shown: str, text: str, marking: MarkingConfig, classification: str, config_set: set[str]) -> None:
     """A custom scheme needs its levels (and only a custom one may have them); each release is a level of it."""
     if (marking.scheme == "custom") != bool(marking.levels):
         said = (
@@ -123,9 +123,17 @@ def _check_marking(shown: str, text: str, marking: MarkingConfig) -> None:
         )
     for release in marking.releases:
         try:
-            scheme.parse(release)
+            level = scheme.parse(release)
         except ValueError as exc:
             raise BriefgenError.at(shown, f"releases: {exc}", _line_of(text, "releases"), 1) from None
+        if level.controls:
+            said = f"releases: '{release}': a release is cut by level alone; give the level without controls"
+            raise BriefgenError.at(shown, said, _line_of(text, "releases"), 1)
+    if "classification" in config_set:
+        try:
+            scheme.parse(classification)
+        except ValueError as exc:  # an unreadable one would make every unmarked brief the lowest level
+            raise BriefgenError.at(shown, f"classification: {exc}", _line_of(text, "classification"), 1) from None
 
 
 def _line_of(text: str, key: str) -> int:

@@ -22,7 +22,7 @@ from docx.text.run import Run
 from markdown_it.token import Token
 
 from briefgen import markdown
-from briefgen.docx_parts import hyperlink, link_run, new_list, set_lang, xml_text
+from briefgen.docx_parts import hyperlink, link_run, new_list, set_lang, web_url, xml_text
 from briefgen.markdown import Citations
 
 # kana means Japanese, Hangul Korean, other Han the brief's CJK language (zh-Hans unless an actor says)
@@ -163,8 +163,9 @@ class MarkdownWriter:
                 look["bold"] = kind == "strong_open"
             elif kind in ("em_open", "em_close"):
                 look["italic"] = kind == "em_open"
-            elif kind == "link_open":
-                link = hyperlink(paragraph, url=str(token.attrGet("href")))
+            elif kind == "link_open":  # a link to anything but the web is its text alone
+                href = str(token.attrGet("href"))
+                link = hyperlink(paragraph, url=href) if web_url(href) else None
             elif kind == "link_close":
                 link = None
             elif kind in ("text", "code_inline", "softbreak"):

@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 from docx.document import Document as DocumentObject
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -24,6 +25,8 @@ from docx.shared import Emu, Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+
+from briefgen import markdown
 
 # the page of the PDF (print.css.j2): size from briefgen.toml, the same margins
 PAGE_SIZES = {"A4": (Mm(210), Mm(297)), "Letter": (Mm(215.9), Mm(279.4))}
@@ -163,12 +166,26 @@ def shade(target: _Cell | Paragraph, fill: str) -> None:
     props.append(element("w:shd", val="clear", color="auto", fill=fill))
 
 
+# what CT_TblPr and CT_Settings hold after w:tblW and w:updateFields, in the schema's order
+_AFTER_TBLW = tuple(f"w:{t}" for t in ("jc", "shd", "tblBorders", "tblLayout", "tblCellMar", "tblLook", "tblCaption"))
+_AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
+    "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade",
+    "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
+    "decimalSymbol", "listSeparator",
+)  # fmt: skip
+
+
 def set_widths(table: Table, widths: list[int]) -> None:
     """Fixed column widths (EMU) on the table, its grid and every cell: Word and LibreOffice both obey them."""
-    table.autofit = False
+    table.autofit = False  # python-docx writes the one w:tblLayout (fixed) in its place
     props = table._tbl.tblPr
-    props.append(element("w:tblW", w=str(sum(widths) // 635), type="dxa"))
-    props.append(element("w:tblLayout", type="fixed"))
+    width = props.find(qn("w:tblW"))
+    if width is None:
+        width = element("w:tblW")
+        props.insert_element_before(width, *_AFTER_TBLW)
+    width.set(qn("w:w"), str(sum(widths) // 635))  # twentieths of a point
+    width.set(qn("w:type"), "dxa")
     for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
         col.w = Emu(width)
     for row in table.rows:
@@ -188,7 +205,12 @@ def left_border(cell: _Cell, colour: str, eighths: int = 24) -> None:
     """A rule down the left of a cell (the BLUF box's accent), ``eighths`` of a point wide."""
     borders = element("w:tcBorders")
     borders.append(element("w:left", val="single", sz=str(eighths), space="0", color=colour))
-    cell._tc.get_or_add_tcPr().append(borders)
+    props = cell._tc.get_or_add_tcPr()
+    shading = props.find(qn("w:shd"))  # the schema puts the borders before the shading
+    if shading is not None:
+        shading.addprevious(borders)
+    else:
+        props.append(borders)
 
 
 def repeat_header(table: Table) -> None:
@@ -218,6 +240,15 @@ def bookmark(paragraph: Paragraph, name: str, number: int) -> None:
     else:
         p.insert(0, start)
     p.append(end)
+
+
+WEB_SCHEMES = ("http", "https", "mailto")
+
+
+def web_url(url: str) -> bool:
+    """A link Word may follow: http, https or mailto only (a relative or a path link would open a local file;
+    a #fragment names an anchor of the web page, not of this document)."""
+    return markdown.safe_url(url) and urlsplit(url.strip()).scheme.lower() in WEB_SCHEMES
 
 
 def hyperlink(paragraph: Paragraph, *, url: str | None = None, anchor: str | None = None) -> Any:
@@ -281,7 +312,12 @@ def document_language(document: DocumentObject, lang: str) -> None:
 def update_fields_on_open(document: DocumentObject) -> None:
     """Word refreshes the table of contents and the page count when the document is opened (as Pandoc's)."""
     settings = document.settings.element
-    settings.append(element("w:updateFields", val="true"))
+    update = element("w:updateFields", val="true")
+    later = next((child for child in settings if child.tag in {qn(f"w:{t}") for t in _AFTER_UPDATE_FIELDS}), None)
+    if later is not None:  # its place in the schema's order, which Word checks
+        later.addprevious(update)
+    else:
+        settings.append(update)
 
 
 def drop_thumbnail(document: DocumentObject) -> None:

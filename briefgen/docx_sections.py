@@ -29,6 +29,7 @@ from briefgen.docx_parts import (
     repeat_header,
     run_control,
     shade,
+    web_url,
 )
 from briefgen.editions import Edition
 from briefgen.markdown import Citations
@@ -205,10 +206,10 @@ class Sections:
             return
         self._heading("Motivations", None)
         for i, m in enumerate(self.brief.motivations):
-            heading = self._heading(m.title, f"motivations[{i}].title", level=2, mark=("motivations", i))
-            if m.actor:
+            self._heading(m.title, f"motivations[{i}].title", level=2, mark=("motivations", i))
+            if m.actor:  # under the heading, not in it: the navigation pane and contents show the title alone
                 actor = self.actors[m.actor]
-                add_text(heading, f"  {actor.name}", lang=actor.lang, colour=MUTED, size=Pt(9))
+                add_text(self.doc.add_paragraph(), actor.name, lang=actor.lang, colour=MUTED, size=Pt(9))
             if m.summary:
                 self._markdown(self.doc, m.summary, f"motivations[{i}].summary", m.title, ("motivations", i))
             self._points(m.points, f"motivations[{i}].points", ("motivations", i, "points"))
@@ -341,7 +342,7 @@ class Sections:
             entry.paragraph_format.first_line_indent = Pt(-18)
             add_text(entry, f"[{number}]\t")
             self._mark(entry, "sources", i)
-            if source.url and link_ok(source.url):
+            if source.url and link_ok(source.url) and web_url(source.url):
                 with run_control(entry, f"sources[{i}].title", "Source"):
                     link_run(hyperlink(entry, url=source.url), entry, source.title)
             else:

@@ -113,6 +113,7 @@ class _WordBrief(Sections):
         props.comments = f"Made with briefgen {__version__}"
         props.last_modified_by = ""
         props.revision = 1
+        props.version = f"release {self.project.release}" if self.project.release else ""  # review refuses it
         created = dt.datetime.combine(brief.date, dt.time(), dt.UTC)
         props.created = created
         props.modified = dt.datetime.combine(brief.updated, dt.time(), dt.UTC) if brief.updated else created

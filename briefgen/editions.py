@@ -224,6 +224,8 @@ def check_previous(source: Source, brief: Brief, path: Path, project: Project) -
         ref = previous_ref(brief, path, project)
         if ref is not None:
             load_edition(inside(ref, project.brief_root(path)), project)
+    except Withheld:  # the previous edition is above this release: this release simply has none
+        return
     except BriefgenError as exc:
         first = exc.problems[0]
         if len(exc.problems) == 1 and not first.line:  # unreadable, refused, not in the revision
@@ -255,17 +257,16 @@ def whats_changed(brief: Brief, path: Path, project: Project) -> Edition:
 
 
 def _said_in_release(changes: list[Change], before: Brief, brief: Brief, path: Path, project: Project) -> list[Change]:
-    """The changes a release may tell: an item is "removed" only if the full edition no longer has it at any
-    level, and a field's change only if the release holds that field whole. Otherwise the change would quote
-    a portion the release dropped (an item, or a point of it, marked higher since the previous edition)."""
+    """The changes a release may tell: only those the full edition tells the same way (same item, field and
+    values). Any other would quote a portion the release dropped: an item raised above it and "removed", a
+    point cut from a field, or an old item matched by similarity to a kept one it is not."""
     _, full = load_edition(EditionRef(str(path)), replace(project, release=None))
-    gone = {(c.section, c.item) for c in diff_briefs(before, full) if c.change == "removed"}
-    cut = {(c.section, c.item, c.field) for c in diff_briefs(brief, full) if c.change == "modified"}
-    return [
-        c
-        for c in changes
-        if (c.change != "removed" or (c.section, c.item) in gone) and (c.section, c.item, c.field) not in cut
-    ]
+    told = {_said(c) for c in diff_briefs(before, full)}
+    return [c for c in changes if _said(c) in told]
+
+
+def _said(change: Change) -> tuple[object, ...]:
+    return (change.section, change.item, change.change, change.field, repr(change.old), repr(change.new))
 
 
 # --- two editions compared, for `briefgen diff`

@@ -237,8 +237,9 @@ def read_portions(source: Source, scheme: Scheme, default: Marking | None = None
     def parsed(loc: PathKey, value: Any, inherited: Marking) -> Marking:
         if value is None:
             return inherited
-        if not isinstance(value, str):
-            return inherited  # the schema says so at the same place
+        if not isinstance(value, str):  # never inherit past a marking that is there but unreadable
+            problems.append(source.problem((*loc, "marking"), "expected a marking such as S or S//NOFORN"))
+            return inherited
         try:
             return scheme.parse(value)
         except ValueError as exc:
@@ -247,10 +248,12 @@ def read_portions(source: Source, scheme: Scheme, default: Marking | None = None
 
     data = source.data
     fallback = default or scheme.lowest
-    if data.get("marking") is None and isinstance(data.get("classification"), str):
+    classified = fallback
+    if isinstance(data.get("classification"), str):
         with contextlib.suppress(ValueError):  # validate.py says so at the classification's line
-            fallback = scheme.parse(data["classification"])
-    root = parsed((), data.get("marking"), fallback)
+            classified = fallback = scheme.parse(data["classification"])
+    # the brief's own marking, but never below the classification written on it
+    root = scheme.highest([parsed((), data.get("marking"), fallback), classified])
     portions = Portions(scheme, root)
     for loc in portion_paths(data):
         parent = portions.of(loc[:-1]) if len(loc) > 1 else root

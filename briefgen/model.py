@@ -82,13 +82,13 @@ class MarkedText(_Model):
     """A Markdown string with a marking of its own: `{text: ..., marking: S}`."""
 
     text: Markdown
-    marking: MarkingText
+    marking: MarkingText | None = None
 
 
 def _unmarked(value: Any) -> Any:
     """{text, marking} -> its text: the model keeps the words; marking.py reads the markings from the data."""
     if isinstance(value, dict) and set(value) <= {"text", "marking"} and "text" in value:
-        return value["text"]
+        return MarkedText.model_validate(value).text  # a marking that is not text is refused here too
     return value
 
 

@@ -114,18 +114,25 @@ class Project:
         return self.config.marking.releases if self.config.marking else ()
 
     @property
-    def published_dir(self) -> Path:
-        """What the site publishes: the lowest release edition of a project with a marking scheme (its full
-        edition never goes to the site), else the output folder. Refuses a marked project without releases."""
+    def published_release(self) -> str | None:
+        """The level of the release the site publishes (the lowest of marking.releases), or None without a
+        marking scheme; a marked project without releases is refused (see published_dir)."""
         scheme = self.scheme
         if scheme is None:
-            return self.out_dir
+            return None
         if not self.releases:
             raise BriefgenError.at(
                 str(self.config_file or "briefgen.toml"),
                 "a project with [marking] publishes a release edition, never the full one: add releases = [...]",
             )
-        return self.out_dir / scheme.folder(min((scheme.parse(r) for r in self.releases), key=lambda m: m.rank))
+        return min(self.releases, key=lambda r: scheme.parse(r).rank)
+
+    @property
+    def published_dir(self) -> Path:
+        """What the site publishes: the lowest release edition of a project with a marking scheme (its full
+        edition never goes to the site), else the output folder. Refuses a marked project without releases."""
+        level, scheme = self.published_release, self.scheme
+        return self.out_dir if level is None or scheme is None else self.out_dir / scheme.folder(scheme.parse(level))
 
     def with_release(self, level: str, out_dir: Path | None = None) -> Project:
         """The same project making the release edition at ``level``, by default into <output>/release-<level>/."""
@@ -228,9 +235,11 @@ def resolve_project(
         if config.marking is None:
             raise BriefgenError.at("--release", "a release needs a marking scheme: add [marking] to briefgen.toml")
         try:
-            config.marking.resolved().parse(release)
+            wanted = config.marking.resolved().parse(release)
         except ValueError as exc:
             raise BriefgenError.at("--release", str(exc)) from None
+        if wanted.controls:
+            raise BriefgenError.at("--release", "a release is cut by level alone; give the level without controls")
     variant = pdf_variant or DEFAULT_VARIANT
     if variant not in VARIANTS:
         raise ValueError(f"expected one of {', '.join(VARIANTS)}; got {variant!r}")

@@ -36,17 +36,15 @@ def release_of(
     if level is None:
         return source, read_portions(source, scheme, default)
     data = source.data
-    own = data.get("marking") if data.get("marking") is not None else data.get("classification")
-    if own is not None and not _readable(scheme, own):
+    own = [data[key] for key in ("marking", "classification") if data.get(key) is not None]
+    if not all(isinstance(v, str) and _readable(scheme, v) for v in own):
         raise Withheld(source.name)  # its marking cannot be known: nothing of it is released
-    root = scheme.parse(str(own)) if own is not None else (default or scheme.lowest)
+    root = scheme.highest([scheme.parse(str(v)) for v in own] or [default or scheme.lowest])
     if root.rank > level.rank:  # before its portions are read: a mistake in them is not said in this release
         raise Withheld(source.name)
     try:
         portions = read_portions(source, scheme, default)
-    except BriefgenError as exc:
-        if any(p.where in ("marking", "") for p in exc.problems):
-            raise Withheld(source.name) from None
+    except BriefgenError:
         message = "a portion's marking is not valid, so the brief cannot be released: `briefgen validate` says where"
         raise BriefgenError([Problem(source.name, 0, 0, "", message)]) from None
     if portions.root.rank > level.rank:
@@ -81,8 +79,6 @@ def cut(source: Source, portions: Portions, level: Marking) -> Source:
                        " or lower")
         for loc in REQUIRED if loc in removed
     ]  # fmt: skip
-    if data.get("marking") is not None and portions.root.rank > level.rank:
-        problems = []  # the whole brief is above the release: check.py leaves it out, nothing to say
     problems += list(_leaks(source, dropped, shown))
     if problems:
         raise BriefgenError(sorted(set(problems)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import functools
 import mimetypes
@@ -359,5 +360,18 @@ def render_index(entries: list[Any], project: Project) -> str:
         "version": __version__,
         "extra_css": theme_css(project.theme, None),
         "links": index_links(),
+        "banner": index_banner(entries, project),
     }
     return _render("html", project.theme, "index.html.j2", context)
+
+
+def index_banner(entries: list[Any], project: Project) -> str:
+    """The index page's marking, with a marking scheme: the highest of the briefs it lists (none without one)."""
+    scheme = project.scheme
+    if scheme is None:
+        return ""
+    marks = [scheme.lowest]
+    for entry in entries:
+        with contextlib.suppress(ValueError):
+            marks.append(scheme.parse(entry.classification))
+    return scheme.banner(scheme.highest(marks))

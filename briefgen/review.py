@@ -1,7 +1,6 @@
-"""`briefgen review`: a cleared Word edition read back onto its YAML. Each tracked change and comment becomes a
-note at the field whose content control (``w:sdt`` tagged with the field's path) holds it, or said to be
-outside every field. The document is untrusted: the zip's sizes are capped from its directory and again while
-it is read, no XML may declare a DOCTYPE, and nothing may point outside the package but a web link."""
+"""`briefgen review`: a cleared Word edition read back onto its YAML, each tracked change and comment a note at
+the field whose content control (``w:sdt`` tagged with its path) holds it, or outside every field. The document
+is untrusted: zip sizes capped (directory and reading), no DOCTYPE, nothing outside the package but web links."""
 
 from __future__ import annotations
 
@@ -35,6 +34,7 @@ RATIO_FROM = 1024 * 1024  # a small entry may deflate as well as it likes
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _DC_ID = "{http://purl.org/dc/elements/1.1/}identifier"
+_CP_VERSION = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}version"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"  # a copy of mc:Choice
 _CHANGES = {f"{W}ins": "ins", f"{W}del": "del", f"{W}moveFrom": "moveFrom", f"{W}moveTo": "moveTo"}
 _ANCHORS = (f"{W}commentRangeStart", f"{W}commentReference")
@@ -82,8 +82,7 @@ class Review:
 def review(document: Path, project: Project, brief: Path | None = None) -> Review:
     """Read a cleared Word document and the brief it is the edition of (found by its id, or ``brief``)."""
     docx = read_docx(document, display_path(document))
-    marks = find_marks(docx)
-    valid = _the_brief(docx, project, brief)
+    marks, valid = find_marks(docx), _the_brief(docx, project, brief)
     return Review(valid, [note(mark, valid.source, docx) for mark in marks])
 
 
@@ -104,6 +103,8 @@ def read_docx(path: Path, name: str) -> Docx:
         raise BriefgenError(bad)
     core = xml.get(CORE)
     ident = core.findtext(_DC_ID) if core is not None else None
+    if core is not None and (core.findtext(_CP_VERSION) or "").startswith("release "):  # docx_writer marks one
+        raise refused(name, "a release edition: its fields are numbered as in the release; review the full edition")
     comments: dict[str, tuple[str, str]] = {}
     for comment in xml[COMMENTS].iter(f"{W}comment") if COMMENTS in xml else ():
         paragraphs = ["".join(_own_texts(p)) for p in comment.iter(f"{W}p")]

@@ -81,7 +81,8 @@ def _banner(source: Source, portions: Portions) -> tuple[str, list[Problem]]:
         said = f"{dotted(worst) or 'the brief'} carries {missing[0]}"
     else:
         return scheme.banner(scheme.highest([marked, computed])), []
-    message = f"{said}; the brief is marked {scheme.banner(marked)}: mark it {scheme.banner(computed)}"
+    wanted = scheme.banner(scheme.highest([marked, computed]))
+    message = f"{said}; the brief is marked {scheme.banner(marked)}: mark it {wanted}"
     return scheme.banner(computed), [source.problem(("classification",), message)]
 
 

@@ -210,3 +210,16 @@ def test_a_release_without_a_scheme_or_of_an_unknown_level_is_one_line(project: 
     (project / "briefgen.toml").write_text(US_TOML, encoding="utf-8")
     result = run("render", "briefs/b.yaml", "--release", "SECRETISH")
     assert result.stderr.strip() == "--release: unknown marking 'SECRETISH'; the us scheme has U, CUI, C, S, TS"
+
+
+def test_the_index_page_carries_the_highest_marking_of_the_briefs_it_lists(
+    project: Path, run: Callable[..., Any]
+) -> None:
+    write_tree(project, {"briefgen.toml": US_TOML + 'releases = ["U"]\n', "briefs/b.yaml": MARKED,
+                         "briefs/plain.yaml": brief("Plain")})  # fmt: skip
+    assert run("build", "--format", "md").exit_code == 0
+    index = (project / "output" / "index.html").read_text(encoding="utf-8")
+    assert index.count('class="marking marking-top">SECRET//NOFORN<') == 1
+    assert index.count('class="marking marking-bottom">SECRET//NOFORN<') == 1
+    release = (project / "output" / "release-u" / "index.html").read_text(encoding="utf-8")
+    assert 'class="marking marking-top">UNCLASSIFIED<' in release and "SECRET" not in release

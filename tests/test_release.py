@@ -150,7 +150,10 @@ def test_build_makes_each_release_in_its_folder_and_render_writes_one_where_aske
     assert "QQSECRET" not in (project / "single" / "b.md").read_text(encoding="utf-8")
     refused = run("render", "briefs/all-secret.yaml", "--release", "U", "--format", "md", "--out", "single")
     assert refused.exit_code == 1
-    assert refused.stderr.strip() == "briefs/all-secret.yaml: is marked above the release, so it has no edition at U"
+    assert refused.stderr.strip() == (
+        "briefs/all-secret.yaml: is marked above the release, or cannot be read (`briefgen validate` says which),"
+        " so it has no edition at U"
+    )
     assert sorted(project_files(project / "single")) == ["b.md"]
 
 
@@ -163,3 +166,79 @@ def test_a_brief_raised_above_the_release_loses_its_release_outputs(project: Pat
     assert not (project / "output" / "release-u" / "b.md").exists()
     assert b"b.yaml" not in (project / "output" / "release-u" / "manifest.json").read_bytes()
     assert (project / "output" / "b.md").is_file()
+
+
+# --- what an independent review found, each closed
+
+
+def test_a_marking_that_is_not_text_is_an_error_never_its_parents(project: Path, run: Callable[..., Any]) -> None:
+    text = brief().replace("  summary: It happened.\n", "  summary: It happened.\n  points:\n"
+                           "    - {text: 'tp QQHIDE', marking: [3]}\n")  # fmt: skip
+    write_tree(project, {"briefgen.toml": TOML, "briefs/b.yaml": text})
+    result = run("validate")
+    assert result.exit_code == 1 and "trigger.points[0].marking" in result.stderr, result.stderr
+    built = run("build", "--release", "U", "--format", "md")
+    assert built.exit_code == 1
+    assert "QQHIDE" not in built.stderr and not (project / "output" / "release-u" / "b.md").exists()
+
+
+def test_a_classification_above_the_briefs_marking_is_its_floor(project: Path, run: Callable[..., Any]) -> None:
+    text = brief(extra="marking: U\nkey_points:\n  - QQFLOOR judgement.\n").replace(
+        "date:", "classification: SECRET\ndate:"
+    )
+    write_tree(project, {"briefgen.toml": TOML, "briefs/b.yaml": text})
+    assert run("build", "--format", "md").exit_code == 0
+    assert "(S) QQFLOOR" in (project / "output" / "b.md").read_text(encoding="utf-8")
+    assert not (project / "output" / "release-u" / "b.md").exists()  # never released whole as UNCLASSIFIED
+
+
+def test_a_project_setting_the_scheme_cannot_use_is_refused(project: Path, run: Callable[..., Any]) -> None:
+    write_tree(project, {"briefgen.toml": 'classification = "SECRET NOFORN"\n' + TOML, "briefs/b.yaml": brief()})
+    result = run("validate")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("briefgen.toml:1:1: classification: unknown marking 'SECRET NOFORN'")
+    (project / "briefgen.toml").write_text(TOML.replace('["U"]', '["U//NOFORN"]'), encoding="utf-8")
+    assert "a release is cut by level alone" in run("validate").stderr
+    (project / "briefgen.toml").write_text(TOML, encoding="utf-8")
+    result = run("build", "--release", "U//NOFORN")
+    assert (result.exit_code, result.stderr.strip()) == (
+        1,
+        "--release: a release is cut by level alone; give the level without controls",
+    )
+
+
+def test_a_brief_that_cannot_be_read_is_not_named_in_a_release(project: Path, run: Callable[..., Any]) -> None:
+    write_tree(project, {"briefgen.toml": TOML, "briefs/op-qqname.yaml": "title: [unclosed\n",
+                         "briefs/b.yaml": brief()})  # fmt: skip
+    result = run("build", "--release", "U", "--format", "md", "-v")
+    assert result.exit_code == 0, result.stderr
+    release = project / "output" / "release-u"
+    assert "qqname" not in result.stdout + result.stderr
+    assert b"qqname" not in everything(project_files(release))
+    assert run("build", "--format", "md").exit_code == 1  # the full edition's build names it
+
+
+def test_a_rename_matched_by_similarity_is_not_told_in_a_release(project: Path, run: Callable[..., Any]) -> None:
+    old = brief(extra="risks:\n  - {title: Power outage in district QQFOUR, likelihood: likely, impact: minor}\n")
+    new = brief(extra="previous: old.yaml\nrisks:\n"
+                "  - {title: Power outage in district QQFOUR, likelihood: likely, impact: minor, marking: S}\n"
+                "  - {title: Power outage in district five, likelihood: likely, impact: minor}\n")  # fmt: skip
+    write_tree(project, {"briefgen.toml": TOML, "briefs/old.yaml": old, "briefs/b.yaml": new})
+    assert run("build", "briefs/b.yaml", "--format", "md").exit_code == 0
+    assert b"QQFOUR" not in everything(project_files(project / "output" / "release-u"))
+
+
+def test_a_release_of_a_brief_whose_previous_edition_is_above_it(project: Path, run: Callable[..., Any]) -> None:
+    write_tree(project, {"briefgen.toml": TOML, "briefs/old.yaml": brief(extra="marking: S\n"),
+                         "briefs/b.yaml": brief(extra="previous: old.yaml\n")})  # fmt: skip
+    assert run("build", "briefs/b.yaml", "--format", "md").exit_code == 0
+    assert (project / "output" / "release-u" / "b.md").is_file()
+
+
+def test_review_refuses_the_word_document_of_a_release(project: Path, run: Callable[..., Any]) -> None:
+    write_tree(project, {"briefgen.toml": TOML, "briefs/b.yaml": brief()})
+    assert run("build", "--format", "docx").exit_code == 0
+    assert run("review", "output/b.docx").exit_code == 0
+    refused = run("review", "output/release-u/b.docx")
+    assert refused.exit_code == 1
+    assert "refused: a release edition" in refused.stderr

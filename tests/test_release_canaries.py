@@ -43,9 +43,9 @@ from hypothesis import strategies as st
 
 from briefgen.check import Checker, Valid
 from briefgen.config import Config, LevelConfig, MarkingConfig
-from briefgen.editions import Withheld
 from briefgen.errors import BriefgenError
 from briefgen.produce import make_outputs
+from briefgen.release import Withheld
 
 Run = Callable[..., Result]
 

@@ -497,7 +497,11 @@ def test_a_pull_request_says_what_changed_in_the_job_summary(workflow: dict[str,
     step = diff_step(workflow)
     assert step["if"] == "github.event_name == 'pull_request'"
     assert step["env"] == {"BASE_SHA": "${{ github.event.pull_request.base.sha }}"}
-    assert '.venv/bin/briefgen diff --since "$BASE_SHA" --format markdown >> "$GITHUB_STEP_SUMMARY"' in step["run"]
+    assert (
+        '.venv/bin/briefgen diff --since "$BASE_SHA" ${release:+--release "$release"} --format markdown'
+        ' >> "$GITHUB_STEP_SUMMARY"'
+    ) in step["run"]
+    assert "resolve_project().published_release" in step["run"]  # a marked project's summary is its release's
     # the base commit must be in the checkout: the whole history is fetched
     _, checkout = step_using(workflow, "actions/checkout")
     assert checkout["with"]["fetch-depth"] == 0
