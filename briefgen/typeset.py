@@ -68,6 +68,7 @@ _INLINE = frozenset(
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>")
 _LAST_WORD = re.compile(r"([^\s<>]*[^\W\d_][^\s<>]*)(\s*)$")
 _ENDS = ("p", "li", "td")
+_BADGE = re.compile(r'<span class="confidence[ "]')
 _UNHYPHENATED = re.compile(r'class="(?:[^"]* )?(?:marking|page-marking|page-running|generated)[ "]')  # banners
 
 
@@ -79,6 +80,7 @@ def keep_last_words(html: str) -> str:
         return html
     tokens = re.split(r"(<[^>]*>)", html[start:])
     opened: dict[str, str] = {}
+    badges = _badge_text(tokens)
     for index, token in enumerate(tokens):
         match = _TAG.fullmatch(token)
         if not match or match.group(2).lower() not in _ENDS:
@@ -87,13 +89,32 @@ def keep_last_words(html: str) -> str:
         if not match.group(1):
             opened[name] = token
         elif not _UNHYPHENATED.search(opened.get(name, "")):
-            _wrap_last_word(tokens, index)
+            _wrap_last_word(tokens, index, badges)
     return html[:start] + "".join(tokens)
 
 
-def _wrap_last_word(tokens: list[str], end: int) -> None:
+def _badge_text(tokens: list[str]) -> set[int]:
+    """The text inside badges (a key point's confidence): never hyphenated, so the word before them is last."""
+    inside: set[int] = set()
+    depth = 0  # open spans since a badge opened, the badge included
+    for index, token in enumerate(tokens):
+        if depth:
+            if token.startswith("<span"):
+                depth += 1
+            elif token == "</span>":
+                depth -= 1
+            elif not token.startswith("<"):
+                inside.add(index)
+        elif _BADGE.match(token):
+            depth = 1
+    return inside
+
+
+def _wrap_last_word(tokens: list[str], end: int, badges: set[int]) -> None:
     """Wrap the last word before the closing tag at ``end``, looking back through inline elements only."""
     for k in range(end - 1, -1, -1):
+        if k in badges:
+            continue
         token = tokens[k]
         tag = _TAG.fullmatch(token)
         if tag:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import itertools
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,6 @@ from helpers import (
     EXAMPLE_BRIEF,
     REAL_BRIEF,
     Page,
-    Rendered,
     Word,
     load,
     minimal_data,
@@ -26,7 +24,6 @@ from helpers import (
 
 from briefgen.produce import render_brief
 
-RenderOnce = Callable[..., Rendered]
 MM = 72 / 25.4
 TOP, BOTTOM = 24 * MM, 22 * MM  # the page margins of print.css.j2
 ANNEX = "Annex: How to read this brief"  # starts a page of its own by design

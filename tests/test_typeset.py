@@ -39,13 +39,15 @@ def test_formatted_dates_hold_together_in_html_but_not_in_markdown(render_once: 
 def test_the_last_word_of_a_paragraph_item_or_cell_is_kept_whole() -> None:
     html = keep_last_words(
         "<head><p>x y</p></head><body><p>A <em>long</em> word<sup class=cite>[<a>1</a>]</sup></p>"
-        "<ul><li>One <b>two</b><ul><li>three.</li></ul></li></ul><table><tr><td>Four five</td><td>6</td></tr>"
+        '<ul><li>One <b>two</b><ul><li>three. <span class="confidence x">High <b>confidence</b></span></li></ul>'
+        "</li></ul><table><tr><td>Four five</td><td>6</td></tr>"
         "</table></body>"
     )
     assert html == (
         '<head><p>x y</p></head><body><p>A <em>long</em> <span class="last-word">word</span><sup class=cite>'
-        '[<a>1</a>]</sup></p><ul><li>One <b>two</b><ul><li><span class="last-word">three.</span></li></ul></li>'
-        '</ul><table><tr><td>Four <span class="last-word">five</span></td><td>6</td></tr></table></body>'
+        '[<a>1</a>]</sup></p><ul><li>One <b>two</b><ul><li><span class="last-word">three.</span> '
+        '<span class="confidence x">High <b>confidence</b></span></li></ul></li></ul><table><tr><td>Four '
+        '<span class="last-word">five</span></td><td>6</td></tr></table></body>'
     )
 
 
@@ -58,6 +60,8 @@ def typeset_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
         status="draft",
         authors=[{"name": "王小明 (Wang Xiaoming)", "role": "分析员"}],
         sections=[{"title": "Paragraphs", "body": "\n\n".join(paragraphs)}],
+        # a key point's last word is the one before its confidence badge
+        key_points=[{"text": text, "confidence": "high"} for text in paragraphs],
     )
     folder = tmp_path_factory.mktemp("typeset")
     path = write_brief(folder / "src", "typeset", data)
@@ -67,7 +71,7 @@ def typeset_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_no_paragraph_ends_in_a_hyphenated_word(typeset_pdf: Path) -> None:
     text = "\n".join(page_texts(typeset_pdf))
-    assert text.count(LONG) == 24, re.findall(r"\S*nali\S*", text)
+    assert text.count(LONG) == 48, re.findall(r"\S*nali\S*", text)
 
 
 def test_a_cjk_author_is_tagged_and_whole(typeset_pdf: Path) -> None:
