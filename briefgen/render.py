@@ -29,6 +29,7 @@ from briefgen.project import CSS_URL, Project, ThemeFolder
 from briefgen.resources import Policy, Refused
 from briefgen.risk_matrix import risk_matrix_svg, severity
 from briefgen.timeline import timeline_svg
+from briefgen.typeset import keep_last_words, mark_cjk, unbroken
 
 # What each step of the scales means: shown in the annex "How to read this brief".
 SCALES: dict[str, list[tuple[str, str]]] = {
@@ -96,37 +97,15 @@ def _environment(kind: str, theme: ThemeFolder) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["date"] = format_date
+    # in HTML (and so the PDF) a date never breaks across lines; Markdown keeps plain spaces
+    env.filters["date"] = (lambda value: unbroken(format_date(value))) if kind == "html" else format_date
+    env.filters["unbroken"] = unbroken
     env.filters["label"] = label
     env.filters["mdtext"] = markdown.escape_markdown
     env.filters["css_string"] = css_string
     env.filters["cjk"] = _cjk_filter  # cjk_text, or a redline's marks
-    env.filters["isodate"] = lambda value: format_date(dt.date.fromisoformat(value))
+    env.filters["isodate"] = lambda value: env.filters["date"](dt.date.fromisoformat(value))
     return env
-
-
-# Han, kana, Hangul and CJK punctuation: runs of these get a lang so the right CJK face is used
-_CJK_RUN = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
-_LONG_WORD = re.compile(r"[^\s<>&;]{80,}")
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af]")
-
-
-def mark_cjk(html: str, lang: str | None = None) -> Markup:
-    """Wrap CJK runs in escaped HTML in <span lang>: kana means ja, Hangul ko, else ``lang`` or zh-Hans."""
-
-    def wrap(match: re.Match[str]) -> str:
-        run = match.group()
-        tag = "ko" if _HANGUL.search(run) else "ja" if _KANA.search(run) else (lang or "zh-Hans")
-        return f'<span lang="{tag}">{run}</span>'
-
-    def mark(text: str) -> str:
-        text = _CJK_RUN.sub(wrap, text)
-        # hyphenating a very long word costs the PDF engine time that grows with its cube: break it anywhere
-        return _LONG_WORD.sub(lambda m: f'<span class="long-word">{m.group()}</span>', text)
-
-    parts = re.split(r"(<[^>]*>)", html)
-    return Markup("".join(p if p.startswith("<") else mark(p) for p in parts))
 
 
 def cjk_text(value: str | None, lang: str | None = None) -> Markup:
@@ -287,7 +266,7 @@ def render_html(
     """
     context = _context(brief, project, "html", images, edition, marks, portions)
     context["extra_css"] = theme_css(project.theme, policy)
-    return _render("html", project.theme, "brief.html.j2", context)
+    return keep_last_words(_render("html", project.theme, "brief.html.j2", context))
 
 
 def theme_css(theme: ThemeFolder, policy: Policy | None) -> Markup:

@@ -10,6 +10,7 @@ placement without rendering.
 
 from __future__ import annotations
 
+import unicodedata
 from html import escape
 
 __all__ = [
@@ -23,7 +24,7 @@ __all__ = [
     "num",
     "svg_open",
     "text_width",
-    "truncate",
+    "wrap",
 ]
 
 FONT_FAMILY = "Noto Sans, DejaVu Sans, sans-serif"
@@ -46,18 +47,59 @@ def esc(text: str) -> str:
 
 
 def text_width(text: str, size: float = FONT_SIZE, *, bold: bool = False) -> float:
-    """Estimated rendered width of one line of text, in user units."""
-    return len(text) * size * (BOLD_CHAR_EM if bold else CHAR_EM)
+    """Estimated rendered width of one line of text, in user units (wide East Asian characters count 1 em)."""
+    wide = sum(map(_wide, text))
+    return ((len(text) - wide) * (BOLD_CHAR_EM if bold else CHAR_EM) + wide) * size
 
 
-def truncate(text: str, limit: int) -> str:
-    """Cut text to at most ``limit`` characters, preferably at a word, ending with an ellipsis when cut."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut[-15:]:  # end at a word if one ends near the limit
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:-–—") + "…"
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+def _pieces(text: str) -> list[tuple[str, str]]:
+    """The places a line may break: (what joins it to the previous piece, the piece)."""
+    pieces: list[tuple[str, str]] = []
+    for word in text.split():
+        joint = " "
+        run = ""
+        for char in word:
+            if _wide(char):  # CJK text breaks between characters, as it does on the page
+                if run:
+                    pieces.append((joint, run))
+                    joint, run = "", ""
+                pieces.append((joint, char))
+                joint = ""
+            else:
+                run += char
+        if run:
+            pieces.append((joint, run))
+    return pieces
+
+
+def _fill(pieces: list[tuple[str, str]], width: float, bold: bool) -> list[str]:
+    lines: list[str] = []
+    for joint, piece in pieces:
+        if lines and text_width(lines[-1] + joint + piece, bold=bold) <= width:
+            lines[-1] += joint + piece
+        else:
+            lines.append(piece)
+    return lines
+
+
+def wrap(text: str, width: float, max_lines: int, *, limit: float, bold: bool = False) -> list[str]:
+    """Break text into lines at most ``width`` wide, widened up to ``limit`` to fit in ``max_lines``.
+
+    Lines break at spaces and between CJK characters. Every word is kept: a text that does not fit in
+    ``max_lines`` at any width up to ``limit`` takes more lines.
+    """
+    pieces = _pieces(text)
+    if not pieces:
+        return [""]
+    lines = _fill(pieces, width, bold)
+    while len(lines) > max_lines and width < limit:
+        width = min(width + FONT_SIZE * CHAR_EM * 2, limit)
+        lines = _fill(pieces, width, bold)
+    return lines
 
 
 def svg_open(width: float, height: float, id_prefix: str, kind: str, title: str, desc: str) -> str:

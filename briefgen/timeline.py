@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from briefgen.model import Event, PartialDate, Trigger
-from briefgen.svg import MUTED, esc, num, svg_open, text_width, truncate
+from briefgen.svg import MUTED, esc, num, svg_open, text_width, wrap
 from briefgen.timeline_axis import BREAK_W, TICK_GAP, Segment, axis_segments, frac, period
 
 __all__ = ["timeline_svg"]
@@ -18,12 +18,12 @@ _AXIS_MARGIN = 32.0  # axis ends this far from the sides, so end tick labels fit
 _EDGE = 4.0  # labels stay this far inside the figure
 _LABEL_PAD = 4.0
 _LINE_H = 13.0
-_BOX_H = 2 * _LINE_H + 4  # two lines: date, then title
-_LANE_H = _BOX_H + 6
+_TITLE_W = 240.0  # a title wraps at this width (about 40 characters), wider only to fit in _TITLE_LINES
+_TITLE_LINES = 3
+_LANE_PAD = 6.0  # between one lane's tallest label and the next lane
 _LANE_GAP_X = 6.0  # minimum clear space between labels in one lane
 _ABOVE_GAP = 12.0  # clearance between the axis and the nearest label above
 _BELOW_GAP = 26.0  # ... and below (tick labels sit in between)
-_TITLE_LIMIT = 40
 _CLEAN_BUDGET = 2  # lanes a label may move outwards to keep its leader clear of other labels
 _MAX_LABELLED = 60  # beyond this many events, no labels: lanes take quadratic time, and the page lists the events
 _DOT_GRID = 0.5  # unlabelled dots closer than this share one mark, which bounds the figure's size
@@ -46,7 +46,7 @@ class _Item:
     x0: float = 0.0
     x1: float = 0.0
     anchor: str = "start"
-    lines: tuple[str, str] = ("", "")
+    lines: tuple[str, ...] = ()  # the date, then the title's lines
 
     @property
     def key(self) -> str:
@@ -74,15 +74,21 @@ def _items(events: Sequence[Event], trigger: Trigger | None) -> list[_Item]:
     return items
 
 
-def _event_lines(item: _Item) -> tuple[str, str]:
-    if item.trigger:
-        return item.label, "Trigger: " + truncate(item.title, _TITLE_LIMIT - 8)
-    return item.label, truncate(item.title, _TITLE_LIMIT)
+def _event_lines(item: _Item, width: float) -> tuple[str, ...]:
+    """The date, then the whole title wrapped on up to three lines (more only if it cannot fit the figure)."""
+    title = "Trigger: " + item.title if item.trigger else item.title
+    limit = width - 2 * (_EDGE + _LABEL_PAD)
+    return (item.label, *wrap(title, _TITLE_W, _TITLE_LINES, limit=limit, bold=item.trigger))
 
 
 def _label_width(item: _Item) -> float:
-    date_line, title_line = _event_lines(item)
-    return max(text_width(date_line, bold=True), text_width(title_line, bold=item.trigger)) + 2 * _LABEL_PAD
+    date_line, *title_lines = item.lines
+    widths = [text_width(date_line, bold=True), *(text_width(t, bold=item.trigger) for t in title_lines)]
+    return max(widths) + 2 * _LABEL_PAD
+
+
+def _box_h(item: _Item) -> float:
+    return len(item.lines) * _LINE_H + 4
 
 
 _Boxes = dict[tuple[int, int], list[tuple[float, float]]]
@@ -114,7 +120,7 @@ def _assign_lanes(items: list[_Item], width: float) -> None:
     boxes: _Boxes = {}
     leaders: list[tuple[int, int, float]] = []
     for index, item in enumerate(items):
-        item.lines = _event_lines(item)
+        item.lines = _event_lines(item, width)
         w = _label_width(item)
         flags: list[tuple[str, float]] = []  # (text-anchor, left edge of the box)
         if item.x + w <= width - _EDGE:
@@ -161,18 +167,56 @@ def _trigger_mark(x: float, axis_y: float) -> str:
     )
 
 
-def _labelled_events(items: list[_Item], axis_y: float) -> list[str]:
+_Lanes = dict[tuple[int, int], float]
+
+
+def _lane_offsets(items: list[_Item]) -> tuple[_Lanes, list[float]]:
+    """How far each lane's near edge lies beyond the first lane's, each lane as tall as its tallest label;
+    and how far the outermost label reaches, above and below."""
+    tallest: _Lanes = {}
+    for item in items:
+        key = (item.side, item.level)
+        tallest[key] = max(tallest.get(key, 0.0), _box_h(item))
+    offsets: _Lanes = {}
+    reach = [0.0, 0.0]
+    for side in (0, 1):
+        at = 0.0
+        for level in range(1 + max((lv for s, lv in tallest if s == side), default=-1)):
+            offsets[side, level] = at
+            height = tallest.get((side, level), 2 * _LINE_H + 4)
+            reach[side] = at + height
+            at += height + _LANE_PAD
+    return offsets, reach
+
+
+def _label_text(item: _Item, tx: float, y0: float, colour: str) -> str:
+    """The label's lines: the date in bold, then the title (its ``Trigger:`` prefix in bold)."""
+    date_line, *title_lines = item.lines
+    texts = [f'<text x="{num(tx)}" y="{num(y0 + 12)}" font-weight="bold" fill="{colour}">{esc(date_line)}</text>']
+    title_fill = f' fill="{colour}"' if item.trigger else ""
+    for k, line in enumerate(title_lines):
+        if item.trigger and k == 0:
+            rest = line.removeprefix("Trigger:").lstrip(" ")
+            svg = f'<tspan font-weight="bold">Trigger:</tspan>{" " if rest else ""}{esc(rest)}'
+        else:
+            svg = esc(line)
+        texts.append(f'<text x="{num(tx)}" y="{num(y0 + 12 + (k + 1) * _LINE_H)}"{title_fill}>{svg}</text>')
+    return "".join(texts)
+
+
+def _labelled_events(items: list[_Item], axis_y: float, offsets: _Lanes) -> list[str]:
     """Each event as a group: its leader, its label in its lane, its dot."""
     parts = []
     # events: farther lanes first, so nearer labels are painted over any leader that has to cross them
     for item in sorted(items, key=lambda i: (-i.level, i.x, i.side, i.order)):
+        box_h = _box_h(item)
         if item.side == 0:
-            y0 = axis_y - _ABOVE_GAP - item.level * _LANE_H - _BOX_H
-            leader_end = y0 + _BOX_H
+            leader_end = axis_y - _ABOVE_GAP - offsets[0, item.level]
+            y0 = leader_end - box_h
         else:
-            y0 = axis_y + _BELOW_GAP + item.level * _LANE_H
+            y0 = axis_y + _BELOW_GAP + offsets[1, item.level]
             leader_end = y0
-        y1 = y0 + _BOX_H
+        y1 = y0 + box_h
         colour = _TRIGGER_COLOUR if item.trigger else _EVENT_COLOUR
         tip = f"{item.label}: {'Trigger: ' if item.trigger else ''}{item.title}"
         parts.append(
@@ -184,19 +228,11 @@ def _labelled_events(items: list[_Item], axis_y: float) -> list[str]:
             f' y2="{num(leader_end)}" stroke="{colour}" stroke-width="0.75"/>'
         )
         tx = item.x0 + _LABEL_PAD if item.anchor == "start" else item.x1 - _LABEL_PAD
-        date_line, title_line = item.lines
-        title_fill = f' fill="{colour}"' if item.trigger else ""
-        if item.trigger:
-            title_svg = f'<tspan font-weight="bold">Trigger:</tspan> {esc(title_line.removeprefix("Trigger: "))}'
-        else:
-            title_svg = esc(title_line)
         parts.append(
             f'<g class="label" data-box="{num(item.x0)} {num(y0)} {num(item.x1)} {num(y1)}"'
             f' text-anchor="{item.anchor}">'
-            f'<rect x="{num(item.x0)}" y="{num(y0)}" width="{num(item.x1 - item.x0)}" height="{num(_BOX_H)}"'
-            f' fill="#ffffff" fill-opacity="0.85"/>'
-            f'<text x="{num(tx)}" y="{num(y0 + 12)}" font-weight="bold" fill="{colour}">{esc(date_line)}</text>'
-            f'<text x="{num(tx)}" y="{num(y0 + 12 + _LINE_H)}"{title_fill}>{title_svg}</text></g>'
+            f'<rect x="{num(item.x0)}" y="{num(y0)}" width="{num(item.x1 - item.x0)}" height="{num(box_h)}"'
+            f' fill="#ffffff" fill-opacity="0.85"/>{_label_text(item, tx, y0, colour)}</g>'
         )
         if item.trigger:
             parts.append(_trigger_mark(item.x, axis_y))
@@ -308,7 +344,7 @@ def timeline_svg(events: Sequence[Event], trigger: Trigger | None = None, *, id_
     Dots sit at ``date.midpoint``; a date known only to the month or year also gets a bar spanning the
     period. The axis is broken where a cluster of close dates sits far from the rest (see
     ``timeline_axis.split_axis``); each segment has its own year, month or day ticks. Labels (date, then
-    title cut at 40 characters; the full title is in a ``<title>`` tooltip) are stacked in lanes above and
+    the whole title on up to three lines; also in a ``<title>`` tooltip) are stacked in lanes above and
     below the axis (see ``_assign_lanes``); the figure grows taller with the number of lanes.
     An event with the trigger's date and title is drawn once, as the trigger.
 
@@ -331,16 +367,15 @@ def timeline_svg(events: Sequence[Event], trigger: Trigger | None = None, *, id_
     labelled = len(events) <= _MAX_LABELLED
     if labelled:
         _assign_lanes(sorted(items, key=lambda i: (i.mid, i.trigger, i.order)), _TL_WIDTH)
-    above = max((i.level + 1 for i in items if i.side == 0 and labelled), default=0)
-    below = max((i.level + 1 for i in items if i.side == 1 and labelled), default=0)
-    axis_y = 6 + (_BOX_H + _ABOVE_GAP + (above - 1) * _LANE_H if above else 10)
-    height = axis_y + (_BELOW_GAP + (below - 1) * _LANE_H + _BOX_H + 6 if below else 26)
+    offsets, (above, below) = _lane_offsets(items if labelled else [])
+    axis_y = 6 + (_ABOVE_GAP + above if above else 10)
+    height = axis_y + (_BELOW_GAP + below + 6 if below else 26)
 
     desc = _description(items, len(events), labelled)
     parts = [svg_open(_TL_WIDTH, height, id_prefix, "timeline", "Timeline", desc)]
     parts += _axis(segments, axis_y)
     parts += _periods(segments, axis_y, labelled)
-    parts += _labelled_events(items, axis_y) if labelled else _unlabelled_events(items, axis_y)
+    parts += _labelled_events(items, axis_y, offsets) if labelled else _unlabelled_events(items, axis_y)
     parts += _tick_texts(segments, axis_y)
     parts.append("</svg>")
     return "".join(parts)

@@ -50,9 +50,59 @@ def test_phone_width_has_no_horizontal_overflow(browser: Any, render_once: Calla
         )
         assert sizes["inner"] == 390
         assert sizes["scroll"] <= sizes["inner"], sizes
-        # the figures scale down to the screen instead of being cropped
-        widths = page.evaluate("() => [...document.querySelectorAll('svg')].map(s => s.getBoundingClientRect().width)")
+        # the figures shown scale down to the screen instead of being cropped
+        widths = page.evaluate(
+            "() => [...document.querySelectorAll('svg')].filter(s => s.checkVisibility())"
+            ".map(s => s.getBoundingClientRect().width)"
+        )
         assert widths and all(0 < w <= 390 for w in widths), widths
     finally:
         context.close()
     assert requests == [html.as_uri()], requests
+
+
+# every visible text of a figure, as drawn: its font size times the scale its <svg> is drawn at
+FIGURE_TEXT_SIZES = """() => [...document.querySelectorAll('figure svg text')].filter(t => t.checkVisibility())
+  .map(t => { const m = t.getScreenCTM(); return [t.textContent, parseFloat(getComputedStyle(t).fontSize)
+    * Math.hypot(m.a, m.b)]; })"""
+
+
+@pytest.mark.parametrize("width", [390, 420, 601, 800, 1280])
+def test_no_text_in_a_figure_is_under_11_px(browser: Any, render_once: Callable[..., Rendered], width: int) -> None:
+    html = render_once("real", ("md", "html")).path("html")
+    context, page, _ = open_page(browser, html, width, 900)
+    try:
+        sizes = page.evaluate(FIGURE_TEXT_SIZES)
+        assert sizes, "no figure text visible"
+        assert [(text, round(size, 1)) for text, size in sizes if size < 11] == []
+        assert page.evaluate("() => document.scrollingElement.scrollWidth") <= width
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", BRIEFS)
+def test_a_phone_shows_the_timeline_as_its_list_and_tables_as_cards(
+    browser: Any, render_once: Callable[..., Rendered], name: str
+) -> None:
+    html = render_once(name, ("md", "html")).path("html")
+    context, page, _ = open_page(browser, html, 390, 844)
+    try:
+        shown = page.evaluate(
+            "() => ({timeline: [...document.querySelectorAll('svg.timeline')].some(s => s.checkVisibility()),"
+            " events: [...document.querySelectorAll('.events li')].filter(l => l.checkVisibility()).length,"
+            " rows: [...document.querySelectorAll('table.risk-table tbody tr, table.watch-table tbody tr,"
+            " table.actors tbody tr')].map(r => [getComputedStyle(r).display, r.getBoundingClientRect().width]),"
+            " heads: [...document.querySelectorAll('table.risk-table thead, table.watch-table thead')]"
+            ".map(h => h.getBoundingClientRect().height)})"
+        )
+        assert not shown["timeline"] and shown["events"] >= 3
+        assert shown["rows"] and all(display == "block" and w > 300 for display, w in shown["rows"]), shown["rows"]
+        assert all(h <= 1 for h in shown["heads"]), shown["heads"]  # column names before each value instead
+        # a date in a card never wraps inside ("5 / December / 2025")
+        dates = page.evaluate(
+            "() => [...document.querySelectorAll('time')].filter(t => t.checkVisibility())"
+            ".map(t => [t.textContent, t.getClientRects().length])"
+        )
+        assert [d for d in dates if d[1] > 1] == []
+    finally:
+        context.close()

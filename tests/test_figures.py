@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from briefgen import svg
 from briefgen import timeline_axis as axis
 from briefgen.model import IMPACTS, LIKELIHOODS, Event, PartialDate, Risk, Trigger
 from briefgen.risk_matrix import SEVERITY_COLOURS, risk_matrix_svg, severity
@@ -322,7 +323,7 @@ def test_labels_do_not_overlap_many_events() -> None:
     assert_labels_clear(parse(timeline_svg(same_day)))
 
 
-def test_long_titles_truncated_with_tooltip() -> None:
+def test_long_titles_wrap_whole_with_tooltip() -> None:
     long = "A very long event title that goes on and on well past forty characters"
     root = parse(timeline_svg([event("2020-01-01", long)]))
     (group,) = event_groups(root)
@@ -330,7 +331,77 @@ def test_long_titles_truncated_with_tooltip() -> None:
     assert tip is not None and long in (tip.text or "")
     lines = ["".join(t.itertext()) for t in group.iter(f"{SVG}text")]
     assert lines[0] == "1 Jan 2020"
-    assert lines[1].endswith("…") and len(lines[1]) <= 40 and long not in lines[1]
+    assert 2 <= len(lines[1:]) <= 3 and " ".join(lines[1:]) == long
+
+
+def text_boxes(root: ET.Element) -> list[tuple[int, tuple[float, float, float, float]]]:
+    """Each label line's box from svg.text_width, with the number of the event it belongs to."""
+    out = []
+    for n, group in enumerate(event_groups(root)):
+        for label in (g for g in group.iter(f"{SVG}g") if g.get("data-box")):
+            for text in label.iter(f"{SVG}text"):
+                words = "".join(text.itertext())
+                bold = text.get("font-weight") == "bold" or "trigger" in group.get("class", "")
+                width = svg.text_width(words, bold=bold)
+                x, y = float(text.get("x", "")), float(text.get("y", ""))
+                x0 = x - width if label.get("text-anchor") == "end" else x
+                out.append((n, (x0, y - svg.FONT_SIZE, x0 + width, y + 3)))
+    return out
+
+
+def assert_words_kept(root: ET.Element, events: list[Event]) -> None:
+    """No label cut with an ellipsis, every title's words in the figure's text, no two labels' text touching."""
+    shown = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text"))
+    assert "…" not in shown
+    for e in events:
+        for word in e.title.split():
+            assert word in shown.split(), f"{word!r} of {e.title!r} lost"
+    assert_labels_clear(root)
+    boxes = text_boxes(root)
+    for (n, a), (m, b) in itertools.combinations(boxes, 2):
+        overlap = a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+        assert n == m or not overlap, f"label texts overlap: {a} {b}"
+    for group in event_groups(root):
+        for label in (g for g in group.iter(f"{SVG}g") if g.get("data-box")):
+            bx0, by0, bx1, by1 = map(float, label.get("data-box", "").split())
+            for _, (x0, y0, x1, y1) in text_boxes(label_root(group)):
+                assert bx0 <= x0 + 0.01 and x1 <= bx1 + 0.01 and by0 <= y0 and y1 <= by1, "text outside its label"
+
+
+def label_root(group: ET.Element) -> ET.Element:
+    root = ET.Element(f"{SVG}svg")
+    root.append(group)
+    return root
+
+
+LONG_TITLES = [
+    event(
+        f"{2010 + n % 15}-{1 + n % 12:02d}" + (f"-{1 + n:02d}" if n % 3 else ""),
+        f"Event {n}: ministers of several neighbouring governments meet again to discuss maritime boundaries",
+    )
+    for n in range(30)
+]
+
+
+@pytest.mark.parametrize("name", ["china-france-japan-2025-11", "example-port-strike"])
+def test_repository_timelines_keep_every_word(name: str) -> None:
+    from helpers import BRIEFS, load  # here: _RENDER_ELSEWHERE imports this module without the plugin
+
+    brief = load(BRIEFS / f"{name}.yaml").brief
+    events = brief.historical_context.timeline if brief.historical_context else []
+    assert events
+    assert_words_kept(parse(timeline_svg(events, brief.trigger)), list(events))
+
+
+def test_thirty_long_titles_keep_every_word() -> None:
+    long_trigger = trigger("A trigger whose title is long enough to need two lines of the label", dt.date(2024, 6, 2))
+    assert_words_kept(parse(timeline_svg(LONG_TITLES, long_trigger)), LONG_TITLES)
+    assert_words_kept(parse(timeline_svg(LONG_TITLES[:5])), LONG_TITLES[:5])
+    cjk = [event("2025-11-07", "高市早苗首相が台湾有事に関する国会答弁を行い中国が強く反発した")]
+    root = parse(timeline_svg(cjk))
+    (group,) = event_groups(root)
+    assert "".join("".join(t.itertext()) for t in group.iter(f"{SVG}text"))[10:] == cjk[0].title
+    assert_labels_clear(root)
 
 
 def test_trigger_is_present_and_marked() -> None:

@@ -45,6 +45,7 @@ ORDER = [
     "briefgen.timeline",
     "briefgen.fonts",
     "briefgen.portion_marks",  # (S) before each portion, as every format prints it
+    "briefgen.typeset",  # unbroken dates, unhyphenated last words, CJK runs tagged
     "briefgen.render",
     "briefgen.engine_check",  # what the PDF engine needs of the system, in words
     "briefgen.pdf",

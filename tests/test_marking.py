@@ -152,7 +152,7 @@ def test_every_format_prints_the_portion_marks_and_the_computed_banner(project: 
     assert "1. (U) Open judgement." in md and "2. (S) Closed judgement." in md
     assert "| 1 | (C//NOFORN) Risky |" in md
     html = files["b.html"].decode()
-    assert '<span class="pm">(S)</span> Closed judgement.' in html
+    assert '<span class="pm">(S)</span> Closed <span class="last-word">judgement.</span>' in html
     assert '<p class="marking marking-top">SECRET//NOFORN</p>' in html
     assert '<span class="pm">(C//NOFORN)</span> Risk matrix' in html  # a figure: the highest of what it shows
     word = docx_text(files["b.docx"])

@@ -76,7 +76,8 @@ def test_unchanged_text_is_not_marked() -> None:
 
 def words(node: Any) -> str:
     """The visible words of a mark (without the screen-reader text)."""
-    return " ".join("".join(c if isinstance(c, str) else "" for c in node.children).split())
+    parts = [c if isinstance(c, str) else words(c) if "last-word" in c.classes() else "" for c in node.children]
+    return " ".join("".join(parts).split())
 
 
 def test_the_redline_marks_words_and_strikes_removed_items_in_place(redline: Path) -> None:

@@ -1,0 +1,129 @@
+"""Typesetting touches on rendered HTML: dates that never break, paragraphs whose last word is never hyphenated,
+CJK runs tagged with their language (short ones, such as names, kept whole)."""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup, escape
+
+__all__ = ["keep_last_words", "mark_cjk", "unbroken"]
+
+# Han, kana, Hangul and CJK punctuation: runs of these get a lang so the right CJK face is used
+_CJK_RUN = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
+_LONG_WORD = re.compile(r"[^\s<>&;]{80,}")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_NAME_CHARS = 8  # a CJK run this short is a name or a term: kept on one line (WeasyPrint has no keep-all)
+
+
+def unbroken(text: str) -> Markup:
+    """Escape text for HTML with its spaces made non-breaking (a date such as 7 November 2025)."""
+    return Markup(str(escape(text)).replace(" ", "&nbsp;"))
+
+
+def mark_cjk(html: str, lang: str | None = None) -> Markup:
+    """Wrap CJK runs in escaped HTML in <span lang>: kana means ja, Hangul ko, else ``lang`` or zh-Hans."""
+
+    def wrap(match: re.Match[str]) -> str:
+        run = match.group()
+        tag = "ko" if _HANGUL.search(run) else "ja" if _KANA.search(run) else (lang or "zh-Hans")
+        whole = ' class="cjk-name"' if len(run) <= _NAME_CHARS else ""
+        return f'<span lang="{tag}"{whole}>{run}</span>'
+
+    def mark(text: str) -> str:
+        text = _CJK_RUN.sub(wrap, text)
+        # hyphenating a very long word costs the PDF engine time that grows with its cube: break it anywhere
+        return _LONG_WORD.sub(lambda m: f'<span class="long-word">{m.group()}</span>', text)
+
+    parts = re.split(r"(<[^>]*>)", html)
+    return Markup("".join(p if p.startswith("<") else mark(p) for p in parts))
+
+
+# Tags a paragraph's last word may sit inside; any other tag ends the search for it.
+_INLINE = frozenset(
+    [
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "cite",
+        "code",
+        "del",
+        "em",
+        "i",
+        "ins",
+        "mark",
+        "q",
+        "s",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+    ]
+)
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>")
+_LAST_WORD = re.compile(r"([^\s<>]*[^\W\d_][^\s<>]*)(\s*)$")
+_ENDS = ("p", "li", "td")
+_BADGE = re.compile(r'<span class="confidence[ "]')
+_UNHYPHENATED = re.compile(r'class="(?:[^"]* )?(?:marking|page-marking|page-running|generated)[ "]')  # banners
+
+
+def keep_last_words(html: str) -> str:
+    """Wrap the last word of every paragraph, list item and table cell of a page's body in a span that is
+    never hyphenated (``.last-word``): CSS cannot say so (WeasyPrint has no ``hyphenate-limit-last``)."""
+    start = html.find("<body")
+    if start < 0:
+        return html
+    tokens = re.split(r"(<[^>]*>)", html[start:])
+    opened: dict[str, str] = {}
+    badges = _badge_text(tokens)
+    for index, token in enumerate(tokens):
+        match = _TAG.fullmatch(token)
+        if not match or match.group(2).lower() not in _ENDS:
+            continue
+        name = match.group(2).lower()
+        if not match.group(1):
+            opened[name] = token
+        elif not _UNHYPHENATED.search(opened.get(name, "")):
+            _wrap_last_word(tokens, index, badges)
+    return html[:start] + "".join(tokens)
+
+
+def _badge_text(tokens: list[str]) -> set[int]:
+    """The text inside badges (a key point's confidence): never hyphenated, so the word before them is last."""
+    inside: set[int] = set()
+    depth = 0  # open spans since a badge opened, the badge included
+    for index, token in enumerate(tokens):
+        if depth:
+            if token.startswith("<span"):
+                depth += 1
+            elif token == "</span>":
+                depth -= 1
+            elif not token.startswith("<"):
+                inside.add(index)
+        elif _BADGE.match(token):
+            depth = 1
+    return inside
+
+
+def _wrap_last_word(tokens: list[str], end: int, badges: set[int]) -> None:
+    """Wrap the last word before the closing tag at ``end``, looking back through inline elements only."""
+    for k in range(end - 1, -1, -1):
+        if k in badges:
+            continue
+        token = tokens[k]
+        tag = _TAG.fullmatch(token)
+        if tag:
+            if tag.group(2).lower() not in _INLINE:
+                return
+            continue
+        if token.startswith("<"):  # a comment or a declaration
+            return
+        word = _LAST_WORD.search(token)
+        if word:
+            tokens[k] = token[: word.start()] + f'<span class="last-word">{word.group(1)}</span>' + word.group(2)
+            return
