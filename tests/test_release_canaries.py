@@ -823,7 +823,7 @@ def drop_empty(value: Any) -> Any:
 
 def actor_rows(page: str) -> list[str]:
     """The names in the actors table (a row of a name and two cells: role, affiliation)."""
-    row = r'<tr><th scope="row">(?:<span class="pm">[^<]*</span> )?([^<]+)</th><td>[^<]*</td><td>[^<]*</td></tr>'
+    row = r'<tr><th scope="row">(?:<span class="pm">[^<]*</span> )?([^<]+)</th><td[^>]*>.*?</td><td[^>]*>.*?</td></tr>'
     return re.findall(row, page)
 
 
