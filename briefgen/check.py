@@ -93,8 +93,14 @@ class Checker:
                     raise Withheld(display_path(path))
                 source = cut(source, portions, level)
                 portions = read_portions(source, scheme)
+        config = self.project.config
         brief, warnings = validate(
-            source, classification=self.project.config.classification, today=self.today, portions=portions
+            source,
+            classification=config.classification,
+            today=self.today,
+            portions=portions,
+            yardstick=config.resolved_yardstick,
+            reference_format=config.reference_format,
         )
         if brief.previous:
             check_previous(source, brief, path, self.project)

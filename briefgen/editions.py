@@ -108,7 +108,10 @@ def load_edition(ref: EditionRef, project: Project) -> tuple[Source, Brief]:
                 raise Withheld(ref.name)
             source = cut(source, portions, level)
             portions = read_portions(source, scheme)
-    brief, _ = validate(source, classification=project.config.classification, portions=portions)
+    config = project.config
+    brief, _ = validate(
+        source, classification=config.classification, portions=portions, yardstick=config.resolved_yardstick
+    )
     return source, brief
 
 

@@ -22,9 +22,11 @@ ORDER = [
     "briefgen.yaml_words",  # libyaml's errors in a writer's words
     "briefgen.load",
     "briefgen.fields",  # the field types and scales of the format
+    "briefgen.yardstick",  # the estimative yardsticks (PHIA, ICD 203) and the probability words outside them
     "briefgen.model",
     "briefgen.marking",  # portion markings: schemes, each portion's marking, the banner
     "briefgen.release",  # a release edition cut from the data: nothing above its level reaches the model
+    "briefgen.tradecraft",  # a valid brief's words held to the yardstick, its sources and judgements
     "briefgen.validate",
     # settings, resolved once
     "briefgen.formats",  # the registry of output formats (names only; implementations come later)

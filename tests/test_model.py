@@ -295,7 +295,7 @@ def test_unknown_field_without_near_miss_lists_fields() -> None:
         yaml_brief(extra="risks:\n  - title: r\n    likelihood: rare\n    impact: minor\n    owner: x\n")
     ) == [
         "b.yaml:11:5: risks[0].owner: unknown field; "
-        "expected one of title, description, likelihood, impact, mitigation, id, marking"
+        "expected one of title, description, likelihood, impact, mitigation, to, id, marking"
     ]
 
 
