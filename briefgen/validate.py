@@ -193,6 +193,10 @@ def _check_references(data: dict[str, Any]) -> Iterator[tuple[PathKey, str, bool
             for j, ref in _items(item, "sources"):
                 if isinstance(ref, str) and ref not in sources:
                     yield ("asks", i, "sources", j), _unknown("source", ref, sources), False
+    for i, item in _items(data, "risks"):
+        whose = item.get("to") if isinstance(item, dict) else None
+        if whose != "us":  # the reader's own organisation
+            yield from actor_ref(("risks", i, "to"), whose)
     date, updated = data.get("date"), data.get("updated")
     if isinstance(date, str) and isinstance(updated, str) and DATE_RE.fullmatch(date) and DATE_RE.fullmatch(updated):
         if updated < date:

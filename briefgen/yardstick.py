@@ -1,5 +1,6 @@
 """Estimative yardsticks: the published probability terms a key judgement's words are held to (UK PHIA 2025,
-US ICD 203, or an organisation's own), and the probability words that belong to none of them."""
+US ICD 203, or an organisation's own), the probability words that belong to none of them, and the Admiralty
+grades of a source and its information."""
 
 from __future__ import annotations
 
@@ -145,3 +146,27 @@ def loose_words(text: str, yardstick: Yardstick) -> Iterator[tuple[int, str, Ter
     """Each probability word of ``text`` that is not in the yardstick: its offset, the word as written and the
     yardstick's step to use instead."""
     yield from ((at, words, step) for at, words, step, loose in scan(text, yardstick) if loose)
+
+
+# The Admiralty (NATO STANAG 2511) grades: the source's reliability and its information's credibility, each
+# judged apart, shown together as B2.
+RELIABILITY = (
+    (
+        "A",
+        "Completely reliable",
+        "No doubt of authenticity, trustworthiness or competence; a history of complete reliability.",
+    ),
+    ("B", "Usually reliable", "Minor doubt; a history of valid information most of the time."),
+    ("C", "Fairly reliable", "Doubt; has provided valid information in the past."),
+    ("D", "Not usually reliable", "Significant doubt; has provided valid information in the past."),
+    ("E", "Unreliable", "Lacking in authenticity, trustworthiness and competence; a history of invalid information."),
+    ("F", "Reliability cannot be judged", "No basis exists for judging the source's reliability."),
+)
+CREDIBILITY = (
+    ("1", "Confirmed", "Confirmed by other independent sources; logical in itself; consistent with other information."),
+    ("2", "Probably true", "Not confirmed; logical in itself; consistent with other information on the subject."),
+    ("3", "Possibly true", "Not confirmed; reasonably logical in itself; agrees with some other information."),
+    ("4", "Doubtfully true", "Not confirmed; possible but not logical; no other information on the subject."),
+    ("5", "Improbable", "Not confirmed; not logical in itself; contradicted by other information."),
+    ("6", "Truth cannot be judged", "No basis exists for judging the validity of the information."),
+)
