@@ -63,7 +63,13 @@ def _hc(brief: Brief, name: str) -> Sequence[Any]:
 
 
 LISTS = (
-    ListSpec("key_points", "Key judgement", lambda b: b.key_points, lambda i: i.text, ("text", "likelihood", "confidence", "basis")),
+    ListSpec(
+        "key_points",
+        "Key judgement",
+        lambda b: b.key_points,
+        lambda i: i.text,
+        ("text", "likelihood", "confidence", "basis"),
+    ),
     ListSpec("actors", "Actor", lambda b: b.actors, lambda i: i.name, ("name", "role", "affiliation", "lang")),
     ListSpec(
         "motivations", "Motivation", lambda b: b.motivations, lambda i: i.title, ("title", "summary", "points", "actor")
@@ -104,12 +110,30 @@ LISTS = (
     ListSpec("options", "Option", lambda b: b.options, lambda i: i.title, ("title", "description", "pros", "cons")),
     ListSpec("sections", "Section", lambda b: b.sections, lambda i: i.title, ("title", "body"), lambda i: i.body),
     ListSpec(
-        "sources", "Source", lambda b: b.sources, lambda i: i.title,
+        "sources",
+        "Source",
+        lambda b: b.sources,
+        lambda i: i.title,
         ("title", "publisher", "kind", "reliability", "credibility", "url", "date", "accessed"),
     ),
 )
 # Markdown fields: their change is told as "reworded" (the JSON has the old and new text)
-PROSE = frozenset({"summary", "scope", "implications", "pros", "cons", "text", "description", "mitigation", "indicator", "body", "ask", "points"})
+PROSE = frozenset(
+    {
+        "summary",
+        "scope",
+        "implications",
+        "pros",
+        "cons",
+        "text",
+        "description",
+        "mitigation",
+        "indicator",
+        "body",
+        "ask",
+        "points",
+    }
+)
 SCALES = {"likelihood": LIKELIHOODS, "impact": IMPACTS, "confidence": CONFIDENCES}
 # fields of the brief itself, in its order (its id, date, edition and previous differ in every edition by design)
 TOP = (

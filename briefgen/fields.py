@@ -225,7 +225,9 @@ FlexDate = Annotated[
 ]
 
 
-_CUTOFF_RE = re.compile(r"^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?)(Z|[+-]\d{2}:\d{2})?(?: ([A-Za-z_]+/[A-Za-z_/+-]+|UTC))?$")
+_CUTOFF_RE = re.compile(
+    r"^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?)(Z|[+-]\d{2}:\d{2})?(?: ([A-Za-z_]+/[A-Za-z_/+-]+|UTC))?$"
+)
 
 
 def _cutoff(value: Any) -> Any:

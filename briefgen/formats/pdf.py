@@ -74,6 +74,8 @@ def section_sizes(reader: object) -> list[tuple[str, float]]:
         if isinstance(item, list):
             continue
         page = reader.get_destination_page_number(item)
+        if page is None:
+            continue
         height = float(reader.pages[page].mediabox.height)
         top = float(item.get("/Top") or height)
         marks.append((str(item.title), page + (height - top) / height))
