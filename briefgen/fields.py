@@ -32,7 +32,10 @@ Likelihood = Literal["rare", "unlikely", "possible", "likely", "almost-certain"]
 Impact = Literal["minimal", "minor", "moderate", "major", "severe"]
 Confidence = Literal["low", "moderate", "high"]
 Reliability = Literal["A", "B", "C", "D", "E", "F"]
-Credibility = Literal[1, 2, 3, 4, 5, 6]
+Credibility = Annotated[
+    Literal[1, 2, 3, 4, 5, 6],
+    BeforeValidator(lambda value: int(value) if isinstance(value, str) and value in "123456" and value else value),
+]
 SourceKind = Literal["reporting", "analysis", "official-statement", "interview", "document", "data", "social-media"]
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: `$` would allow a final newline

@@ -98,6 +98,7 @@ def _environment(kind: str, theme: ThemeFolder) -> jinja2.Environment:
     )
     env.filters["date"] = format_date
     env.filters["cutoff"] = format_cutoff
+    env.filters["zip"] = zip
     env.filters["label"] = label
     env.filters["mdtext"] = markdown.escape_markdown
     env.filters["css_string"] = css_string
@@ -242,7 +243,10 @@ def _context(
     def whose(risk: Risk) -> str:
         if risk.to is None:
             return ""
-        return "us" if risk.to == "us" else brief.actor(risk.to).name
+        if risk.to == "us":
+            return "us"
+        actor = brief.actor(risk.to)
+        return actor.affiliation or actor.name  # a table cell: "China", not the state's full name
 
     def matrix_cell(likelihood: str, impact: str) -> str:
         numbers = [str(n) for n, r in enumerate(brief.risks, 1) if (r.likelihood, r.impact) == (likelihood, impact)]
@@ -279,6 +283,7 @@ def _context(
         "whose": whose,
         "risk_rows": risk_rows(brief, project.edition_variant),
         "summary_edition": project.edition_variant == "summary",
+        "page_budget": brief.max_pages or project.page_budget,
         "grades": {"reliability": RELIABILITY, "credibility": CREDIBILITY},
     }
 

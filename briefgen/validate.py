@@ -289,7 +289,7 @@ def _translate(source: Source, err: Any) -> Problem:
         )
         return source.problem(loc, f"unknown field{hint}", key=True)
     if kind == "literal_error":
-        choices = re.findall(r"'([^']*)'", err["ctx"]["expected"])
+        choices = re.findall(r"'([^']*)'", err["ctx"]["expected"]) or re.findall(r"\d+", err["ctx"]["expected"])
         close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6) if isinstance(value, str) else []
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return source.problem(loc, f"expected one of {', '.join(choices)}; got {_describe(value)}{hint}")

@@ -72,8 +72,7 @@ PHIA = Yardstick(
         Term("highly likely", 80, 90),
         Term("almost certain", 95, 100),
     ),
-    "UK Professional Head of Intelligence Assessment (PHIA) probability yardstick, 2025 edition; the gaps between"
-    " ranges are deliberate.",
+    "The UK Professional Head of Intelligence Assessment's yardstick, 2025 edition; its gaps are deliberate.",
 )
 ICD203 = Yardstick(
     "ICD 203",
