@@ -31,12 +31,13 @@ from briefgen.docx_parts import (
     shade,
 )
 from briefgen.editions import Edition
+from briefgen.estimates import likelihood_label, risk_rows
 from briefgen.markdown import Citations
 from briefgen.marking import Portions
 from briefgen.model import IMPACTS, LIKELIHOODS, Brief, format_date
 from briefgen.portion_marks import PortionMarks
 from briefgen.project import Project
-from briefgen.render import label, link_ok, risk_rows
+from briefgen.render import label, link_ok
 from briefgen.risk_matrix import SEVERITY_COLOURS, severity
 
 ACCENT = RGBColor(0x1F, 0x3A, 0x5F)
@@ -168,8 +169,7 @@ class Sections:
             number, text, confidence = self._row(table)
             add_text(number.paragraphs[0], str(i + 1))
             self._inline(text.paragraphs[0], point.text, f"key_points[{i}].text", "Key judgement", ("key_points", i))
-            term = yardstick.term(point.likelihood) if yardstick and point.likelihood else None
-            said = [f"{term.term.capitalize()} ({term.range})"] if term else []
+            said = [likelihood_label(point.likelihood, yardstick)] if point.likelihood else []
             said += [f"{label(point.confidence)} confidence"] if point.confidence else []
             said += ["Desk assessment"] if point.basis else []
             add_text(confidence.paragraphs[0], "; ".join(said) or "—")

@@ -19,16 +19,16 @@ from briefgen.defaults import TEMPLATES_DIR
 from briefgen.diff import Change
 from briefgen.editions import Edition
 from briefgen.errors import BriefgenError, Problem
+from briefgen.estimates import estimates
 from briefgen.formats import index_links
 from briefgen.load import display_path
 from briefgen.marking import Portions
-from briefgen.model import CONFIDENCES, IMPACTS, LIKELIHOODS, Brief, Risk, format_cutoff, format_date
+from briefgen.model import CONFIDENCES, IMPACTS, LIKELIHOODS, Brief, format_cutoff, format_date
 from briefgen.portion_marks import PortionMarks, marked_html, marked_markdown
 from briefgen.project import CSS_URL, Project, ThemeFolder
 from briefgen.resources import Policy, Refused
 from briefgen.risk_matrix import risk_matrix_svg, severity
 from briefgen.timeline import timeline_svg
-from briefgen.yardstick import CREDIBILITY, RELIABILITY
 
 # What each step of the scales means: shown in the annex "How to read this brief".
 SCALES: dict[str, list[tuple[str, str]]] = {
@@ -238,16 +238,6 @@ def _context(
 
         figures = {}
 
-    yardstick = project.config.resolved_yardstick
-
-    def whose(risk: Risk) -> str:
-        if risk.to is None:
-            return ""
-        if risk.to == "us":
-            return "us"
-        actor = brief.actor(risk.to)
-        return actor.affiliation or actor.name  # a table cell: "China", not the state's full name
-
     def matrix_cell(likelihood: str, impact: str) -> str:
         numbers = [str(n) for n, r in enumerate(brief.risks, 1) if (r.likelihood, r.impact) == (likelihood, impact)]
         return ", ".join(numbers) or "–"
@@ -278,22 +268,8 @@ def _context(
         "edition": edition or Edition(brief.edition),
         "sentence": sentence_html if fmt == "html" else sentence_markdown,
         "marks": marks,
-        "yardstick": yardstick,
-        "term": lambda word: yardstick.term(word) if yardstick and word else None,
-        "whose": whose,
-        "risk_rows": risk_rows(brief, project.edition_variant),
-        "summary_edition": project.edition_variant == "summary",
-        "page_budget": brief.max_pages or project.page_budget,
-        "grades": {"reliability": RELIABILITY, "credibility": CREDIBILITY},
+        **estimates(brief, project),
     }
-
-
-def risk_rows(brief: Brief, variant: str) -> list[tuple[int, Risk]]:
-    """The risks an edition shows, numbered as in the full one: all, or the summary's three most severe."""
-    rows = list(enumerate(brief.risks, 1))
-    if variant != "summary":
-        return rows
-    return sorted(sorted(rows, key=lambda row: -row[1].score)[:3])
 
 
 def render_html(

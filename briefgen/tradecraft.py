@@ -13,18 +13,18 @@ from briefgen.yardstick import Term, Yardstick, loose_words
 
 
 def check_likelihoods(source: Source, yardstick: Yardstick | None) -> list[Problem]:
-    """Errors for a key judgement's ``likelihood`` that is not a term of the yardstick (or with no yardstick)."""
-    problems = []
+    """Errors for a key judgement's ``likelihood`` that is not a term of the yardstick; with none chosen, a
+    likelihood is printed as written (a brief keeps working in a project that has not chosen one)."""
+    problems: list[Problem] = []
+    if yardstick is None:
+        return problems
     points = source.data.get("key_points")
     for i, point in enumerate(points if isinstance(points, list) else []):
         value = point.get("likelihood") if isinstance(point, dict) else None
         if not isinstance(value, str):
             continue
         loc = ("key_points", i, "likelihood")
-        if yardstick is None:
-            message = 'no yardstick to hold it to: set yardstick = "phia" or "icd203" in briefgen.toml'
-            problems.append(source.problem(loc, message))
-        elif yardstick.term(value) is None:
+        if yardstick.term(value) is None:
             terms = ", ".join(t.term for t in yardstick.terms)
             message = f"'{shorten(value)}' is not a term of the {yardstick.name} yardstick; use one of {terms}"
             problems.append(source.problem(loc, message))

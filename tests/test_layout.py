@@ -47,6 +47,7 @@ ORDER = [
     "briefgen.timeline",
     "briefgen.fonts",
     "briefgen.portion_marks",  # (S) before each portion, as every format prints it
+    "briefgen.estimates",  # likelihoods on the yardstick, whose risk, the summary's risks: as every format shows them
     "briefgen.render",
     "briefgen.engine_check",  # what the PDF engine needs of the system, in words
     "briefgen.pdf",
