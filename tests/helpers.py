@@ -101,7 +101,9 @@ ANNEX = "Annex: How to read this brief"
 
 def expected_h2(brief: Brief) -> list[str]:
     """The section headings a brief must have, in the order the issue prescribes."""
-    titles = ["Bottom line up front", f"Trigger: {brief.trigger.title}"]
+    titles = ["Bottom line up front"]
+    titles += ["Implications for us"] * bool(brief.implications) + ["Options"] * bool(brief.options)
+    titles += [f"Trigger: {brief.trigger.title}"]
     titles += ["Motivations"] * bool(brief.motivations) + ["Asks"] * bool(brief.asks)
     titles += ["Risks"] * bool(brief.risks) + ["Watch list"] * bool(brief.watch_list)
     titles += ["Historical context"] * bool(brief.historical_context)
