@@ -142,7 +142,8 @@ def main() -> None:
     print(f"  load + validate                                {t_validate:6.3f} s")
     print(f"  templates + figures (HTML, CSS, Markdown)      {t_template:6.3f} s")
     print(f"  layout + PDF writing (warm)                    {t_layout:6.3f} s")
-    print(f"  Word document (python-docx, warm)              {t_docx:6.3f} s  ({100 * t_docx / t_layout:.1f} % of the PDF)")
+    share = 100 * t_docx / t_layout
+    print(f"  Word document (python-docx, warm)              {t_docx:6.3f} s  ({share:.1f} % of the PDF)")
     print(f"  same without TOC page numbers                  {t_no_toc:6.3f} s")
     print(f"  cost of target-counter TOC                     {100 * (t_layout - t_no_toc) / t_no_toc:+6.1f} %")
     print(f"  pages laid out with / without TOC numbers      {laid_toc} / {laid_no_toc}")
