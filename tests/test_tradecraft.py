@@ -436,3 +436,28 @@ def test_a_summary_that_does_not_fit_fails(project: Path, run: Run) -> None:
         r" Bottom line up front",
         result.stderr,
     ), result.stderr
+
+
+def test_each_check_has_its_code_in_json_reports() -> None:
+    from briefgen.errors import Problem
+    from briefgen.report import problem_code
+
+    said = {
+        "'unlikely' is the PHIA term 'unlikely' (25-35%) but likelihood is 'likely' (55-75%); write 'likely'": (
+            "likelihood-mismatch"
+        ),
+        "'likely' is the PHIA term 'likely' (55-75%) but the judgement declares no likelihood; add": (
+            "likelihood-undeclared"
+        ),
+        "'probable' is not a term of the PHIA yardstick; use one of remote chance": "unknown-likelihood",
+        "'most likely' in a key judgement is not a term of the PHIA yardstick; use 'likely'": "probability-word",
+        "high confidence rests on one source (@a): cite a second": "confidence-one-source",
+        "source 'b' is never cited: cite it as [@b]": "uncited-source",
+        "a key judgement that cites no source: cite the sources": "unsourced-judgement",
+        "'X' does not follow the reference format BG of briefgen.toml": "reference-format",
+        "the PDF has 3 pages, over the budget of 2; most space goes to": "page-budget",
+        "the summary edition's PDF has 2 pages; it must fit on one": "page-budget",
+        "expected a date and time with its zone, as 2025-11-28T07:42+05:30": "cutoff-format",
+    }
+    for message, code in said.items():
+        assert problem_code(Problem("b.yaml", 1, 1, "", message)) == code, message
