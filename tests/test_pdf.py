@@ -223,6 +223,10 @@ def test_outline_has_an_entry_per_section(real: Rendered, long: Rendered, long_p
 # --- metadata, tagging, fonts, warnings
 
 
+def test_the_real_brief_is_four_pages(real: Rendered, real_info: dict[str, str]) -> None:
+    assert real.brief.max_pages == 4 and real_info["Pages"] == "4"  # its budget, which rendering enforces
+
+
 def test_metadata(real: Rendered, real_info: dict[str, str]) -> None:
     brief = real.brief
     assert real_info["Title"] == brief.title
