@@ -93,8 +93,14 @@ class Checker:
         project, scheme = self.project, self.project.scheme
         if scheme is not None:
             source, portions = release_of(source, scheme, project.release_marking, project.default_marking)
+        config = self.project.config
         brief, warnings = validate(
-            source, classification=self.project.config.classification, today=self.today, portions=portions
+            source,
+            classification=config.classification,
+            today=self.today,
+            portions=portions,
+            yardstick=config.resolved_yardstick,
+            reference_format=config.reference_format,
         )
         if brief.previous:
             check_previous(source, brief, path, self.project)

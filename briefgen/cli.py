@@ -21,6 +21,7 @@ from briefgen import __version__
 from briefgen.cli_options import (
     DIFF_FORMATS,
     DIFF_HELP,
+    EDITION_OPTION,
     FORMAT_OPTION,
     NOT_RELEASED,
     OUT_OPTION,
@@ -168,6 +169,7 @@ def new_cmd(slug: str, folder: Path) -> None:
 @OUT_OPTION
 @TEMPLATES_OPTION
 @VARIANT_OPTION
+@EDITION_OPTION
 @REMOTE_OPTION
 @QUIET_OPTION
 @VERBOSE_OPTION

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from briefgen.errors import Problem, printable
-from briefgen.formats import DEFAULT_VARIANT, NAMES, VARIANTS
+from briefgen.formats import DEFAULT_VARIANT, EDITION_VARIANTS, NAMES, VARIANTS
 
 if TYPE_CHECKING:
     from briefgen.project import Project
@@ -89,6 +89,14 @@ VARIANT_OPTION = click.option(
     type=click.Choice(VARIANTS),
     show_default=DEFAULT_VARIANT,
     help="PDF variant: pdf/ua-1 is tagged and accessible, pdf/a-3b archival; none for a plain PDF.",
+)
+EDITION_OPTION = click.option(
+    "--variant",
+    "edition_variant",
+    type=click.Choice(EDITION_VARIANTS),
+    show_default="full",
+    help="Edition: summary is one page (title block, BLUF, key judgements, top three risks, watch list, sources)"
+    " written as <id>-summary.*, and fails if its PDF does not fit the page.",
 )
 RELEASE_OPTION = click.option(
     "--release",

@@ -16,6 +16,7 @@ from briefgen.formats import FORMATS
 from briefgen.load import display_path
 from briefgen.marking import Scheme, scheme_named
 from briefgen.model import DEFAULT_CLASSIFICATION
+from briefgen.yardstick import YARDSTICKS, Term, Yardstick
 
 CONFIG_NAME = "briefgen.toml"
 
@@ -45,6 +46,26 @@ class MarkingConfig(BaseModel):
         return scheme_named(self.scheme, self.controls, levels)
 
 
+class TermConfig(BaseModel):
+    """One step of a custom yardstick: its term, its range in percent, other words allowed for it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    term: str
+    range: tuple[int, int]
+    aliases: tuple[str, ...] = ()
+
+
+class YardstickConfig(BaseModel):
+    """A custom `[yardstick]` table: its name and its terms, lowest first."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    terms: tuple[TermConfig, ...]
+    note: str = ""
+
+
 class Config(BaseModel):
     """What briefgen.toml says, exactly: every key a user may set, paths made absolute."""
 
@@ -57,6 +78,19 @@ class Config(BaseModel):
     marking: MarkingConfig | None = None  # portion markings; without it `classification` is a free-text banner
     templates: Path | None = None
     output: Path | None = None
+    # analytic tradecraft: the probability yardstick key judgements are held to (it turns on tradecraft.py's
+    # checks), the pattern of a document number, and the PDF's page budget
+    yardstick: Literal["phia", "icd203"] | YardstickConfig | None = None
+    reference_format: str | None = None
+    max_pages: int | None = None
+
+    @property
+    def resolved_yardstick(self) -> Yardstick | None:
+        """The yardstick chosen, published or custom."""
+        if self.yardstick is None or isinstance(self.yardstick, str):
+            return YARDSTICKS[self.yardstick] if self.yardstick else None
+        terms = tuple(Term(t.term, t.range[0], t.range[1], t.aliases) for t in self.yardstick.terms)
+        return Yardstick(self.yardstick.name, terms, self.yardstick.note)
 
 
 def find_config(start: Path) -> Path | None:
@@ -96,6 +130,7 @@ def load_config(path: Path) -> Config:
         raise BriefgenError.at(shown, f"expected some of {', '.join(FORMATS)}; {got}", line, 1 if line else 0)
     if config.marking is not None:
         _check_marking(shown, text, config.marking, config.classification, set(config.model_fields_set))
+    _check_tradecraft(shown, text, config)
     if config.templates and not (base / config.templates).is_dir():
         line = _line_of(text, "templates")
         raise BriefgenError.at(shown, f"no such folder: {base / config.templates}", line, 1 if line else 0)
@@ -134,6 +169,31 @@ def _check_marking(shown: str, text: str, marking: MarkingConfig, classification
             scheme.parse(classification)
         except ValueError as exc:  # an unreadable one would make every unmarked brief the lowest level
             raise BriefgenError.at(shown, f"classification: {exc}", _line_of(text, "classification"), 1) from None
+
+
+def _check_tradecraft(shown: str, text: str, config: Config) -> None:
+    """A custom yardstick's ranges run low to high and in order; the reference format is a regular expression;
+    the page budget is at least one page."""
+    custom = config.yardstick
+    if isinstance(custom, YardstickConfig):
+        line = _line_of(text, "terms") or _line_of(text, "name")
+        if not custom.terms:
+            raise BriefgenError.at(shown, "yardstick: a custom yardstick needs terms, lowest first", line, 1)
+        previous = -1
+        for term in custom.terms:
+            low, high = term.range
+            if not 0 <= low <= high <= 100 or low < previous:
+                message = f"yardstick: the range of '{term.term}' must lie in 0-100, low to high, after the one before"
+                raise BriefgenError.at(shown, message, line, 1)
+            previous = high
+    if config.reference_format is not None:
+        try:
+            re.compile(config.reference_format)
+        except re.error as exc:
+            message = f"reference_format is not a regular expression: {exc}"
+            raise BriefgenError.at(shown, message, _line_of(text, "reference_format"), 1) from None
+    if config.max_pages is not None and config.max_pages < 1:
+        raise BriefgenError.at(shown, "max_pages must be 1 or more", _line_of(text, "max_pages"), 1)
 
 
 def _line_of(text: str, key: str) -> int:

@@ -63,7 +63,13 @@ def _hc(brief: Brief, name: str) -> Sequence[Any]:
 
 
 LISTS = (
-    ListSpec("key_points", "Key judgement", lambda b: b.key_points, lambda i: i.text, ("text", "confidence")),
+    ListSpec(
+        "key_points",
+        "Key judgement",
+        lambda b: b.key_points,
+        lambda i: i.text,
+        ("text", "likelihood", "confidence", "basis"),
+    ),
     ListSpec("actors", "Actor", lambda b: b.actors, lambda i: i.name, ("name", "role", "affiliation", "lang")),
     ListSpec(
         "motivations", "Motivation", lambda b: b.motivations, lambda i: i.title, ("title", "summary", "points", "actor")
@@ -74,7 +80,7 @@ LISTS = (
         "Risk",
         lambda b: b.risks,
         lambda i: i.title,
-        ("title", "likelihood", "impact", "description", "mitigation"),
+        ("title", "to", "likelihood", "impact", "description", "mitigation"),
         lambda i: i.description or "",
     ),
     ListSpec(
@@ -101,16 +107,52 @@ LISTS = (
         ("title", "body"),
         lambda i: i.body,
     ),
+    ListSpec("options", "Option", lambda b: b.options, lambda i: i.title, ("title", "description", "pros", "cons")),
     ListSpec("sections", "Section", lambda b: b.sections, lambda i: i.title, ("title", "body"), lambda i: i.body),
     ListSpec(
-        "sources", "Source", lambda b: b.sources, lambda i: i.title, ("title", "publisher", "url", "date", "accessed")
+        "sources",
+        "Source",
+        lambda b: b.sources,
+        lambda i: i.title,
+        ("title", "publisher", "kind", "reliability", "credibility", "url", "date", "accessed"),
     ),
 )
 # Markdown fields: their change is told as "reworded" (the JSON has the old and new text)
-PROSE = frozenset({"summary", "text", "description", "mitigation", "indicator", "body", "ask", "points"})
+PROSE = frozenset(
+    {
+        "summary",
+        "scope",
+        "implications",
+        "pros",
+        "cons",
+        "text",
+        "description",
+        "mitigation",
+        "indicator",
+        "body",
+        "ask",
+        "points",
+    }
+)
 SCALES = {"likelihood": LIKELIHOODS, "impact": IMPACTS, "confidence": CONFIDENCES}
 # fields of the brief itself, in its order (its id, date, edition and previous differ in every edition by design)
-TOP = ("title", "subtitle", "status", "classification", "authors", "tags", "summary")
+TOP = (
+    "title",
+    "subtitle",
+    "key_question",
+    "reference",
+    "status",
+    "classification",
+    "authors",
+    "tags",
+    "scope",
+    "cutoff",
+    "prepared_by",
+    "cleared_by",
+    "coordinated_with",
+    "distribution",
+    "summary",
+)
 TRIGGER = ("title", "date", "summary", "points", "actors")
 LABELS = {("", "summary"): "bottom line up front", ("Ask", "by"): "asker", ("Ask", "of"): "addressee"}
 
@@ -122,6 +164,7 @@ def diff_briefs(old: Brief, new: Brief) -> list[Change]:
     changes += _fields(name, "", None, old, new, TOP[-1:], None, "")
     for spec in LISTS[:1]:
         changes += _list(name, spec, spec.items(old), spec.items(new))
+    changes += _fields(name, "", None, old, new, ("implications",), None, "")
     changes += _fields(name, "trigger", None, old.trigger, new.trigger, TRIGGER, None, "Trigger")
     for spec in LISTS[1:6]:
         changes += _list(name, spec, spec.items(old), spec.items(new))
@@ -273,7 +316,7 @@ def _modified(noun: str, key: str, old: Any, new: Any, title: str, models: tuple
     of: list[Part] = [(f" of {noun.lower()} ", False), (title, True)] if title else []
     if noun and not title:
         of = [(f" of the {noun.lower()}", False)]
-    if key in SCALES and old is not None and new is not None:
+    if key in SCALES and old in SCALES[key] and new in SCALES[key]:
         steps = SCALES[key]
         moved = "raised" if steps.index(new) > steps.index(old) else "lowered"
         yield (what.capitalize(), False)

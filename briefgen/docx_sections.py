@@ -32,12 +32,13 @@ from briefgen.docx_parts import (
     web_url,
 )
 from briefgen.editions import Edition
+from briefgen.estimates import likelihood_label, risk_rows
 from briefgen.markdown import Citations
 from briefgen.marking import Portions
 from briefgen.model import IMPACTS, LIKELIHOODS, Brief, format_date
 from briefgen.portion_marks import PortionMarks
 from briefgen.project import Project
-from briefgen.render import SCALES, label, link_ok
+from briefgen.render import label, link_ok
 from briefgen.risk_matrix import SEVERITY_COLOURS, severity
 
 ACCENT = RGBColor(0x1F, 0x3A, 0x5F)
@@ -70,6 +71,8 @@ class Sections:
         self.md = MarkdownWriter(document, self.citations, images, text_width(project))
         self.actors = {a.id: a for a in brief.actors}
         self.tables: list[tuple[Table, list[float]]] = []  # and their columns' shares of the text width
+        self.summary = project.edition_variant == "summary"
+        self.risk_rows = [(n - 1, r) for n, r in risk_rows(brief, project.edition_variant)]
 
     # -- helpers ------------------------------------------------------------------------------------------------
 
@@ -161,12 +164,16 @@ class Sections:
         if not self.brief.key_points:
             return
         self._heading("Key judgements", None, level=2)
-        table = self._table(None, ["#", "Judgement", "Confidence"], [0.06, 0.74, 0.2])
+        table = self._table(None, ["#", "Judgement", "Likelihood, confidence"], [0.06, 0.7, 0.24])
+        yardstick = self.project.config.resolved_yardstick
         for i, point in enumerate(self.brief.key_points):
             number, text, confidence = self._row(table)
             add_text(number.paragraphs[0], str(i + 1))
             self._inline(text.paragraphs[0], point.text, f"key_points[{i}].text", "Key judgement", ("key_points", i))
-            add_text(confidence.paragraphs[0], f"{label(point.confidence)} confidence" if point.confidence else "—")
+            said = [likelihood_label(point.likelihood, yardstick)] if point.likelihood else []
+            said += [f"{label(point.confidence)} confidence"] if point.confidence else []
+            said += ["Desk assessment"] if point.basis else []
+            add_text(confidence.paragraphs[0], "; ".join(said) or "—")
 
     def _trigger(self) -> None:
         trigger = self.brief.trigger
@@ -199,7 +206,8 @@ class Sections:
             with field_paragraphs(self.doc.element.body, f"{path}[{i}]", "Point"):
                 paragraph = self.doc.add_paragraph(style="List Bullet")
                 self.md.inline(paragraph, point)
-            self._mark(paragraph, *where, i)
+            if where:
+                self._mark(paragraph, *where, i)
 
     def _motivations(self) -> None:
         if not self.brief.motivations:
@@ -245,6 +253,33 @@ class Sections:
         if not risks:
             return
         self._heading("Risks", None)
+        if not self.summary:
+            self._matrix()
+        table = self._table(
+            "Risks by likelihood and impact",
+            ["#", "Risk", "Risk to", "Likelihood", "Impact", "Severity"],
+            [0.05, 0.44, 0.12, 0.14, 0.13, 0.12],
+        )
+        for i, risk in self.risk_rows:
+            number, text, whose, likelihood_cell, impact_cell, severity_cell = self._row(table)
+            to = self.actors[risk.to].name if risk.to and risk.to != "us" else risk.to
+            add_text(whose.paragraphs[0], to or "—")
+            self._mark(text.paragraphs[0], "risks", i)
+            add_text(number.paragraphs[0], str(i + 1), bold=True)  # numbered as in the full edition
+            self._plain(text.paragraphs[0], risk.title, f"risks[{i}].title", "Risk", bold=True)
+            if risk.description and not self.summary:
+                self._cell_markdown(text, risk.description, f"risks[{i}].description", "Risk")
+            if risk.mitigation and not self.summary:
+                add_text(text.add_paragraph(), "Mitigation", bold=True, colour=MUTED, size=Pt(8))
+                self._cell_markdown(text, risk.mitigation, f"risks[{i}].mitigation", "Mitigation")
+            add_text(likelihood_cell.paragraphs[0], label(risk.likelihood))
+            add_text(impact_cell.paragraphs[0], label(risk.impact))
+            band = severity(risk.likelihood, risk.impact)
+            shade(severity_cell, SEVERITY_COLOURS[band].lstrip("#").upper())
+            add_text(severity_cell.paragraphs[0], label(band))
+
+    def _matrix(self) -> None:
+        risks = self.brief.risks
         shows = self.marks.highest("risks")
         matrix = self._table(
             (f"{shows} " if shows else "")
@@ -264,26 +299,13 @@ class Sections:
         legend = self.doc.add_paragraph()
         add_text(legend, "Severity (likelihood step × impact step): ", colour=MUTED, size=Pt(8))
         add_text(legend, "low 1–4, medium 5–9, high 10–16, extreme 20–25.", colour=MUTED, size=Pt(8))
-        table = self._table(
-            "Risks by likelihood and impact",
-            ["#", "Risk", "Likelihood", "Impact", "Severity"],
-            [0.05, 0.56, 0.14, 0.13, 0.12],
-        )
-        for i, risk in enumerate(risks):
-            number, text, likelihood_cell, impact_cell, severity_cell = self._row(table)
-            self._mark(text.paragraphs[0], "risks", i)
-            add_text(number.paragraphs[0], str(i + 1), bold=True)
-            self._plain(text.paragraphs[0], risk.title, f"risks[{i}].title", "Risk", bold=True)
-            if risk.description:
-                self._cell_markdown(text, risk.description, f"risks[{i}].description", "Risk")
-            if risk.mitigation:
-                add_text(text.add_paragraph(), "Mitigation", bold=True, colour=MUTED, size=Pt(8))
-                self._cell_markdown(text, risk.mitigation, f"risks[{i}].mitigation", "Mitigation")
-            add_text(likelihood_cell.paragraphs[0], label(risk.likelihood))
-            add_text(impact_cell.paragraphs[0], label(risk.impact))
-            band = severity(risk.likelihood, risk.impact)
-            shade(severity_cell, SEVERITY_COLOURS[band].lstrip("#").upper())
-            add_text(severity_cell.paragraphs[0], label(band))
+        if any(r.to for r in risks):
+            add_text(legend, " Whose risk: ", colour=MUTED, size=Pt(8))
+            owners = [
+                f"{n} {self.actors[r.to].name if r.to and r.to != 'us' else r.to or '—'}"
+                for n, r in enumerate(risks, 1)
+            ]
+            add_text(legend, "; ".join(owners) + ".", colour=MUTED, size=Pt(8))
 
     def _watch_list(self) -> None:
         if not self.brief.watch_list:
@@ -342,6 +364,8 @@ class Sections:
             entry.paragraph_format.first_line_indent = Pt(-18)
             add_text(entry, f"[{number}]\t")
             self._mark(entry, "sources", i)
+            if source.grade:
+                add_text(entry, f"[{source.grade}] ", bold=True)
             if source.url and link_ok(source.url) and web_url(source.url):
                 with run_control(entry, f"sources[{i}].title", "Source"):
                     link_run(hyperlink(entry, url=source.url), entry, source.title)
@@ -353,31 +377,13 @@ class Sections:
             if source.date:
                 add_text(entry, f", {format_date(source.date)}")
             add_text(entry, ".")
+            if source.kind:
+                add_text(entry, f" {label(source.kind)}.")
             if source.url:
                 add_text(entry, f" {source.url}", colour=MUTED, size=Pt(8))
             if source.accessed:
                 add_text(entry, f" Accessed {format_date(source.accessed)}.")
             bookmark(entry, f"source_{number}", number)
-
-    def _annex(self) -> None:
-        self._heading("Annex: How to read this brief", None)
-        add_text(
-            self.doc.add_paragraph(),
-            "Risks are rated on two five-step scales; their product places each risk on the matrix and sets its"
-            " severity (low, medium, high, extreme). Key judgements state the analyst's confidence.",
-        )
-        scales = [
-            ("likelihood", "Likelihood: how probable the risk is within the brief's horizon"),
-            ("impact", "Impact: how much it would matter if it happened"),
-            ("confidence", "Confidence in key judgements"),
-        ]
-        for scale, caption_text in scales:
-            table = self._table(caption_text, ["Level", "Meaning"], [0.22, 0.78])
-            for step, meaning in SCALES[scale]:
-                level, text = self._row(table)
-                add_text(level.paragraphs[0], label(step), bold=True)
-                add_text(text.paragraphs[0], meaning)
-            self.doc.add_paragraph()
 
 
 def add_caption(document: DocumentObject, text: str) -> Paragraph:

@@ -19,6 +19,7 @@ from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from briefgen import __version__
+from briefgen.docx_frame import FrameSections
 from briefgen.docx_markdown import add_text
 from briefgen.docx_parts import (
     add_field,
@@ -32,7 +33,7 @@ from briefgen.docx_parts import (
     stable_zip,
     update_fields_on_open,
 )
-from briefgen.docx_sections import MUTED, Sections, text_width
+from briefgen.docx_sections import MUTED, text_width
 from briefgen.editions import Edition
 from briefgen.marking import Portions
 from briefgen.model import Brief, format_date
@@ -70,22 +71,27 @@ def _clear_body(document: DocumentObject) -> None:
             body.remove(child)
 
 
-class _WordBrief(Sections):
+class _WordBrief(FrameSections):
     """The sections with the document's frame: properties, header and footer, title block, contents."""
 
     def write(self) -> None:
         self._properties()
         self._header_footer()
         self._title_block()
-        self._contents()
+        self._frame_meta()
+        if not self.summary:
+            self._contents()
         self._bluf()
         self._changes()
-        for part in (self._trigger, self._motivations, self._asks, self._risks, self._watch_list):
+        self._implications()
+        self._options()
+        if self.summary:  # the one-page edition: the top risks, the watch list and the sources
+            parts = [self._risks, self._watch_list]
+        else:
+            parts = [self._trigger, self._motivations, self._asks, self._risks, self._watch_list]
+            parts += [self._historical_context, self._sections]
+        for part in parts:
             part()
-        self._historical_context()
-        for i, section in enumerate(self.brief.sections):
-            self._heading(section.title, f"sections[{i}].title", mark=("sections", i))
-            self._markdown(self.doc, section.body, f"sections[{i}].body", section.title, ("sections", i))
         self._sources()
         self._annex()
         total = text_width(self.project)
@@ -98,6 +104,11 @@ class _WordBrief(Sections):
         if self.project.config.organisation:
             add_text(end, f" for {self.project.config.organisation}", colour=MUTED, size=Pt(8))
         add_text(end, ".", colour=MUTED, size=Pt(8))
+
+    def _sections(self) -> None:
+        for i, section in enumerate(self.brief.sections):
+            self._heading(section.title, f"sections[{i}].title", mark=("sections", i))
+            self._markdown(self.doc, section.body, f"sections[{i}].body", section.title, ("sections", i))
 
     # -- the document's frame -------------------------------------------------------------------------------
 
@@ -165,6 +176,7 @@ class _WordBrief(Sections):
         self._plain(self.doc.add_paragraph(style="Title"), brief.title, "title", "Title")
         if brief.subtitle:
             self._plain(self.doc.add_paragraph(style="Subtitle"), brief.subtitle, "subtitle", "Subtitle")
+        self._key_question()
         if self.project.release_note:
             add_text(self.doc.add_paragraph(), self.project.release_note, bold=True, colour=MUTED)
         meta = self.doc.add_paragraph()
@@ -220,7 +232,10 @@ class _WordBrief(Sections):
 
     def _toc_titles(self) -> list[str]:
         brief = self.brief
-        titles = ["Bottom line up front", f"Trigger: {brief.trigger.title}"]
+        titles = ["Bottom line up front"]
+        titles += ["Implications for us"] if brief.implications else []
+        titles += ["Options"] if brief.options else []
+        titles.append(f"Trigger: {brief.trigger.title}")
         if self.edition is not None and self.edition.compared:
             titles.insert(1, "What has changed")
         optional = [

@@ -101,7 +101,10 @@ def load_edition(ref: EditionRef, project: Project) -> tuple[Source, Brief]:
     portions, scheme = None, project.scheme
     if scheme is not None:
         source, portions = release_of(source, scheme, project.release_marking, project.default_marking)
-    brief, _ = validate(source, classification=project.config.classification, portions=portions)
+    config = project.config
+    brief, _ = validate(
+        source, classification=config.classification, portions=portions, yardstick=config.resolved_yardstick
+    )
     return source, brief
 
 

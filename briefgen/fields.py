@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -23,9 +24,19 @@ LIKELIHOODS = ("rare", "unlikely", "possible", "likely", "almost-certain")
 IMPACTS = ("minimal", "minor", "moderate", "major", "severe")
 CONFIDENCES = ("low", "moderate", "high")
 
+RELIABILITIES = ("A", "B", "C", "D", "E", "F")  # the Admiralty (NATO) grading of a source ...
+CREDIBILITIES = (1, 2, 3, 4, 5, 6)  # ... and, judged apart, of its information
+SOURCE_KINDS = ("reporting", "analysis", "official-statement", "interview", "document", "data", "social-media")
+
 Likelihood = Literal["rare", "unlikely", "possible", "likely", "almost-certain"]
 Impact = Literal["minimal", "minor", "moderate", "major", "severe"]
 Confidence = Literal["low", "moderate", "high"]
+Reliability = Literal["A", "B", "C", "D", "E", "F"]
+Credibility = Annotated[
+    Literal[1, 2, 3, 4, 5, 6],
+    BeforeValidator(lambda value: int(value) if isinstance(value, str) and value in "123456" and value else value),
+]
+SourceKind = Literal["reporting", "analysis", "official-statement", "interview", "document", "data", "social-media"]
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: `$` would allow a final newline
 # [@id] or [@a; @b]: pandoc-style citations of ids in `sources`
@@ -214,6 +225,60 @@ FlexDate = Annotated[
     PlainValidator(PartialDate.parse),
     PlainSerializer(str),
     WithJsonSchema({"type": "string", "pattern": _PARTIAL_RE.pattern, "description": "YYYY, YYYY-MM or YYYY-MM-DD"}),
+]
+
+
+_CUTOFF_RE = re.compile(
+    r"^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?)(Z|[+-]\d{2}:\d{2})?(?: ([A-Za-z_]+/[A-Za-z_/+-]+|UTC))?$"
+)
+
+
+def _cutoff(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    match = _CUTOFF_RE.fullmatch(value.strip())
+    if not match or bool(match[2]) == bool(match[3]):
+        raise PydanticCustomError(
+            "briefgen",
+            "expected a date and time with its zone, as 2025-11-28T07:42+05:30 or 2025-11-28 07:42 Asia/Kolkata;"
+            " got '{value}'",
+            {"value": shorten(value)},
+        )
+    try:
+        when = dt.datetime.fromisoformat(match[1] + (match[2] or ""))
+        zone = zoneinfo.ZoneInfo(match[3]) if match[3] else None
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        raise PydanticCustomError("briefgen", "'{value}' is not a real date, time and zone", {"value": value}) from None
+    return when.replace(tzinfo=zone) if zone else when
+
+
+def _cutoff_text(value: dt.datetime) -> str:
+    zone = value.tzinfo
+    if isinstance(zone, zoneinfo.ZoneInfo):
+        return f"{value.replace(tzinfo=None).isoformat(timespec='minutes')} {zone.key}"
+    return value.isoformat(timespec="minutes")
+
+
+def format_cutoff(value: dt.datetime | None) -> str:
+    """28 Nov 2025, 07:42 IST (the zone's abbreviation where it has one, else its offset)."""
+    if value is None:
+        return ""
+    name = value.tzname() or ""
+    if name.startswith("UTC") and len(name) > 3:
+        name = "UTC" + name[3:]
+    return f"{value.day} {value:%b %Y, %H:%M} {name}"
+
+
+Cutoff = Annotated[
+    dt.datetime,
+    BeforeValidator(_cutoff),
+    PlainSerializer(_cutoff_text),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": "Date and time with its zone: 2025-11-28T07:42+05:30 or 2025-11-28 07:42 Asia/Kolkata",
+        }
+    ),
 ]
 
 

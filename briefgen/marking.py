@@ -73,10 +73,11 @@ PORTION_LISTS: tuple[PathKey, ...] = (
     ("watch_list",),
     ("historical_context", "events"),
     ("historical_context", "themes"),
+    ("options",),
     ("sections",),
     ("sources",),
 )
-PORTION_MAPPINGS: tuple[PathKey, ...] = (("summary",), ("trigger",), ("historical_context",))
+PORTION_MAPPINGS: tuple[PathKey, ...] = (("summary",), ("implications",), ("trigger",), ("historical_context",))
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ from briefgen.fields import (
     LIKELIHOODS,
     SLUG_RE,
     Confidence,
+    Credibility,
+    Cutoff,
     Date,
     FlexDate,
     Impact,
@@ -29,9 +31,12 @@ from briefgen.fields import (
     Likelihood,
     Markdown,
     PartialDate,
+    Reliability,
     Slug,
+    SourceKind,
     Text,
     citation_ids,
+    format_cutoff,
     format_date,
     mask_code,
     risk_score,
@@ -60,6 +65,7 @@ __all__ = [
     "Slug",
     "Text",
     "citation_ids",
+    "format_cutoff",
     "format_date",
     "mask_code",
     "risk_score",
@@ -102,7 +108,11 @@ class Author(_Model):
 
 class KeyPoint(_Model):
     text: Markdown
+    likelihood: Text | None = Field(None, description="A term of the project's yardstick, e.g. likely")
     confidence: Confidence | None = None
+    basis: Literal["assessment"] | None = Field(
+        None, description="assessment: the desk's own judgement, resting on no one source (so it cites none)"
+    )
     id: ItemId = None
     marking: MarkingText | None = None
 
@@ -161,6 +171,7 @@ class Risk(_Model):
     likelihood: Likelihood
     impact: Impact
     mitigation: Markdown | None = None
+    to: Slug | None = Field(None, description="Whose risk it is: an actor id, or us (the reader's organisation)")
     id: ItemId = None
     marking: MarkingText | None = None
 
@@ -218,9 +229,30 @@ class SourceRef(_Model):
     id: Slug
     title: Text
     publisher: Text | None = None
+    kind: SourceKind | None = None
+    reliability: Reliability | None = Field(None, description="Admiralty grade of the source: A (reliable) to F")
+    credibility: Credibility | None = Field(None, description="Admiralty grade of the information: 1 to 6")
     url: Text | None = None
     date: Date | None = None
     accessed: Date | None = None
+    marking: MarkingText | None = None
+
+    @property
+    def grade(self) -> str:
+        """B2: reliability then credibility, each judged apart (X for one not graded); empty if neither is."""
+        if self.reliability is None and self.credibility is None:
+            return ""
+        return f"{self.reliability or 'X'}{self.credibility or 'X'}"
+
+
+class Option(_Model):
+    """A course of action open to the reader, with what speaks for and against it."""
+
+    title: Text
+    description: Markdown | None = None
+    pros: list[Markdown] = []
+    cons: list[Markdown] = []
+    id: ItemId = None
     marking: MarkingText | None = None
 
 
@@ -250,11 +282,22 @@ class Brief(_Model):
     )
     authors: list[AuthorEntry] = []
     tags: list[Text] = []
+    reference: Text | None = Field(None, description="Document number; briefgen.toml's reference_format checks it")
+    key_question: Text | None = Field(None, description="The question the brief answers, printed under the title")
+    scope: Markdown | None = None
+    cutoff: Cutoff | None = Field(None, description="Information cut-off: nothing later is in the brief")
+    prepared_by: Text | None = None
+    cleared_by: Text | None = None
+    coordinated_with: list[Text] = []
+    distribution: list[Text] = []
+    max_pages: int | None = Field(None, ge=1, description="Page budget of the PDF; default from briefgen.toml")
     summary: MarkedMarkdown = Field(description="Bottom line up front (Markdown), or {text, marking}")
     key_points: list[KeyPointEntry] = []
     actors: list[Actor] = []
     trigger: Trigger
     motivations: list[Motivation] = []
+    implications: MarkedMarkdown | None = Field(None, description="What this means for the reader's organisation")
+    options: list[Option] = []
     asks: list[Ask] = []
     risks: list[Risk] = []
     watch_list: list[WatchItem] = []

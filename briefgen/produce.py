@@ -34,7 +34,7 @@ def make_outputs(
         fmt = FORMATS[name]
         # each format's module is imported when a brief is first made in it (tests/test_layout.py places them)
         output: Output = importlib.import_module(fmt.module).render(subject, project)
-        files[f"{valid.id}{fmt.suffix}"] = output.data
+        files[f"{valid.id}{'-summary' if project.edition_variant == 'summary' else ''}{fmt.suffix}"] = output.data
         warnings += output.warnings
     return files, warnings
 

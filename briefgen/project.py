@@ -19,7 +19,7 @@ from briefgen import __version__
 from briefgen.config import Config, find_config, load_config
 from briefgen.defaults import TEMPLATES_DIR
 from briefgen.errors import BriefgenError, printable
-from briefgen.formats import DEFAULT_VARIANT, FORMATS, VARIANTS, chosen
+from briefgen.formats import DEFAULT_VARIANT, EDITION_VARIANTS, FORMATS, VARIANTS, chosen
 from briefgen.marking import Marking, Scheme
 from briefgen.resources import MAX_BYTES, Policy
 
@@ -61,6 +61,12 @@ class Project:
     release: str | None  # the marking an edition is released at; None: everything
     since: str | None  # a git revision: compare each brief with its edition there (unless it names `previous:`)
     source_date: dt.datetime | None  # SOURCE_DATE_EPOCH: the only clock time an output may show
+    edition_variant: str = "full"  # "summary": the one-page edition (EDITION_VARIANTS)
+
+    @property
+    def page_budget(self) -> int | None:
+        """The most pages the PDF may have before a brief's own max_pages: one for the summary edition."""
+        return 1 if self.edition_variant == "summary" else self.config.max_pages
 
     @property
     def root(self) -> Path | None:
@@ -148,6 +154,7 @@ class Project:
         settings = self.config.model_dump(mode="json", exclude={"output", "templates"})
         # the earlier editions themselves are hashed with each brief (editions.chain_digest), as they are its own
         options = [list(self.formats), self.pdf_variant, self.allow_remote, self.language, self.release, self.since]
+        options.append(self.edition_variant)
         digest.update(json.dumps([__version__, settings, options], sort_keys=True).encode())
         package = Path(__file__).resolve().parent
         # the package's own code too, so a development change without a version bump still rebuilds
@@ -215,6 +222,7 @@ def resolve_project(
     release: str | None = None,
     since: str | None = None,
     environ: Mapping[str, str] | None = None,
+    edition_variant: str | None = None,
 ) -> Project:
     """Make the Project of a run from the nearest briefgen.toml (walking up from ``start``, default the working
     folder) and the options given; an option left as None takes its default here.
@@ -243,6 +251,8 @@ def resolve_project(
     variant = pdf_variant or DEFAULT_VARIANT
     if variant not in VARIANTS:
         raise ValueError(f"expected one of {', '.join(VARIANTS)}; got {variant!r}")
+    if (edition_variant or "full") not in EDITION_VARIANTS:
+        raise ValueError(f"expected one of {', '.join(EDITION_VARIANTS)}; got {edition_variant!r}")
     return Project(
         config=config,
         config_file=config_file.resolve() if config_file else None,
@@ -255,6 +265,7 @@ def resolve_project(
         release=release,
         since=since,
         source_date=_source_date(os.environ if environ is None else environ),
+        edition_variant=edition_variant or "full",
     )
 
 

@@ -20,10 +20,11 @@ from briefgen.defaults import TEMPLATES_DIR
 from briefgen.diff import Change
 from briefgen.editions import Edition
 from briefgen.errors import BriefgenError, Problem
+from briefgen.estimates import estimates
 from briefgen.formats import index_links
 from briefgen.load import display_path
 from briefgen.marking import Portions
-from briefgen.model import CONFIDENCES, IMPACTS, LIKELIHOODS, Brief, format_date
+from briefgen.model import CONFIDENCES, IMPACTS, LIKELIHOODS, Brief, format_cutoff, format_date
 from briefgen.portion_marks import PortionMarks, marked_html, marked_markdown
 from briefgen.project import CSS_URL, Project, ThemeFolder
 from briefgen.resources import Policy, Refused
@@ -100,6 +101,8 @@ def _environment(kind: str, theme: ThemeFolder) -> jinja2.Environment:
     # in HTML (and so the PDF) a date never breaks across lines; Markdown keeps plain spaces
     env.filters["date"] = (lambda value: unbroken(format_date(value))) if kind == "html" else format_date
     env.filters["unbroken"] = unbroken
+    env.filters["cutoff"] = format_cutoff
+    env.filters["zip"] = zip
     env.filters["label"] = label
     env.filters["mdtext"] = markdown.escape_markdown
     env.filters["css_string"] = css_string
@@ -245,6 +248,7 @@ def _context(
         "edition": edition or Edition(brief.edition),
         "sentence": sentence_html if fmt == "html" else sentence_markdown,
         "marks": marks,
+        **estimates(brief, project),
     }
 
 

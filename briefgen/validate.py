@@ -18,6 +18,8 @@ from briefgen.errors import BriefgenError, Problem
 from briefgen.load import PathKey, Source, dotted, walk_strings
 from briefgen.marking import Portions
 from briefgen.model import DATE_RE, DEFAULT_CLASSIFICATION, SLUG_RE, Brief, citation_ids, shorten
+from briefgen.tradecraft import check_likelihoods, check_reference, check_tradecraft
+from briefgen.yardstick import Yardstick
 
 
 def validate(
@@ -26,12 +28,15 @@ def validate(
     classification: str = DEFAULT_CLASSIFICATION,
     today: dt.date | None = None,
     portions: Portions | None = None,
+    yardstick: Yardstick | None = None,
+    reference_format: str | None = None,
 ) -> tuple[Brief, list[Problem]]:
     """Validate a loaded source; return the Brief and its warnings, or raise BriefgenError with every problem.
 
     ``classification`` is the marking of a brief that names none; ``today`` dates stale watch items. With
     ``portions`` (a project with a marking scheme) the banner is computed from them, and a classification
-    written lower than it is an error.
+    written lower than it is an error. With a ``yardstick`` its probability words, sources and judgements are
+    held to it (tradecraft.py); ``reference_format``: the pattern a document number must match.
     """
     problems = [source.problem(loc, msg, key=key) for loc, msg, key in _check_references(source.data)]
     banner: str | None = None
@@ -39,6 +44,9 @@ def validate(
         banner, banner_problems = _banner(source, portions)
         problems += banner_problems
     problems += [source.problem(loc, msg, within=text) for loc, msg, text in _check_citations(source.data)]
+    problems += check_likelihoods(source, yardstick)
+    reference = source.data.get("reference")
+    problems += check_reference(source, reference if isinstance(reference, str) else None, reference_format)
     brief: Brief | None = None
     try:
         brief = Brief.model_validate(source.data)
@@ -58,7 +66,8 @@ def validate(
         update["classification"] = banner
     elif brief.classification is None:
         update["classification"] = classification
-    return (brief.model_copy(update=update) if update else brief), _stale_items(source, brief, today)
+    warnings = _stale_items(source, brief, today) + (check_tradecraft(source, brief, yardstick) if yardstick else [])
+    return (brief.model_copy(update=update) if update else brief), sorted(warnings, key=lambda p: (p.line, p.col))
 
 
 def _banner(source: Source, portions: Portions) -> tuple[str, list[Problem]]:
@@ -189,6 +198,10 @@ def _check_references(data: dict[str, Any]) -> Iterator[tuple[PathKey, str, bool
             for j, ref in _items(item, "sources"):
                 if isinstance(ref, str) and ref not in sources:
                     yield ("asks", i, "sources", j), _unknown("source", ref, sources), False
+    for i, item in _items(data, "risks"):
+        whose = item.get("to") if isinstance(item, dict) else None
+        if whose != "us":  # the reader's own organisation
+            yield from actor_ref(("risks", i, "to"), whose)
     date, updated = data.get("date"), data.get("updated")
     if isinstance(date, str) and isinstance(updated, str) and DATE_RE.fullmatch(date) and DATE_RE.fullmatch(updated):
         if updated < date:
@@ -281,7 +294,7 @@ def _translate(source: Source, err: Any) -> Problem:
         )
         return source.problem(loc, f"unknown field{hint}", key=True)
     if kind == "literal_error":
-        choices = re.findall(r"'([^']*)'", err["ctx"]["expected"])
+        choices = re.findall(r"'([^']*)'", err["ctx"]["expected"]) or re.findall(r"\d+", err["ctx"]["expected"])
         close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6) if isinstance(value, str) else []
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return source.problem(loc, f"expected one of {', '.join(choices)}; got {_describe(value)}{hint}")

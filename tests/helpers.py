@@ -101,7 +101,9 @@ ANNEX = "Annex: How to read this brief"
 
 def expected_h2(brief: Brief) -> list[str]:
     """The section headings a brief must have, in the order the issue prescribes."""
-    titles = ["Bottom line up front", f"Trigger: {brief.trigger.title}"]
+    titles = ["Bottom line up front"]
+    titles += ["Implications for us"] * bool(brief.implications) + ["Options"] * bool(brief.options)
+    titles += [f"Trigger: {brief.trigger.title}"]
     titles += ["Motivations"] * bool(brief.motivations) + ["Asks"] * bool(brief.asks)
     titles += ["Risks"] * bool(brief.risks) + ["Watch list"] * bool(brief.watch_list)
     titles += ["Historical context"] * bool(brief.historical_context)
@@ -206,8 +208,31 @@ class Rendered:
         return self.path(ext).read_text(encoding="utf-8")
 
 
+def long_data() -> dict[str, Any]:
+    """The real brief made long, as it was before it had a page budget: no max_pages (so a contents list), dated
+    events (so a timeline), trigger points, an author's role and more sections than fit on a page."""
+    from briefgen.load import load_source
+
+    data = load_source(REAL_BRIEF).data
+    del data["max_pages"]
+    data["id"] = "long-brief"
+    data["authors"] = [{"name": "briefgen editorial team", "role": "Asia-Pacific and Europe desk"}]
+    data["trigger"]["points"] = ["France's embassy in Beijing did not immediately respond [@bloomberg-2025-11-28]."]
+    data["historical_context"]["events"] = [
+        {"id": "senkaku", "date": "2012-09", "title": "Japan nationalises three of the Senkaku/Diaoyu islands"},
+        {"id": "remarks", "date": "2025-11-07", "title": "Takaichi links Japan's security to a Taiwan contingency"},
+        {"id": "letter", "date": "2025-11", "title": "China writes to the UN Secretary-General"},
+    ]
+    paragraph = " ".join(["A paragraph of analysis that runs on, as a long brief's sections do."] * 12)
+    data["sections"] += [
+        {"id": f"more-{n}", "title": f"Further analysis {n}", "body": "\n\n".join([paragraph] * 3)} for n in range(1, 5)
+    ]
+    return data
+
+
 BRIEF_FILES: dict[str, Callable[[Path], Path]] = {
     "real": lambda _: REAL_BRIEF,
+    "long": lambda folder: write_brief(folder, "long-brief", long_data()),
     "example": lambda _: EXAMPLE_BRIEF,
     "injection": lambda folder: write_brief(folder, "injection", injection_data()),
 }

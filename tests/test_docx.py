@@ -152,10 +152,13 @@ def test_tables_have_header_rows_that_repeat(real: Rendered) -> None:
         first_row = table.rows[0]._tr
         assert first_row.trPr is not None and first_row.trPr.find(qn("w:tblHeader")) is not None
     headers = [tuple(text(c) for c in t.rows[0].cells) for t in tables]
-    assert ("#", "Judgement", "Confidence") in headers
+    assert ("#", "Judgement", "Likelihood, confidence") in headers
     assert ("Actor", "Role", "Affiliation") in headers
     assert ("What to watch", "Indicator", "By", "Status") in headers
-    assert ("Date", "Event") in headers
+    assert ("#", "Risk", "Risk to", "Likelihood", "Impact", "Severity") in headers
+    assert ("Grade", "Meaning") in headers  # the Admiralty grades of its sources (the yardstick: test_tradecraft)
+    example = [tuple(text(c) for c in t.rows[0].cells) for t in open_docx(make(EXAMPLE_BRIEF)).tables]
+    assert ("Date", "Event") in example  # the real brief has no dated events
 
 
 def test_the_bluf_is_a_shaded_box(real: Rendered) -> None:
@@ -223,20 +226,30 @@ def test_every_content_control_is_a_field_of_the_yaml_holding_its_text(real: Ren
     kinds = {re.sub(r"\[\d+\]", "[]", tag) for tag, _ in found}
     for expected in (
         "title",
+        "key_question",
+        "reference",
+        "prepared_by",
+        "scope",
         "summary",
         "key_points[].text",
+        "implications",
+        "options[].title",
+        "options[].pros[]",
+        "options[].cons[]",
         "trigger.summary",
-        "trigger.points[]",
         "risks[].title",
         "risks[].description",
         "watch_list[].indicator",
         "sources[].title",
-        "historical_context.events[].title",
+        "historical_context.summary",
         "actors[].name",
         "asks[].ask",
         "sections[].body",
     ):
         assert expected in kinds, expected
+    # what the real brief no longer has (a trigger's points, dated events), in the example brief
+    example = {re.sub(r"\[\d+\]", "[]", tag) for tag, _ in tags(make(EXAMPLE_BRIEF))}
+    assert {"trigger.points[]", "historical_context.events[].title"} <= example
 
 
 def test_template_words_are_outside_every_content_control(real: Rendered) -> None:

@@ -743,7 +743,7 @@ def test_right_to_left_and_combining_text_is_in_html_and_pdf(pdf_build: tuple[Pa
     assert "é" in unicodedata.normalize("NFC", pdf_text) and "ñ" in unicodedata.normalize("NFC", pdf_text)
 
 
-MARGIN_PT = 20 / 25.4 * 72  # print.css.j2: 20 mm left and right
+MARGIN_PT = 15 / 25.4 * 72  # print.css.j2: 15 mm left and right
 
 
 def test_long_word_wraps_inside_the_margins(pdf_build: tuple[Path, Result]) -> None:

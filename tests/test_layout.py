@@ -22,9 +22,11 @@ ORDER = [
     "briefgen.yaml_words",  # libyaml's errors in a writer's words
     "briefgen.load",
     "briefgen.fields",  # the field types and scales of the format
+    "briefgen.yardstick",  # the estimative yardsticks (PHIA, ICD 203) and the probability words outside them
     "briefgen.model",
     "briefgen.marking",  # portion markings: schemes, each portion's marking, the banner
     "briefgen.release",  # a release edition cut from the data: nothing above its level reaches the model
+    "briefgen.tradecraft",  # a valid brief's words held to the yardstick, its sources and judgements
     "briefgen.validate",
     # settings, resolved once
     "briefgen.formats",  # the registry of output formats (names only; implementations come later)
@@ -46,6 +48,7 @@ ORDER = [
     "briefgen.fonts",
     "briefgen.portion_marks",  # (S) before each portion, as every format prints it
     "briefgen.typeset",  # unbroken dates, unhyphenated last words, CJK runs tagged
+    "briefgen.estimates",  # likelihoods on the yardstick, whose risk, the summary's risks: as every format shows them
     "briefgen.render",
     "briefgen.engine_check",  # what the PDF engine needs of the system, in words
     "briefgen.pdf",
@@ -54,6 +57,7 @@ ORDER = [
     "briefgen.docx_parts",  # OOXML python-docx has no API for: content controls, fields, shading, a stable zip
     "briefgen.docx_markdown",  # a Markdown field as Word paragraphs and runs
     "briefgen.docx_sections",  # the brief's sections as paragraphs and native tables
+    "briefgen.docx_frame",  # the brief's frame, implications, options and the annex
     "briefgen.docx_writer",  # the frame: properties, header and footer, title block, contents
     # the output formats and one brief's outputs
     "briefgen.subject",

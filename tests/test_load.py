@@ -100,7 +100,8 @@ def test_unicode_survives() -> None:
 def test_real_brief_loads_without_problems() -> None:
     source = load_source(REAL_BRIEF, "briefs/china-france-japan-2025-11.yaml")
     assert source.name == "briefs/china-france-japan-2025-11.yaml"
-    assert source.data["trigger"]["date"] == "2025-11-07"
+    assert source.data["trigger"]["date"] == "2025-11-27"
+    assert source.data["cutoff"] == "2025-11-28 07:42 Asia/Kolkata"  # as typed: the model reads the zone
     assert source.positions[("trigger", "date")][0] > 1
 
 

@@ -17,8 +17,10 @@ from briefgen.model import (
     KeyPoint,
     PartialDate,
     citation_ids,
+    format_cutoff,
 )
 from briefgen.validate import validate
+from briefgen.yardstick import PHIA
 
 DAY = dt.date(2025, 11, 28)
 
@@ -39,9 +41,12 @@ def problems(text: str, name: str = "b.yaml") -> list[str]:
 @pytest.fixture(scope="module")
 def real() -> Brief:
     source = load_source(REAL_BRIEF, "briefs/china-france-japan-2025-11.yaml")
-    brief, warnings = validate(source, today=dt.date(2025, 11, 28))
-    assert warnings == []  # no errors and, on its own date, no warnings
+    brief, warnings = validate(source, today=dt.date(2025, 11, 28), yardstick=PHIA, reference_format=REFERENCE)
+    assert warnings == []  # no errors and, on its own date and held to the PHIA yardstick, no warnings
     return brief
+
+
+REFERENCE = r"BG-[A-Z]+-\d{4}-\d{3}"  # the repository's briefgen.toml
 
 
 def test_real_brief_metadata(real: Brief) -> None:
@@ -50,41 +55,62 @@ def test_real_brief_metadata(real: Brief) -> None:
     assert real.status == "final"
     assert real.classification == "UNCLASSIFIED"
     assert real.title == "China seeks French backing in its dispute with Japan over Taiwan"
+    assert real.max_pages == 4
+    assert real.key_question and real.key_question.startswith("Will France give Beijing the backing it seeks")
+    assert real.cutoff is not None and format_cutoff(real.cutoff) == "28 Nov 2025, 07:42 IST"  # the news report's
 
 
 def test_real_brief_facts(real: Brief) -> None:
-    assert real.trigger.date == dt.date(2025, 11, 7)
+    assert real.trigger.date == dt.date(2025, 11, 27)  # the latest reporting first: the Wang–Bonne call
     assert real.actor("antonio-guterres").name == "António Guterres"
-    assert real.actor("emmanuel-bonne").role == "Diplomatic adviser to the President of the French Republic"
+    assert real.actor("emmanuel-bonne").role == "Diplomatic adviser to President Macron"
     assert real.actor("wang-yi").name == "Wang Yi (王毅)"
-    assert "antonio-guterres" in real.trigger.actors
-    assert any("Guterres" in point for point in real.trigger.points)
-    quotes = [ask.quote for ask in real.asks if ask.quote]
-    assert quotes == [
-        "firmly support each other on issues involving each other's core interests",
-        "I hope that the French side will continue to firmly abide by the one-China principle.",
-    ]
-    assert (real.asks[1].by, real.asks[1].of) == ("wang-yi", "emmanuel-bonne")
+    assert real.trigger.actors == ["wang-yi", "emmanuel-bonne"]
+    assert any("Guterres" in real.actor(ask.of).name for ask in real.asks)
+    assert "firmly support each other on issues involving each other's core interests" in real.summary
+    assert "I hope that the French side will continue to firmly abide by the one-China principle" in real.asks[0].ask
+    assert (real.asks[0].by, real.asks[0].of) == ("wang-yi", "emmanuel-bonne")
     assert len(real.watch_list) == 5
     assert all(item.status == "watching" and item.by is not None for item in real.watch_list)
-    assert {s.id for s in real.sources} == {"bloomberg-2025-11-28", "analysis-2025-11"}
-    assert real.historical_context is not None
-    themes = [t.title for t in real.historical_context.themes]
-    assert themes == ["The Senkaku/Diaoyu Islands dispute", "Economic interdependence", "Historical memory"]
-    titles = [s.title for s in real.sections]
-    assert "The Taiwan factor: core of the tension" in titles
-    assert "Broader geopolitical implications" in titles
-    assert all(r.likelihood and r.impact for r in real.risks)
+    assert {(s.id, s.kind, s.grade) for s in real.sources} == {
+        ("bloomberg-2025-11-28", "reporting", "B2"),
+        ("analysis-2025-11", "analysis", "F3"),
+    }
+    assert real.historical_context is not None and real.historical_context.summary
+    assert "Senkaku/Diaoyu" in real.historical_context.summary
+    assert [s.id for s in real.sections] == ["dispute", "implications"]
+    assert all(r.likelihood and r.impact and r.to for r in real.risks)
+    assert real.implications and len(real.options) == 3 and all(o.pros and o.cons for o in real.options)
 
 
-def test_real_brief_timeline_is_chronological_and_keeps_partial_dates(real: Brief) -> None:
-    assert real.historical_context is not None
-    dates = [str(e.date) for e in real.historical_context.timeline]
+def test_real_brief_judgements_are_on_the_phia_yardstick(real: Brief) -> None:
+    assert [p.likelihood for p in real.key_points] == [
+        "almost certain",
+        "likely",
+        "highly likely",
+        "highly unlikely",
+        "likely",
+        "highly unlikely",
+    ]
+    assert all(PHIA.term(p.likelihood or "") for p in real.key_points)
+    # high confidence only where two sources agree
+    assert [p.id for p in real.key_points if p.confidence == "high"] == ["internationalising"]
+
+
+def test_timeline_is_chronological_and_keeps_partial_dates() -> None:
+    events = (
+        "historical_context:\n  events:\n"
+        "    - {date: '2025-11', title: A month}\n"
+        "    - {date: '2012-09', title: A partial date}\n"
+        "    - {date: 2025-11-27, title: A day}\n"
+        "    - {date: 2025-11-07, title: An earlier day}\n"
+    )
+    hc = check(yaml_brief(extra=events)).historical_context
+    assert hc is not None
+    dates = [str(e.date) for e in hc.timeline]
+    assert dates == ["2012-09", "2025-11-07", "2025-11-27", "2025-11"]  # a month after its dated events
     parsed = [PartialDate.parse(d) for d in dates]
     assert parsed == sorted(parsed, key=lambda d: (d.year, d.month or 13, d.day or 32))
-    assert "2012-09" in dates  # partial: not silently turned into a full date
-    assert "2025-11" in dates
-    assert dates.index("2025-11") > dates.index("2025-11-27")  # after the dated events of its month
 
 
 def test_every_brief_in_briefs_folder_is_valid() -> None:
@@ -295,7 +321,7 @@ def test_unknown_field_without_near_miss_lists_fields() -> None:
         yaml_brief(extra="risks:\n  - title: r\n    likelihood: rare\n    impact: minor\n    owner: x\n")
     ) == [
         "b.yaml:11:5: risks[0].owner: unknown field; "
-        "expected one of title, description, likelihood, impact, mitigation, id, marking"
+        "expected one of title, description, likelihood, impact, mitigation, to, id, marking"
     ]
 
 

@@ -53,6 +53,17 @@ def real_pages(real: Rendered) -> list[str]:
 
 
 @pytest.fixture(scope="session")
+def long(render_once: RenderOnce) -> Rendered:
+    """The real brief made long (helpers.long_data): a contents list, a timeline, many pages."""
+    return render_once("long", ("pdf",))
+
+
+@pytest.fixture(scope="session")
+def long_pages(long: Rendered) -> list[str]:
+    return page_texts(long.path("pdf"))
+
+
+@pytest.fixture(scope="session")
 def real_words(real: Rendered) -> list[Page]:
     return page_words(real.path("pdf"))
 
@@ -79,8 +90,12 @@ def lines(page: str) -> list[str]:
 def test_pdf_text_has_every_section_and_the_key_facts(real: Rendered, real_pages: list[str]) -> None:
     text = flat(" ".join(real_pages))
     brief = real.brief
-    for title in [brief.title, "Key judgements", "Contents", *expected_h2(brief)]:
+    for title in [brief.title, "Key judgements", *expected_h2(brief)]:
         assert title in text, title
+    assert "Contents" not in text  # a brief of four pages is read through
+    assert "Information as of 28 Nov 2025, 07:42 IST" in text  # the news report's cut-off, in the title block
+    assert "Key question: Will France give Beijing the backing it seeks" in text
+    assert "[B2] Beijing urges France" in text and "[F3] Amid Escalating Tensions" in text
     for fact in FACTS:
         assert fact in text, fact
     assert format_date(brief.date) in text
@@ -94,7 +109,8 @@ STRAIGHTEN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d
 
 def test_body_text_has_curly_quotes_and_apostrophes(real: Rendered, real_pages: list[str]) -> None:
     text = flat(" ".join(real_pages))
-    assert "days before Macron\u2019s state visit" in text and "days before Macron's" not in text
+    assert "days before Macron\u2019s state visit" in text  # the bottom line up front
+    assert text.count("days before Macron's") == 1  # only the subtitle, plain text
     assert "\u201cfirmly support each other" in text
     assert 'Wang Yi presses Paris on "core interests"' in text  # a subtitle is plain text, kept as typed
 
@@ -102,12 +118,14 @@ def test_body_text_has_curly_quotes_and_apostrophes(real: Rendered, real_pages: 
 # --- page furniture: classification banners, running header, page numbers
 
 
-def test_title_block_metadata_does_not_wrap_early(real: Rendered, real_pages: list[str]) -> None:
+def test_title_block_metadata_does_not_wrap_early(long: Rendered, long_pages: list[str]) -> None:
     """The author and role fit on one line of the page; WeasyPrint's flex layout once put "desk)" below."""
+    real, real_pages = long, long_pages  # the real brief's title block, with an author's role
     author = real.brief.authors[0]
     line = f"Author {author.name} ({author.role})"
     assert len(line) < 90  # it fits the text width: if it wrapped, that was the layout, not the length
-    assert line in lines(real_pages[0])
+    # whole on one line (the frame's "Prepared by" and "Distribution" may follow it on that line)
+    assert any(text == line or text.startswith(f"{line} ") for text in lines(real_pages[0])), lines(real_pages[0])
 
 
 def joined(words: list[object]) -> str:
@@ -173,30 +191,40 @@ def heading_page(pages: list[str], title: str, first: int) -> int:
     raise AssertionError(f"heading {title!r} not found from page {first} on")
 
 
-def test_toc_page_numbers_match_where_the_headings_are(real: Rendered, real_pages: list[str]) -> None:
+def test_toc_page_numbers_match_where_the_headings_are(long: Rendered, long_pages: list[str]) -> None:
+    real, real_pages = long, long_pages
     toc_page, entries = toc_entries(real_pages)
-    assert [title for title, _ in entries] == expected_h2(real.brief)[1:]  # the BLUF comes before the TOC
+    framed = 1 + bool(real.brief.implications) + bool(real.brief.options)  # the BLUF and frame come before it
+    assert [title for title, _ in entries] == expected_h2(real.brief)[framed:]
     found = [heading_page(real_pages, title, toc_page) for title, _ in entries]
     assert [page for _, page in entries] == found
     assert found == sorted(found) and found[-1] <= len(real_pages)
     assert heading_page(real_pages, "Bottom line up front", 1) <= toc_page
 
 
-def test_outline_has_an_entry_per_section(real: Rendered, real_pages: list[str]) -> None:
+def test_outline_has_an_entry_per_section(real: Rendered, long: Rendered, long_pages: list[str]) -> None:
     pypdf = pytest.importorskip("pypdf", reason="pypdf is needed to read the PDF outline: add it to the dev extras")
-    reader = pypdf.PdfReader(real.path("pdf"))
+    short = [item.title for item in pypdf.PdfReader(real.path("pdf")).outline]
+    assert short == expected_h2(real.brief)  # four pages: no contents
+    reader = pypdf.PdfReader(long.path("pdf"))
     outline = reader.outline
     assert all(not isinstance(item, list) for item in outline), "outline should be flat"
     titles = [item.title for item in outline]
-    assert titles == ["Bottom line up front", "Contents", *expected_h2(real.brief)[1:]]
+    framed = 1 + bool(long.brief.implications) + bool(long.brief.options)
+    h2 = expected_h2(long.brief)
+    assert titles == [*h2[:framed], "Contents", *h2[framed:]]
     assert titles[-1] == ANNEX
-    toc_page, entries = toc_entries(real_pages)
+    toc_page, entries = toc_entries(long_pages)
     pages = [reader.get_destination_page_number(item) + 1 for item in outline]
-    assert pages[:2] == [1, toc_page]
-    assert pages[2:] == [page for _, page in entries]
+    assert pages[0] == 1 and pages[framed] == toc_page
+    assert pages[framed + 1 :] == [page for _, page in entries]
 
 
 # --- metadata, tagging, fonts, warnings
+
+
+def test_the_real_brief_is_four_pages(real: Rendered, real_info: dict[str, str]) -> None:
+    assert real.brief.max_pages == 4 and real_info["Pages"] == "4"  # its budget, which rendering enforces
 
 
 def test_metadata(real: Rendered, real_info: dict[str, str]) -> None:

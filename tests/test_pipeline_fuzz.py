@@ -8,7 +8,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from helpers import PROJECT, REAL_BRIEF, live_markdown, parse_html
+from helpers import EXAMPLE_BRIEF, PROJECT, REAL_BRIEF, live_markdown, parse_html
 from helpers import load as load_brief
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -126,9 +126,13 @@ def _tags_and_attributes(html: str) -> tuple[set[str], set[str]]:
     return tags, attributes
 
 
-# what the templates write for a rich brief, plus what Markdown may add inside fields
-_REAL_HTML = render_html(load_brief(REAL_BRIEF).brief, PROJECT)
-ALLOWED_TAGS, ALLOWED_ATTRIBUTES = _tags_and_attributes(_REAL_HTML)
+# what the templates write for the two rich briefs (the real one has options, no contents: it is four pages;
+# the example has a contents list and a timeline), plus what Markdown may add inside fields
+ALLOWED_TAGS, ALLOWED_ATTRIBUTES = set[str](), set[str]()
+for _rich in (REAL_BRIEF, EXAMPLE_BRIEF):
+    _tags, _attributes = _tags_and_attributes(render_html(load_brief(_rich).brief, PROJECT))
+    ALLOWED_TAGS |= _tags
+    ALLOWED_ATTRIBUTES |= _attributes
 ALLOWED_TAGS |= {"em", "strong", "code", "pre", "blockquote", "hr", "br", "ol", "ul", "li", "p", "a", "span", "sup"}
 ALLOWED_ATTRIBUTES |= {"a[href]", "ol[start]", "code[class]", "span[lang]", "span[class]", "sup[class]", "a[class]"}
 

@@ -22,8 +22,8 @@ def edit_example(text: str) -> str:
     """The example brief's next edition: a judgement reworded, a risk removed, a watch item added and one
     triggered, the bottom line extended."""
     text = text.replace(
-        "The government will seek mediation rather than impose a return to work.",
-        "The government will seek mediation quickly rather than impose a return to work.",
+        "The government will likely seek mediation rather than impose a return to work.",
+        "The government will likely seek mediation quickly rather than impose a return to work.",
     )
     start = text.index("  - id: lost-routes")
     text = text[:start] + text[text.index("  - id: sympathy-strikes") :]

@@ -301,7 +301,9 @@ def test_validate_prints_github_error_lines(tmp_path: Path, run_in: Callable[...
     assert result.exit_code == 1
     fields = (
         "id, title, subtitle, date, updated, status, edition, previous, classification, marking, authors, tags, "
-        "summary, key_points, actors, trigger, motivations, asks, risks, watch_list, historical_context, sections, "
+        "reference, key_question, scope, cutoff, prepared_by, cleared_by, coordinated_with, distribution, max_pages, "
+        "summary, key_points, actors, trigger, motivations, implications, options, asks, risks, watch_list, "
+        "historical_context, sections, "
         "sources"
     )
     assert result.stdout.splitlines() == [

@@ -34,6 +34,9 @@ NAMES = tuple(FORMATS)  # in the order outputs are written and listed
 DEFAULT_FORMATS = NAMES
 
 DEFAULT_VARIANT = "pdf/ua-1"
+# the editions of a brief (`render --variant`): the full one, and the one-page summary (title block, BLUF, key
+# judgements, the top three risks, the watch list, the sources) that fails if it does not fit its page
+EDITION_VARIANTS = ("full", "summary")
 VARIANTS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "none")
 
 

@@ -1,0 +1,171 @@
+"""Estimative yardsticks: the published probability terms a key judgement's words are held to (UK PHIA 2025,
+US ICD 203, or an organisation's own), the probability words that belong to none of them, and the Admiralty
+grades of a source and its information."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Term:
+    """One step of a yardstick: its term, the other words the yardstick allows for it, its range in percent."""
+
+    term: str
+    low: int
+    high: int
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def range(self) -> str:
+        """55-75%."""
+        return f"{self.low}-{self.high}%"
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return (self.term, *self.aliases)
+
+    @property
+    def label(self) -> str:
+        """likely / probably."""
+        return " / ".join(self.words)
+
+
+@dataclass(frozen=True)
+class Yardstick:
+    """A probability yardstick, lowest term first."""
+
+    name: str  # as messages and the annex call it
+    terms: tuple[Term, ...]
+    note: str = ""
+
+    def term(self, word: str) -> Term | None:
+        """The step ``word`` names (a term or one of its aliases, any case), or None."""
+        word = " ".join(word.lower().split())
+        return next((t for t in self.terms if word in t.words), None)
+
+    def nearest(self, percent: float) -> Term:
+        """The step whose range holds ``percent``, else the one whose middle is nearest."""
+        return min(self.terms, key=lambda t: (not t.low <= percent <= t.high, abs((t.low + t.high) / 2 - percent)))
+
+    def find(self, text: str) -> Iterator[tuple[int, str, Term]]:
+        """Each yardstick word in ``text``: its offset, the words as written and its step ('highly unlikely' is
+        not also read as 'unlikely', nor 'most likely' as 'likely'; an adverb such as 'almost certainly' counts)."""
+        yield from ((at, words, step) for at, words, step, loose in scan(text, self) if not loose)
+
+
+def _word_re(word: str, *, adverb: bool = False) -> re.Pattern[str]:
+    body = r"\s+".join(re.escape(part) for part in word.split())
+    return re.compile(rf"(?<![\w-])({body}{'(?:ly)?' if adverb else ''})(?![\w-])", re.I)
+
+
+PHIA = Yardstick(
+    "PHIA",
+    (
+        Term("remote chance", 0, 5),
+        Term("highly unlikely", 10, 20),
+        Term("unlikely", 25, 35),
+        Term("realistic possibility", 40, 50),
+        Term("likely", 55, 75, ("probably",)),
+        Term("highly likely", 80, 90),
+        Term("almost certain", 95, 100),
+    ),
+    "The UK Professional Head of Intelligence Assessment's yardstick, 2025 edition; its gaps are deliberate.",
+)
+ICD203 = Yardstick(
+    "ICD 203",
+    (
+        Term("almost no chance", 1, 5, ("remote",)),
+        Term("very unlikely", 5, 20, ("highly improbable",)),
+        Term("unlikely", 20, 45, ("improbable",)),
+        Term("roughly even chance", 45, 55, ("roughly even odds",)),
+        Term("likely", 55, 80, ("probable",)),
+        Term("very likely", 80, 95, ("highly probable",)),
+        Term("almost certain", 95, 99, ("nearly certain",)),
+    ),
+    "US Intelligence Community Directive 203, Analytic Standards: expressions of likelihood.",
+)
+YARDSTICKS = {"phia": PHIA, "icd203": ICD203}
+
+# Probability words a reader cannot put a number on, with the probability a reader most often hears in them
+# (what the message's suggested term is chosen by). A yardstick's own words are never flagged.
+LOOSE_WORDS: dict[str, float] = {
+    "in all likelihood": 85,
+    "more likely than not": 60,
+    "most likely": 70,
+    "more likely": 60,
+    "less likely": 35,
+    "almost no chance": 3,
+    "remote chance": 3,
+    "highly unlikely": 12,
+    "very unlikely": 12,
+    "realistic possibility": 45,
+    "roughly even chance": 50,
+    "highly likely": 85,
+    "very likely": 85,
+    "highly probable": 85,
+    "highly improbable": 12,
+    "probable": 65,
+    "probably": 65,
+    "improbable": 25,
+    "possibly": 40,
+    "perhaps": 45,
+    "maybe": 45,
+    "conceivably": 15,
+    "plausibly": 40,
+    "certainly": 97,
+    "definitely": 97,
+    "undoubtedly": 97,
+    "doubtless": 97,
+    "surely": 95,
+    "even chance": 50,
+    "chances are": 60,
+}
+
+
+def scan(text: str, yardstick: Yardstick) -> list[tuple[int, str, Term, bool]]:
+    """Every probability word of ``text``, longest first where two overlap: its offset, the words as written, the
+    yardstick's step it names (or, for a word not in the yardstick, the step to use instead) and whether it is
+    one of those loose words."""
+    candidates = [(w, t, False) for t in yardstick.terms for w in t.words]
+    candidates += [(w, yardstick.nearest(p), True) for w, p in LOOSE_WORDS.items() if not yardstick.term(w)]
+    taken = [False] * len(text)
+    found = []
+    for word, step, loose in sorted(candidates, key=lambda c: -len(c[0])):
+        for match in _word_re(word, adverb=not loose).finditer(text):
+            if not any(taken[match.start() : match.end()]):
+                taken[match.start() : match.end()] = [True] * (match.end() - match.start())
+                found.append((match.start(), match.group(), step, loose))
+    return sorted(found, key=lambda f: f[0])
+
+
+def loose_words(text: str, yardstick: Yardstick) -> Iterator[tuple[int, str, Term]]:
+    """Each probability word of ``text`` that is not in the yardstick: its offset, the word as written and the
+    yardstick's step to use instead."""
+    yield from ((at, words, step) for at, words, step, loose in scan(text, yardstick) if loose)
+
+
+# The Admiralty (NATO STANAG 2511) grades: the source's reliability and its information's credibility, each
+# judged apart, shown together as B2.
+RELIABILITY = (
+    (
+        "A",
+        "Completely reliable",
+        "No doubt of authenticity, trustworthiness or competence; a history of complete reliability.",
+    ),
+    ("B", "Usually reliable", "Minor doubt; a history of valid information most of the time."),
+    ("C", "Fairly reliable", "Doubt; has provided valid information in the past."),
+    ("D", "Not usually reliable", "Significant doubt; has provided valid information in the past."),
+    ("E", "Unreliable", "Lacking in authenticity, trustworthiness and competence; a history of invalid information."),
+    ("F", "Reliability cannot be judged", "No basis exists for judging the source's reliability."),
+)
+CREDIBILITY = (
+    ("1", "Confirmed", "Confirmed by other independent sources; logical in itself; consistent with other information."),
+    ("2", "Probably true", "Not confirmed; logical in itself; consistent with other information on the subject."),
+    ("3", "Possibly true", "Not confirmed; reasonably logical in itself; agrees with some other information."),
+    ("4", "Doubtfully true", "Not confirmed; possible but not logical; no other information on the subject."),
+    ("5", "Improbable", "Not confirmed; not logical in itself; contradicted by other information."),
+    ("6", "Truth cannot be judged", "No basis exists for judging the validity of the information."),
+)
