@@ -74,28 +74,23 @@ def run_control(paragraph: Paragraph, path: str, alias: str) -> Iterator[None]:
     p = paragraph._p
     before = set(p)
     yield
-    added = [child for child in p if child not in before and child.tag != qn("w:pPr")]
-    if not added:
-        return
-    sdt = element("w:sdt")
-    sdt.append(_control_properties(path, alias))
-    content = element("w:sdtContent")
-    added[0].addprevious(sdt)
-    for child in added:
-        content.append(child)
-    sdt.append(content)
+    _control_around([child for child in p if child not in before and child.tag != qn("w:pPr")], path, alias)
 
 
 def wrap_content(p: Any, path: str, alias: str) -> None:
     """Put everything in a ``w:p`` but its properties in one run-level content control tagged ``path``."""
-    content = [child for child in p if child.tag != qn("w:pPr")]
-    if not content:
+    _control_around([child for child in p if child.tag != qn("w:pPr")], path, alias)
+
+
+def _control_around(children: list[Any], path: str, alias: str) -> None:
+    """Move ``children`` (siblings, in order) into one content control tagged ``path``, where the first was."""
+    if not children:
         return
     sdt = element("w:sdt")
     sdt.append(_control_properties(path, alias))
     holder = element("w:sdtContent")
-    content[0].addprevious(sdt)
-    for child in content:
+    children[0].addprevious(sdt)
+    for child in children:
         holder.append(child)
     sdt.append(holder)
 
