@@ -51,7 +51,7 @@ CODES: list[tuple[re.Pattern[str], str]] = [
         (r"^unknown source .* in citation", "unknown-citation"),
         (r"^unknown source", "unknown-source"),
         (r"still 'watching' after its date", "stale-watch-item"),
-        (r"past their dates .* a new edition", "new-edition-due"),
+        (r"past (its date|their dates) .* a new edition", "new-edition-due"),
         # analytic tradecraft (tradecraft.py): the words held to the yardstick, the sources, the judgements
         (r"is the .* term .* but likelihood is ", "likelihood-mismatch"),
         (r"but the judgement declares no likelihood", "likelihood-undeclared"),

@@ -106,10 +106,13 @@ def _stale_items(source: Source, brief: Brief, today: dt.date | None) -> list[Pr
     ]
     if brief.status == "final" and stale:
         _, first = stale[0]
-        items = "1 watch item is" if len(stale) == 1 else f"{len(stale)} watch items are"
+        one = len(stale) == 1
+        items = (
+            "1 watch item is past its date (" if one else f"{len(stale)} watch items are past their dates (the first: "
+        )
         message = (
-            f"{items} past their dates (the first: '{shorten(first.title)}', {first.by}); this final brief records"
-            " its date: update them in a new edition (`briefgen diff` then shows what it changed)"
+            f"{items}'{shorten(first.title)}', {first.by}); this final brief records its date: update"
+            f" {'it' if one else 'them'} in a new edition (`briefgen diff` then shows what it changed)"
         )
         return [replace(source.problem(("watch_list",), message, key=True, severity="warning"), strict=False)]
     return [

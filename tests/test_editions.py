@@ -278,3 +278,13 @@ def test_a_changed_previous_edition_rebuilds_the_brief(project: Path, run: Run) 
     assert result.exit_code == 0
     assert result.stderr.splitlines()[-1].startswith("built 1")
     assert "raised from unlikely to likely" in (project / "output" / "new.md").read_text(encoding="utf-8")
+
+
+def test_one_past_watch_item_of_a_final_brief_is_said_in_the_singular(
+    project: Path, run: Callable[..., Result]
+) -> None:
+    extra = "status: final\nwatch_list:\n  - {title: Old news, indicator: Any word., by: 2000-01-01}\n"
+    write_tree(project, {"briefs/b.yaml": brief(extra=extra)})
+    result = run("validate", "--format", "json")
+    assert "1 watch item is past its date ('Old news', 2000-01-01)" in result.stdout
+    assert "update it in a new edition" in result.stdout and '"code": "new-edition-due"' in result.stdout
