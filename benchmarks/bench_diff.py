@@ -16,18 +16,16 @@ import json
 import random
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from bench_validate import median_time  # noqa: E402  (the sibling benchmark's timer)
 from helpers import minimal_data, to_yaml  # noqa: E402
 
 from briefgen.diff import diff_briefs  # noqa: E402
@@ -99,15 +97,6 @@ def next_edition(data: dict[str, Any], rng: random.Random, every_title: bool) ->
         new[key].reverse()
     events.reverse()
     return new
-
-
-def median_time(action: Callable[[], object], runs: int) -> tuple[float, list[float]]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), times
 
 
 def bench_pair(name: str, old: dict[str, Any], new: dict[str, Any], folder: Path, runs: int) -> None:
