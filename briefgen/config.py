@@ -15,7 +15,7 @@ from briefgen.errors import BriefgenError, Problem
 from briefgen.formats import FORMATS
 from briefgen.load import display_path
 from briefgen.marking import Scheme, scheme_named
-from briefgen.model import DEFAULT_CLASSIFICATION
+from briefgen.model import DEFAULT_CLASSIFICATION, Lang
 from briefgen.yardstick import YARDSTICKS, Term, Yardstick
 
 CONFIG_NAME = "briefgen.toml"
@@ -73,6 +73,7 @@ class Config(BaseModel):
 
     organisation: str | None = None
     classification: str = DEFAULT_CLASSIFICATION
+    language: Lang | None = None  # the briefs' language when a brief names none (BCP 47); default en
     page_size: Literal["A4", "Letter"] = "A4"
     formats: tuple[str, ...] | None = None  # what `render` and `build` make when --format is not given
     marking: MarkingConfig | None = None  # portion markings; without it `classification` is a free-text banner

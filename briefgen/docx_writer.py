@@ -55,7 +55,7 @@ def docx_bytes(
     document = docx.Document(str(reference)) if reference and reference.is_file() else docx.Document()
     _clear_body(document)
     page_setup(document, project.config.page_size)
-    document_language(document, "en-GB")  # as the HTML's lang, until briefs name their language (#12)
+    document_language(document, project.language_of(brief))  # as the HTML's lang
     _WordBrief(document, brief, project, images, portions, edition).write()
     update_fields_on_open(document)
     drop_thumbnail(document)

@@ -272,6 +272,10 @@ class Brief(_Model):
     date: Date
     updated: Date | None = None
     status: Literal["draft", "final"] = "draft"
+    language: Lang | None = Field(
+        None,
+        description="The brief's language (BCP 47: en-GB, fr, de, zh-Hans, ar); default from briefgen.toml, else en-GB",
+    )
     edition: int | None = Field(None, ge=1, description="Edition number; default: counted along 'previous'")
     previous: Text | None = Field(
         None, description="The previous edition: a path relative to this file, or REV:PATH in git"

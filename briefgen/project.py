@@ -21,10 +21,11 @@ from briefgen.defaults import TEMPLATES_DIR
 from briefgen.errors import BriefgenError, printable
 from briefgen.formats import DEFAULT_VARIANT, EDITION_VARIANTS, FORMATS, VARIANTS, chosen
 from briefgen.marking import Marking, Scheme
+from briefgen.model import Brief
 from briefgen.resources import MAX_BYTES, Policy
 
 DEFAULT_OUTPUT = Path("output")
-DEFAULT_LANGUAGE = "en"
+DEFAULT_LANGUAGE = "en-GB"  # British English: the catalogues' source language, dates as "28 November 2025"
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,10 @@ class Project:
     since: str | None  # a git revision: compare each brief with its edition there (unless it names `previous:`)
     source_date: dt.datetime | None  # SOURCE_DATE_EPOCH: the only clock time an output may show
     edition_variant: str = "full"  # "summary": the one-page edition (EDITION_VARIANTS)
+
+    def language_of(self, brief: Brief) -> str:
+        """The language a brief is written in (BCP 47): its own `language`, else the project's."""
+        return brief.language or self.language
 
     @property
     def page_budget(self) -> int | None:
@@ -261,7 +266,7 @@ def resolve_project(
         pdf_variant=variant,
         allow_remote=allow_remote,
         out_dir=out,
-        language=language or DEFAULT_LANGUAGE,
+        language=language or config.language or DEFAULT_LANGUAGE,
         release=release,
         since=since,
         source_date=_source_date(os.environ if environ is None else environ),

@@ -218,13 +218,9 @@ def _context(
 
         figures = {}
 
-    def matrix_cell(likelihood: str, impact: str) -> str:
-        numbers = [str(n) for n, r in enumerate(brief.risks, 1) if (r.likelihood, r.impact) == (likelihood, impact)]
-        return ", ".join(numbers) or "–"
-
     return {
         "md_cell": md_cell if fmt != "html" else None,
-        "matrix_cell": matrix_cell,
+        "matrix_cell": functools.partial(matrix_cell, brief),
         "link_ok": link_ok,
         "brief": brief,
         "config": project.config,
@@ -241,6 +237,7 @@ def _context(
         "figures": figures,
         "short_title": short_title(brief),
         "version": __version__,
+        "lang": project.language_of(brief),
         "pm": portion_marks.of,
         "pmh": pmh,
         "pm_highest": portion_marks.highest,
@@ -250,6 +247,12 @@ def _context(
         "marks": marks,
         **estimates(brief, project),
     }
+
+
+def matrix_cell(brief: Brief, likelihood: str, impact: str) -> str:
+    """The numbers of the risks in one cell of the Markdown risk matrix."""
+    numbers = [str(n) for n, r in enumerate(brief.risks, 1) if (r.likelihood, r.impact) == (likelihood, impact)]
+    return ", ".join(numbers) or "–"
 
 
 def render_html(
@@ -328,7 +331,12 @@ def _tidy_blank_lines(text: str) -> str:
 
 def render_print_css(brief: Brief, project: Project) -> str:
     """Render the print stylesheet (page size, margin boxes, markings) for this brief."""
-    context = {"brief": brief, "config": project.config, "short_title": short_title(brief)}
+    context = {
+        "brief": brief,
+        "lang": project.language_of(brief),
+        "config": project.config,
+        "short_title": short_title(brief),
+    }
     return _render("css", project.theme, "print.css.j2", context)
 
 
@@ -337,6 +345,7 @@ def render_index(entries: list[Any], project: Project) -> str:
     config = project.config
     context = {
         "entries": entries,
+        "lang": project.language,
         "config": config,
         "site_title": f"{config.organisation} briefs" if config.organisation else "Briefs",
         "built_at": project.source_date,

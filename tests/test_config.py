@@ -71,16 +71,16 @@ def test_unknown_key_did_you_mean_with_line(tmp_path: Path) -> None:
 def test_unknown_key_without_near_miss_lists_settings(tmp_path: Path) -> None:
     assert config_problems(tmp_path, "colour = 1\n") == [
         f"{tmp_path / 'briefgen.toml'}:1:1: colour: unknown setting; "
-        "expected one of organisation, classification, page_size, formats, marking, templates, output, yardstick,"
-        " reference_format, max_pages"
+        "expected one of organisation, classification, language, page_size, formats, marking, templates, output,"
+        " yardstick, reference_format, max_pages"
     ]
 
 
 def test_root_is_not_a_user_setting(tmp_path: Path) -> None:
     assert config_problems(tmp_path, 'root = "/"\n') == [
         f"{tmp_path / 'briefgen.toml'}:1:1: root: unknown setting; "
-        "expected one of organisation, classification, page_size, formats, marking, templates, output, yardstick,"
-        " reference_format, max_pages"
+        "expected one of organisation, classification, language, page_size, formats, marking, templates, output,"
+        " yardstick, reference_format, max_pages"
     ]
 
 
@@ -100,8 +100,8 @@ def test_wrong_types(tmp_path: Path) -> None:
 def test_all_problems_reported_in_line_order(tmp_path: Path) -> None:
     assert config_problems(tmp_path, 'foo = 1\npage_size = "A3"\npagesize = "A4"\n') == [
         f"{tmp_path / 'briefgen.toml'}:1:1: foo: unknown setting; "
-        "expected one of organisation, classification, page_size, formats, marking, templates, output, yardstick,"
-        " reference_format, max_pages",
+        "expected one of organisation, classification, language, page_size, formats, marking, templates, output,"
+        " yardstick, reference_format, max_pages",
         f"{tmp_path / 'briefgen.toml'}:2:1: page_size: expected one of A4, Letter; got 'A3'",
         f"{tmp_path / 'briefgen.toml'}:3:1: pagesize: unknown setting; did you mean 'page_size'?",
     ]

@@ -27,7 +27,7 @@ def test_defaults_without_briefgen_toml_or_options(tmp_path: Path) -> None:
     assert project.formats == ("md", "html", "pdf", "docx") == NAMES
     assert (project.pdf_variant, project.allow_remote) == ("pdf/ua-1", False)
     assert project.out_dir == Path("output")
-    assert (project.language, project.release, project.since, project.source_date) == ("en", None, None, None)
+    assert (project.language, project.release, project.since, project.source_date) == ("en-GB", None, None, None)
     assert project.brief_root(tmp_path / "briefs" / "a.yaml") == tmp_path / "briefs"
 
 
