@@ -81,6 +81,7 @@ ORDER = [
     # the command line
     "briefgen.report",  # validate's reports: text, versioned JSON, GitHub annotations
     "briefgen.skeleton",
+    "briefgen.docx_package",  # a Word document opened as untrusted input: capped zip, safe XML, web links only
     "briefgen.review",  # a cleared Word document's tracked changes and comments, at the YAML's lines
     "briefgen.diff_report",  # `briefgen diff`'s reports: text, Markdown, JSON
     "briefgen.progress",
