@@ -36,6 +36,7 @@ TEXTS = {f"{W}t", f"{W}delText", f"{W}tab", f"{W}br", f"{W}cr"}
 _WEB = ("http", "https", "mailto")
 
 DOCUMENT, COMMENTS, CORE = "word/document.xml", "word/comments.xml", "docProps/core.xml"
+STORY = re.compile(r"word/(header\d+|footer\d+|footnotes|endnotes)\.xml\Z")  # text outside the body
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Docx:
     identifier: str
     document: Any  # word/document.xml's root
     comments: dict[str, tuple[str, str]]
+    stories: tuple[tuple[str, Any], ...] = ()  # headers, footers, footnotes, endnotes: (part, root)
 
 
 def refused(name: str, message: str, part: str = "") -> BriefgenError:
@@ -68,7 +70,15 @@ def read_docx(path: Path, name: str) -> Docx:
     for comment in xml[COMMENTS].iter(f"{W}comment") if COMMENTS in xml else ():
         paragraphs = ["".join(own_texts(p)) for p in comment.iter(f"{W}p")]
         comments[comment.get(f"{W}id", "")] = (comment.get(f"{W}author") or "someone", "\n".join(paragraphs))
-    return Docx(name, shorten((ident or "").strip(), 100), xml[DOCUMENT], comments)
+    stories = tuple((part, xml[part]) for part in sorted(xml, key=_story_order) if STORY.match(part))
+    return Docx(name, shorten((ident or "").strip(), 100), xml[DOCUMENT], comments, stories)
+
+
+def _story_order(part: str) -> tuple[int, int, str]:
+    """Headers, then footers, then footnotes and endnotes, each numbered part in its number's order."""
+    kind = next(i for i, word in enumerate(("header", "footer", "footnotes", "endnotes", "")) if word in part)
+    number = re.search(r"(\d+)\.xml\Z", part)
+    return kind, int(number[1]) if number else 0, part
 
 
 def _unzip(path: Path, name: str) -> dict[str, bytes]:
@@ -94,7 +104,8 @@ def _unzip(path: Path, name: str) -> dict[str, bytes]:
             raise refused(name, "the zip holds this part twice; a damaged or doctored document", twice)
         if DOCUMENT not in {info.filename for info in infos}:
             raise refused(name, "no word/document.xml in the zip; not a Word document (.docx)")
-        wanted = [i for i in infos if i.filename in (DOCUMENT, COMMENTS, CORE) or i.filename.endswith(".rels")]
+        ours = (DOCUMENT, COMMENTS, CORE)
+        wanted = [i for i in infos if i.filename in ours or i.filename.endswith(".rels") or STORY.match(i.filename)]
         return {info.filename: _read_entry(archive, info, name) for info in wanted}
 
 

@@ -75,14 +75,16 @@ CODES: list[tuple[re.Pattern[str], str]] = [
 # The kinds of a note (`briefgen review`: what a reviewer did in the Word edition), from its message too. Part of
 # the JSON format like CODES.
 _WHAT = r'(".*"|a paragraph break|a space|something without text)'  # what review.describe quotes
+_END = r"( in an? (header|footer|footnote|endnote))?$"  # a change to a field's footnote says so
 NOTE_CODES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(pattern), code)
     for pattern, code in [
         (r"^(outside the brief's fields \(.*?\): )?comment by ", "review-comment"),
         (rf" replaced {_WHAT} with ", "review-replacement"),
         (rf" moved {_WHAT} (here|to |away)", "review-move"),
-        (rf" inserted {_WHAT}$", "review-insertion"),
-        (rf" deleted {_WHAT}$", "review-deletion"),
+        (rf" inserted {_WHAT}{_END}", "review-insertion"),
+        (rf" deleted {_WHAT}{_END}", "review-deletion"),
+        (rf" changed the formatting of {_WHAT}{_END}", "review-formatting"),
     ]
 ]
 

@@ -24,6 +24,9 @@ _ANCHORS = (f"{W}commentRangeStart", f"{W}commentReference")
 _HEADING = re.compile(r"(Heading\d|Title)\Z")
 _PATH = re.compile(r"[A-Za-z_]\w*(\[\d+\])*(\.[A-Za-z_]\w*(\[\d+\])*)*\Z")
 _NOT_OURS = "not made by briefgen, or its content controls were removed"
+_NOTES = {f"{W}footnote": "footnote", f"{W}endnote": "endnote"}
+_REFERENCES = {f"{W}footnoteReference": "footnote", f"{W}endnoteReference": "endnote"}
+_STORIES = {"header": "in a header", "footer": "in a footer", "footnotes": "in a footnote", "endnotes": "in an endnote"}
 
 
 @dataclass
@@ -39,6 +42,7 @@ class Mark:
     before: str = ""  # the brief's text just before it in its paragraph, to find it by in the YAML
     old: str = ""  # a replacement's deleted text
     other: Mark | None = None  # a move's other end
+    story: str = ""  # "in a footnote", "in a header": where outside the body, if it is
 
 
 @dataclass(frozen=True)
@@ -77,15 +81,22 @@ class _Walk:
 
     def __init__(self, docx: Docx) -> None:
         self.docx, self.marks, self.anchored = docx, list[Mark](), set[str]()
-        self.fields: list[PathKey | None] = []  # the field of each open content control
+        self.fields: list[PathKey | None] = []  # the field of each open content control (or footnote)
         self.controls, self.heading, self.in_heading = 0, "", False  # briefgen's controls; the last heading
         self.gap, self.before = 0, ""  # texts no change touches so far; the brief's text so far in the paragraph
+        self.story, self.formatted = "", None  # the part outside the body walked; the run whose format changed
+        # "footnote 2" -> the field its reference lies in, the text before it, and its tracked insertion if it is one
+        self.notes: dict[str, tuple[PathKey | None, str, Mark | None]] = {}
+        self.at_note: tuple[str, Mark | None] = ("", None)  # the note walked: the text before its reference, ...
 
-    def run(self) -> list[Mark]:
-        walker = etree.iterwalk(self.docx.document, events=("start", "end"))
+    def run(self, root: Any, story: str = "") -> list[Mark]:
+        self.story, self.fields = story, []
+        walker = etree.iterwalk(root, events=("start", "end"))
         for event, node in walker:
             if node.tag == _FALLBACK and event == "start":
                 walker.skip_subtree()
+            elif node.tag in _NOTES:
+                self.note_of(node, event == "start")
             elif node.tag == f"{W}sdt" and event == "end":
                 self.fields.pop()
             elif node.tag == f"{W}sdt":
@@ -106,15 +117,35 @@ class _Walk:
             ):
                 self.anchored.add(ident)
                 author, text = self.docx.comments[ident]
-                self.marks.append(Mark("comment", author, text, self.field, self.where(), -1))
+                self.marks.append(Mark("comment", author, text, self.field, self.where(), -1, story=self.story))
+            elif node.tag == f"{W}rPrChange" and node.getparent().getparent().tag == f"{W}r":
+                self.formatted = node.getparent().getparent()
+                self.add("format", node.get(f"{W}author"), "".join(own_texts(self.formatted)))
+            elif node.tag == f"{W}pPrChange":
+                self.add("format", node.get(f"{W}author"), "".join(own_texts(node.getparent().getparent())))
+            elif node.tag in _REFERENCES:
+                inserted = self.marks[-1] if self.marks and change_of(node) is not None else None
+                inserted = inserted if inserted and inserted.kind == "ins" and not inserted.text else None
+                self.notes[f"{_REFERENCES[node.tag]} {node.get(f'{W}id', '')}"] = (self.field, self.before, inserted)
             elif node.tag == f"{W}t" and node.text and change_of(node) is None:
-                self.gap, self.before = self.gap + 1, self.before + node.text
+                self.gap += node.getparent() is not self.formatted  # a run whose format changed is one with it
+                self.before += node.text
         return self.marks
+
+    def note_of(self, node: Any, start: bool) -> None:
+        """Enter or leave a footnote or endnote: its text belongs to the field its reference lies in."""
+        if start:
+            field, before, inserted = self.notes.get(f"{_NOTES[node.tag]} {node.get(f'{W}id', '')}", (None, "", None))
+            self.fields.append(field)
+            self.at_note = (before, inserted)
+        else:
+            self.fields.pop()
+            self.at_note = ("", None)
 
     def paragraph(self, p: Any, start: bool) -> None:
         style = p.find(f"{W}pPr/{W}pStyle")
         if start:
-            self.before = ""
+            self.before = self.at_note[0]
             if style is not None and _HEADING.match(style.get(f"{W}val") or ""):
                 self.heading, self.in_heading = _original_text(p), True
             return
@@ -130,11 +161,17 @@ class _Walk:
         return self.fields[-1] if self.fields else None
 
     def where(self) -> str:
+        if self.story:
+            return self.story
         heading = f'heading "{shorten(self.heading, 40)}"'
         return f"{'in' if self.in_heading else 'after'} {heading}" if self.heading else "before the first heading"
 
     def add(self, kind: str, author: str | None, text: str) -> None:
         mark = Mark(kind, author or "someone", text, self.field, self.where(), self.gap, self.before[-40:])
+        mark.story, inserted = self.story, self.at_note[1]
+        if inserted is not None and kind == "ins" and inserted.author == mark.author:
+            inserted.text, inserted.story = inserted.text + text, self.story  # a new footnote: one note, its text
+            return
         # a comment anchored between a deletion and its insertion does not part them
         last = next((m for m in reversed(self.marks) if m.kind != "comment"), None)
         if last is None or (last.author, last.field, last.gap) != (mark.author, mark.field, mark.gap):
@@ -153,9 +190,11 @@ class _Walk:
 def find_marks(docx: Docx) -> list[Mark]:
     """Every tracked change and comment in document order; refuse a document without briefgen's controls."""
     walk = _Walk(docx)
-    marks = walk.run()
+    marks = walk.run(docx.document)
     if not walk.controls:
         raise refused(docx.name, f"no briefgen content controls: {_NOT_OURS}")
+    for part, root in docx.stories:  # after the body, whose references place the notes
+        walk.run(root, next(said for word, said in _STORIES.items() if word in part))
     for ident, (author, text) in docx.comments.items():
         if ident not in walk.anchored:
             marks.append(Mark("comment", author, text, None, "anchored nowhere", -1))
@@ -190,8 +229,9 @@ def describe(mark: Mark) -> str:
         "moveFrom": f"{who} moved {_quote(mark.text)} " + (f"to {_place(mark.other)}" if mark.other else "away"),
         "moveTo": f"{who} moved {_quote(mark.text)} here" + (f" from {_place(mark.other)}" if mark.other else ""),
         "comment": f"comment by {who}: {_quote(mark.text)}",
+        "format": f"{who} changed the formatting of {_quote(mark.text)}",
     }
-    return said[mark.kind]
+    return said[mark.kind] + (f" {mark.story}" if mark.story and mark.field else "")
 
 
 def note(mark: Mark, source: Source, docx: Docx) -> Problem:
