@@ -36,6 +36,7 @@ ORDER = [
     # editions: the semantic diff of two, and where earlier ones are (files, git)
     "briefgen.diff",
     "briefgen.editions",
+    "briefgen.translation",  # translations: their original found, the stamp of its content, what changed since
     # a set of briefs checked: schema, Markdown that renders whole, images that can be read
     "briefgen.markdown",
     "briefgen.content",
