@@ -167,8 +167,9 @@ def loose_words(text: str, yardstick: Yardstick) -> Iterator[tuple[int, str, Ter
 # (French agrees its adjectives and makes adverbs with -ment) and its own loose probability words.
 
 # French: no French service publishes a yardstick, so the terms are those a French-writing desk uses for the
-# UK and US steps (the Canadian bilingual assessment community's renderings where one exists: "possibilité
-# réelle" for "realistic possibility", not the calque "possibilité réaliste", which is kept as an alias).
+# UK and US steps, one term per step (its adverb and agreements come from the ending): "possibilité réelle" for
+# "realistic possibility" rather than the calque "possibilité réaliste", "quasiment exclu" for "remote chance"
+# (what a French note writes: "il est quasiment exclu que..."). Synonyms are loose words that name the term.
 FRENCH_ENDING = "(?:e|s|es|ment|ement)?"  # presque certaine(s), probablement, presque certainement
 FRENCH_LOOSE: dict[str, float] = {
     "sans doute": 75,  # in French "sans doute" means "probably", not "without doubt"
@@ -194,30 +195,39 @@ FRENCH_LOOSE: dict[str, float] = {
     "sûrement": 95,
     "à coup sûr": 97,
     "une chance sur deux": 50,
+    # synonyms of the terms: one word per step keeps a reader's scale steady, so each is told the term to use
+    "chance infime": 3,
+    "très improbable": 15,
+    "improbable": 30,
+    "possibilité réaliste": 45,
+    "hautement probable": 85,
+    "quasi certain": 97,
+    "quasi-certain": 97,
+    "quasiment certain": 97,
 }
-TRANSLATED: dict[tuple[str, str], tuple[tuple[tuple[str, ...], ...], str]] = {
+TRANSLATED: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {
     ("PHIA", "fr"): (
         (
-            ("quasiment exclu", "chance infime"),
-            ("très peu probable", "très improbable"),
-            ("peu probable", "improbable"),
-            ("possibilité réelle", "possibilité réaliste"),
-            ("probable",),
-            ("très probable", "hautement probable"),
-            ("presque certain", "quasi certain", "quasi-certain"),
+            "quasiment exclu",
+            "très peu probable",
+            "peu probable",
+            "possibilité réelle",
+            "probable",
+            "très probable",
+            "presque certain",
         ),
         "Échelle du Professional Head of Intelligence Assessment britannique, édition 2025 ; ses intervalles"
         " sont délibérés.",
     ),
     ("ICD 203", "fr"): (
         (
-            ("quasiment aucune chance", "chance infime"),
-            ("très peu probable", "très improbable"),
-            ("peu probable", "improbable"),
-            ("chances à peu près égales",),
-            ("probable",),
-            ("très probable", "hautement probable"),
-            ("presque certain", "quasi certain", "quasi-certain"),
+            "quasiment aucune chance",
+            "très peu probable",
+            "peu probable",
+            "chances à peu près égales",
+            "probable",
+            "très probable",
+            "presque certain",
         ),
         "Directive 203 de la communauté du renseignement des États-Unis (Analytic Standards) : expressions de"
         " la probabilité.",
@@ -234,7 +244,7 @@ def in_language(yardstick: Yardstick, language: str) -> Yardstick:
     if table is None or yardstick.original is not None:
         return yardstick
     words, note = table
-    terms = tuple(Term(w[0], t.low, t.high, w[1:]) for w, t in zip(words, yardstick.terms, strict=True))
+    terms = tuple(Term(word, t.low, t.high) for word, t in zip(words, yardstick.terms, strict=True))
     ending, loose = LANGUAGES[primary]
     return replace(yardstick, terms=terms, note=note, language=primary, loose=loose, ending=ending, original=yardstick)
 
