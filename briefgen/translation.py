@@ -236,9 +236,9 @@ def _stale(translation: Original, original: Original, stamp: str, project: Proje
         changed = [name for name in SECTIONS if before.get(name) != now.get(name)]
         changes = diff_briefs(old_brief, original.brief)
         if changes:
-            counted = (
-                f" ({len(changes)} change{'s' if len(changes) != 1 else ''}: `briefgen diff {git[1]}:{shown} {shown}`)"
-            )
+            many = "s" if len(changes) != 1 else ""
+            at = shown if Path(shown).is_absolute() else f"./{shown}"  # git reads ./PATH from the working folder
+            counted = f" ({len(changes)} change{many}: `briefgen diff {git[1]}:{at} {shown}`)"
     said = ", ".join(changed) if changed else "which section, the stamp cannot tell"
     message = (
         f"the original '{original.brief.id}' has changed since it was translated: {said}{counted}; bring the"
