@@ -291,3 +291,14 @@ def test_the_french_brief_validates_strictly(monkeypatch: pytest.MonkeyPatch, ru
     cited = re.compile(r"\[@[^\]]+\]")
     assert sorted(cited.findall(french.text)) == sorted(cited.findall(english.text))
     assert [r.likelihood for r in fr.risks] == [r.likelihood for r in en.risks]
+
+
+def test_the_json_report_gives_the_warning_its_code(project: Path, run: Run) -> None:
+    write_tree(project, {"orig.yaml": ORIGINAL, "orig.fr.yaml": translation(None)})
+    result = run("validate", "--format", "json", ".")
+    codes = [p["code"] for p in json.loads(result.stdout)["problems"]]
+    assert codes == ["unstamped-translation"]
+    (project / "orig.fr.yaml").write_text(translation(stamp_of(run, "orig.yaml")))
+    (project / "orig.yaml").write_text(ORIGINAL.replace("The bottom line.", "A new one."))
+    result = run("validate", "--format", "json", ".")
+    assert [p["code"] for p in json.loads(result.stdout)["problems"]] == ["stale-translation"]
