@@ -139,30 +139,34 @@ def checked_translation(valid: Valid, originals: Originals) -> Valid:
 
 
 def check(paths: list[Path], project: Project, today: dt.date | None = None) -> Checked:
-    """Load and validate every brief under ``paths``; collect every problem of every file."""
+    """Load and validate every brief under ``paths``; collect every problem of every file, in file order."""
     files, problems = find_briefs(paths)
     result = Checked(problems=problems)
     checker = Checker(project, today=today)
-    valids: list[Valid] = []
+    outcomes: list[tuple[str, Valid | Exception]] = []
     for path in files:
         try:
-            valids.append(checker.check(path))
+            outcomes.append((display_path(path), checker.check(path)))
         except Withheld:
             continue
         except Exception as exc:  # BriefgenError, or a bug met by this brief alone: the others are still checked
-            _failed(result, display_path(path), exc)
+            outcomes.append((display_path(path), exc))
+    valids = [v for _, v in outcomes if isinstance(v, Valid)]
     originals = Originals(project, files, {v.id: Original(v.path, v.source, v.brief) for v in valids})
-    for valid in valids:  # translations once every original is known
-        try:
-            valid = checked_translation(valid, originals)
-        except Exception as exc:
-            _failed(result, valid.source.name, exc)
-            continue
-        result.problems += valid.warnings
-        result.briefs.append(valid)
+    for name, outcome in outcomes:  # translations once every original is known
+        if isinstance(outcome, Valid):
+            try:
+                outcome = checked_translation(outcome, originals)
+            except Exception as exc:
+                outcome = exc
+        if isinstance(outcome, Exception):
+            result.problems += (
+                outcome.problems
+                if isinstance(outcome, BriefgenError)
+                else [Problem.internal(name, "checking it", outcome)]
+            )
+            result.failed.append(name)
+        else:
+            result.problems += outcome.warnings
+            result.briefs.append(outcome)
     return result
-
-
-def _failed(result: Checked, name: str, exc: Exception) -> None:
-    result.problems += exc.problems if isinstance(exc, BriefgenError) else [Problem.internal(name, "checking it", exc)]
-    result.failed.append(name)
