@@ -8,6 +8,8 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
+from briefgen.yardstick_words import LANGUAGES, TRANSLATED
+
 
 @dataclass(frozen=True)
 class Term:
@@ -48,7 +50,7 @@ class Yardstick:
     def own_term(self, word: str) -> Term | None:
         """The step ``word`` names in this yardstick's language (a term or an alias, any case), or None."""
         word = " ".join(word.lower().split())
-        return next((t for t in self.terms if word in t.words), None)
+        return next((t for t in self.terms if word in (w.lower() for w in t.words)), None)
 
     def term(self, word: str) -> Term | None:
         """The step ``word`` names (a term or one of its aliases, any case; in a translated yardstick also the
@@ -161,79 +163,7 @@ def loose_words(text: str, yardstick: Yardstick) -> Iterator[tuple[int, str, Ter
     yield from ((at, words, step) for at, words, step, loose in scan(text, yardstick) if loose)
 
 
-# --- the published yardsticks in other languages: the same steps and ranges, the words a desk writing in the
-# language uses for them (tradecraft.py holds a brief to the yardstick in its own language; the English term is
-# still accepted as a judgement's likelihood). Each language says which endings its terms may take in a text
-# (French agrees its adjectives and makes adverbs with -ment) and its own loose probability words.
-
-# French: no French service publishes a yardstick, so the terms are those a French-writing desk uses for the
-# UK and US steps, one term per step (its adverb and agreements come from the ending): "possibilité réelle" for
-# "realistic possibility" rather than the calque "possibilité réaliste", "quasiment exclu" for "remote chance"
-# (what a French note writes: "il est quasiment exclu que..."). Synonyms are loose words that name the term.
-FRENCH_ENDING = "(?:e|s|es|ment|ement)?"  # presque certaine(s), probablement, presque certainement
-FRENCH_LOOSE: dict[str, float] = {
-    "sans doute": 75,  # in French "sans doute" means "probably", not "without doubt"
-    "sans aucun doute": 97,
-    "sans nul doute": 97,
-    "selon toute vraisemblance": 85,
-    "selon toute probabilité": 85,
-    "vraisemblablement": 65,
-    "vraisemblable": 65,
-    "plus probable": 60,
-    "le plus probable": 70,
-    "moins probable": 35,
-    "peut-être": 45,
-    "possiblement": 40,
-    "éventuellement": 40,
-    "il se peut": 45,
-    "il est possible": 40,
-    "plausible": 40,
-    "plausiblement": 40,
-    "certainement": 97,
-    "assurément": 97,
-    "indubitablement": 97,
-    "sûrement": 95,
-    "à coup sûr": 97,
-    "une chance sur deux": 50,
-    # synonyms of the terms: one word per step keeps a reader's scale steady, so each is told the term to use
-    "chance infime": 3,
-    "très improbable": 15,
-    "improbable": 30,
-    "possibilité réaliste": 45,
-    "hautement probable": 85,
-    "quasi certain": 97,
-    "quasi-certain": 97,
-    "quasiment certain": 97,
-}
-TRANSLATED: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {
-    ("PHIA", "fr"): (
-        (
-            "quasiment exclu",
-            "très peu probable",
-            "peu probable",
-            "possibilité réelle",
-            "probable",
-            "très probable",
-            "presque certain",
-        ),
-        "Échelle du Professional Head of Intelligence Assessment britannique, édition 2025 ; ses intervalles"
-        " sont délibérés.",
-    ),
-    ("ICD 203", "fr"): (
-        (
-            "quasiment aucune chance",
-            "très peu probable",
-            "peu probable",
-            "chances à peu près égales",
-            "probable",
-            "très probable",
-            "presque certain",
-        ),
-        "Directive 203 de la communauté du renseignement des États-Unis (Analytic Standards) : expressions de"
-        " la probabilité.",
-    ),
-}
-LANGUAGES = {"fr": (FRENCH_ENDING, FRENCH_LOOSE)}
+# --- the published yardsticks in other languages (their words: yardstick_words.py)
 
 
 def in_language(yardstick: Yardstick, language: str) -> Yardstick:
@@ -244,7 +174,8 @@ def in_language(yardstick: Yardstick, language: str) -> Yardstick:
     if table is None or yardstick.original is not None:
         return yardstick
     words, note = table
-    terms = tuple(Term(word, t.low, t.high) for word, t in zip(words, yardstick.terms, strict=True))
+    forms = [(w,) if isinstance(w, str) else w for w in words]
+    terms = tuple(Term(f[0], t.low, t.high, f[1:]) for f, t in zip(forms, yardstick.terms, strict=True))
     ending, loose = LANGUAGES[primary]
     return replace(yardstick, terms=terms, note=note, language=primary, loose=loose, ending=ending, original=yardstick)
 

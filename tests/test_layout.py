@@ -22,6 +22,7 @@ ORDER = [
     "briefgen.yaml_words",  # libyaml's errors in a writer's words
     "briefgen.load",
     "briefgen.fields",  # the field types and scales of the format
+    "briefgen.yardstick_words",  # the yardsticks' words in French, German, Spanish
     "briefgen.yardstick",  # the estimative yardsticks (PHIA, ICD 203) and the probability words outside them
     "briefgen.model",
     "briefgen.marking",  # portion markings: schemes, each portion's marking, the banner

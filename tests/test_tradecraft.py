@@ -551,3 +551,28 @@ def test_the_project_holds_a_brief_to_the_yardstick_of_its_language(project: Pat
     markdown = render_markdown(validate(source)[0], settings(Config(yardstick="phia")))
     assert "Probable (55-75%)" in markdown
     assert "| Possibilité réelle | 40-50% |" in markdown
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "found"),
+    [
+        (
+            "de",
+            "Peking wird sehr wahrscheinlich handeln; ein wahrscheinlicher Ausgang, eine realistische Möglichkeit.",
+            [("sehr wahrscheinlich", "sehr wahrscheinlich"), ("wahrscheinlicher", "wahrscheinlich"),
+             ("realistische Möglichkeit", "realistische Möglichkeit")],
+        ),
+        (
+            "es",
+            "Pekín muy probablemente insistirá; es casi segura una respuesta, improbables otras.",
+            [("muy probablemente", "muy probable"), ("casi segura", "casi seguro"), ("improbables", "improbable")],
+        ),
+    ],
+)  # fmt: skip
+def test_german_and_spanish_terms(language: str, text: str, found: list[tuple[str, str]]) -> None:
+    yardstick = in_language(PHIA, language)
+    assert [(words, step.term) for _, words, step in yardstick.find(text)] == found
+    assert yardstick.term("Realistische möglichkeit" if language == "de" else "Casi segura") is not None
+    assert [w for _, w, _ in loose_words("vielleicht, quizás, seguramente", yardstick)] == (
+        ["vielleicht"] if language == "de" else ["quizás", "seguramente"]
+    )
