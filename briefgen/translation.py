@@ -181,7 +181,9 @@ def check_translation(translation: Original, originals: Originals) -> list[Probl
     original = originals.find(ident, translation.path)
     if original is _FAILED:
         return []
-    if original is None or original.path.resolve() == translation.path.resolve():
+    if original is not None and original.path.resolve() == translation.path.resolve():
+        return [source.problem(("translation_of",), f"'{ident}' is this brief's own id: name the brief it translates")]
+    if original is None:
         known = list(originals.known)
         close = difflib.get_close_matches(ident, known, n=1, cutoff=0.6)
         hint = f" (did you mean '{close[0]}'?)" if close else ""

@@ -141,8 +141,20 @@ def test_a_translation_alone_finds_its_original_beside_it_or_by_its_id(project: 
             "t.yaml:1:1: translated_from: translated_from needs translation_of: the id of the brief this one"
             " translates",
         ),
+        (
+            {"orig.yaml": translation("v1:x")},
+            "orig.yaml:2:17: translation_of: 'orig' is this brief's own id: name the brief it translates",
+        ),
     ],
-    ids=["no-such-original", "did-you-mean", "translation-of-a-translation", "same-language", "bad-stamp", "no-of"],
+    ids=[
+        "no-such-original",
+        "did-you-mean",
+        "translation-of-a-translation",
+        "same-language",
+        "bad-stamp",
+        "no-of",
+        "self",
+    ],
 )
 def test_located_errors(project: Path, run: Run, files: dict[str, str], expected: str) -> None:
     write_tree(project, files)
