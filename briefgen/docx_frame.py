@@ -82,7 +82,7 @@ class FrameSections(Sections):
         ]
         for scale, caption_text in scales:
             self._scale(caption_text, ["Level", "Meaning"], [(label(s), m) for s, m in SCALES[scale]])
-        yardstick = self.project.config.resolved_yardstick
+        yardstick = self.project.yardstick_in(self.brief.language)
         if yardstick:
             add_text(
                 self.doc.add_paragraph(),

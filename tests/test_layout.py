@@ -22,6 +22,7 @@ ORDER = [
     "briefgen.yaml_words",  # libyaml's errors in a writer's words
     "briefgen.load",
     "briefgen.fields",  # the field types and scales of the format
+    "briefgen.yardstick_words",  # the yardsticks' words in French, German, Spanish
     "briefgen.yardstick",  # the estimative yardsticks (PHIA, ICD 203) and the probability words outside them
     "briefgen.model",
     "briefgen.marking",  # portion markings: schemes, each portion's marking, the banner
@@ -36,6 +37,7 @@ ORDER = [
     # editions: the semantic diff of two, and where earlier ones are (files, git)
     "briefgen.diff",
     "briefgen.editions",
+    "briefgen.translation",  # translations: their original found, the stamp of its content, what changed since
     # a set of briefs checked: schema, Markdown that renders whole, images that can be read
     "briefgen.markdown",
     "briefgen.content",
