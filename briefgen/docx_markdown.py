@@ -95,6 +95,7 @@ class MarkdownWriter:
     images: Mapping[str, str]  # src -> data: URI, read when the brief was checked
     max_width: int  # EMU: an image is never wider than the text
     lang: str | None = None
+    language: str | None = None  # the brief's, for its quotation marks
     pictures: int = field(default=0)
 
     def blocks(self, container: DocumentObject | _Cell, text: str, *, style: str | None = None) -> None:
@@ -102,7 +103,7 @@ class MarkdownWriter:
         lists: list[tuple[str, int | None]] = []  # (style, numbering id) of each open list
         quote = 0
         paragraph: Paragraph | None = None
-        for token in markdown.parse(text):
+        for token in markdown.parse(text, self.language):
             kind = token.type
             if kind in ("bullet_list_open", "ordered_list_open"):
                 ordered = kind == "ordered_list_open"
@@ -147,7 +148,7 @@ class MarkdownWriter:
     def inline(self, paragraph: Paragraph, text: str) -> None:
         """The field's inline content added to ``paragraph`` (blocks, if any, joined by line breaks)."""
         first = True
-        for token in markdown.parse(text):
+        for token in markdown.parse(text, self.language):
             if token.type == "inline":
                 if not first:
                     paragraph.add_run().add_break()

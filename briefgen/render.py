@@ -31,6 +31,7 @@ from briefgen.resources import Policy, Refused
 from briefgen.risk_matrix import risk_matrix_svg, severity
 from briefgen.timeline import timeline_svg
 from briefgen.typeset import keep_last_words, mark_cjk, unbroken
+from briefgen.typography import direction, space_html, space_markdown
 
 # What each step of the scales means: shown in the annex "How to read this brief".
 SCALES: dict[str, list[tuple[str, str]]] = {
@@ -181,12 +182,13 @@ def _context(
 ) -> dict[str, Any]:
     citations = markdown.Citations([s.id for s in brief.sources], {s.id: s.title for s in brief.sources})
     portion_marks = PortionMarks(portions)
+    lang = project.language_of(brief)
     md: Callable[..., Any]
     pmh: Callable[..., Any]
     if fmt == "html":
 
         def html(text: str | None, inline: bool = False, mark: str = "") -> Markup:
-            rendered = markdown.to_html(text or "", citations, inline=inline, images=images)
+            rendered = markdown.to_html(text or "", citations, inline=inline, images=images, lang=lang)
             return mark_cjk(marked_html(rendered, mark, inline))
 
         def pmh(*loc: str | int) -> Markup:
@@ -207,10 +209,10 @@ def _context(
     else:
 
         def md(text: str | None, inline: bool = False, mark: str = "") -> str:
-            return marked_markdown(markdown.to_markdown(text or "", citations), mark)
+            return marked_markdown(markdown.to_markdown(text or "", citations, lang), mark)
 
         def md_cell(text: str) -> str:
-            return markdown.to_markdown_cell(text, citations)
+            return markdown.to_markdown_cell(text, citations, lang)
 
         def pmh(*loc: str | int) -> str:
             mark = portion_marks.of(*loc)
@@ -237,7 +239,8 @@ def _context(
         "figures": figures,
         "short_title": short_title(brief),
         "version": __version__,
-        "lang": project.language_of(brief),
+        "lang": lang,
+        "dir": direction(lang),
         "pm": portion_marks.of,
         "pmh": pmh,
         "pm_highest": portion_marks.highest,
@@ -273,7 +276,8 @@ def render_html(
     """
     context = _context(brief, project, "html", images, edition, marks, portions)
     context["extra_css"] = theme_css(project.theme, policy)
-    return keep_last_words(_render("html", project.theme, "brief.html.j2", context))
+    page = _render("html", project.theme, "brief.html.j2", context)
+    return keep_last_words(space_html(page, project.language_of(brief)))
 
 
 def theme_css(theme: ThemeFolder, policy: Policy | None) -> Markup:
@@ -310,7 +314,8 @@ def render_markdown(
 ) -> str:
     """Render the brief as CommonMark (``edition`` and ``portions``: as for render_html)."""
     context = _context(brief, project, "md", edition=edition, portions=portions)
-    return _tidy_blank_lines(_render("md", project.theme, "brief.md.j2", context))
+    text = _tidy_blank_lines(_render("md", project.theme, "brief.md.j2", context))
+    return space_markdown(text, project.language_of(brief))
 
 
 def _tidy_blank_lines(text: str) -> str:
@@ -334,6 +339,7 @@ def render_print_css(brief: Brief, project: Project) -> str:
     context = {
         "brief": brief,
         "lang": project.language_of(brief),
+        "dir": direction(project.language_of(brief)),
         "config": project.config,
         "short_title": short_title(brief),
     }
