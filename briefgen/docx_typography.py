@@ -1,8 +1,9 @@
 """The Word document's typography per language, applied to the finished document (body, headers, footers):
 French spaces in every paragraph's text as in the other formats (typography.py), never in code or in a
 field's instruction; and, for a language written right to left, every paragraph, table and section set right
-to left (``w:bidi``, ``w:bidiVisual``), runs of Arabic or Hebrew letters marked ``w:rtl``, and each run's size,
-bold and italic given to its complex-script twin (Word and LibreOffice draw Arabic with ``szCs``, ``bCs``, ``iCs``).
+to left (``w:bidi``, ``w:bidiVisual``), runs of Arabic or Hebrew letters marked ``w:rtl``, and each run's size
+and weight given to its complex-script twin (Word and LibreOffice draw Arabic with ``szCs`` and ``bCs``). Arabic has
+no italic: an italic run's Arabic is bold instead (``bCs``), as the HTML's emphasis, and no style slants it.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ _AFTER_BIDI = ("adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpac
 _AFTER_RTL = ("cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath")
 _AFTER_SECT_BIDI = ("rtlGutter", "docGrid", "printerSettings", "sectPrChange")
 # complex-script twins: each follows its Latin one directly
-_TWINS = {"b": "bCs", "i": "iCs", "sz": "szCs"}
+_TWINS = {"b": "bCs", "sz": "szCs"}
 _RTL_LETTER = re.compile("[\u0590-\u05ff\u0600-\u06ff\u0700-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 # Word's complex-script face where the brief names none: one every Windows has, with Arabic and Hebrew
 # (LibreOffice, without Arial, falls back to an installed face that has the letters: Noto, DejaVu)
@@ -105,7 +106,8 @@ def _right_to_left(paragraph: Any) -> None:
 
 
 def _twins(props: Any) -> None:
-    """Give bold, italic and size their complex-script twins, where the run sets them and not the twin."""
+    """Give bold and size their complex-script twins, where the run sets them and not the twin; make italic
+    Arabic bold, and never slanted."""
     for latin, twin in _TWINS.items():
         node = props.find(qn(f"w:{latin}"))
         if node is not None and props.find(qn(f"w:{twin}")) is None:
@@ -113,6 +115,12 @@ def _twins(props: Any) -> None:
             for name, value in node.attrib.items():
                 copy.set(name, value)
             node.addnext(copy)
+    slanted = props.find(qn("w:iCs"))
+    if slanted is not None:
+        props.remove(slanted)
+    italic = props.find(qn("w:i"))
+    if italic is not None and italic.get(qn("w:val")) not in ("0", "false") and props.find(qn("w:bCs")) is None:
+        italic.addprevious(element("w:bCs"))  # bCs comes before i in the schema's order
 
 
 def _right_to_left_defaults(document: DocumentObject, lang: str) -> None:
@@ -124,6 +132,9 @@ def _right_to_left_defaults(document: DocumentObject, lang: str) -> None:
     styles = document.styles.element
     for props in styles.iter(qn("w:rPr")):
         _twins(props)
+        spaced = props.find(qn("w:spacing"))  # letters that join are never spaced apart (the Title's)
+        if spaced is not None:
+            props.remove(spaced)
     defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
     if defaults is None:
         return

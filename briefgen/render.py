@@ -276,8 +276,11 @@ def render_html(
     """
     context = _context(brief, project, "html", images, edition, marks, portions)
     context["extra_css"] = theme_css(project.theme, policy)
-    page = _render("html", project.theme, "brief.html.j2", context)
-    return keep_last_words(space_html(page, project.language_of(brief)))
+    lang = project.language_of(brief)
+    page = space_html(_render("html", project.theme, "brief.html.j2", context), lang)
+    # right to left, WeasyPrint orders an inline element by the direction alone, so a Latin phrase's last word
+    # in a span of its own would stand left of the phrase; and Arabic and Hebrew are never hyphenated anyway
+    return page if direction(lang) == "rtl" else keep_last_words(page)
 
 
 def theme_css(theme: ThemeFolder, policy: Policy | None) -> Markup:
