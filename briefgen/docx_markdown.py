@@ -24,6 +24,7 @@ from markdown_it.token import Token
 from briefgen import markdown
 from briefgen.docx_parts import hyperlink, link_run, new_list, set_lang, web_url, xml_text
 from briefgen.markdown import Citations
+from briefgen.typography import han_language
 
 # kana means Japanese, Hangul Korean, other Han the brief's CJK language (zh-Hans unless an actor says)
 _CJK_RUN = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff00-\uffef]+")
@@ -175,7 +176,8 @@ class MarkdownWriter:
                     run = link_run(link, paragraph, text)
                     _styled(run, {**look, "code": kind == "code_inline"})
                 else:
-                    add_text(paragraph, text, lang=self.lang, **look, code=kind == "code_inline")
+                    lang = self.lang or han_language(self.language)
+                    add_text(paragraph, text, lang=lang, **look, code=kind == "code_inline")
             elif kind == "hardbreak":
                 paragraph.add_run().add_break()
             elif kind == "citation":

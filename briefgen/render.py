@@ -31,7 +31,7 @@ from briefgen.resources import Policy, Refused
 from briefgen.risk_matrix import risk_matrix_svg, severity
 from briefgen.timeline import timeline_svg
 from briefgen.typeset import keep_last_words, mark_cjk, unbroken
-from briefgen.typography import direction, space_html, space_markdown
+from briefgen.typography import direction, han_language, space_html, space_markdown
 
 # What each step of the scales means: shown in the annex "How to read this brief".
 SCALES: dict[str, list[tuple[str, str]]] = {
@@ -165,6 +165,7 @@ Marks = Callable[[str, Callable[[str], Markup]], Markup]
 
 @jinja2.pass_context
 def _cjk_filter(context: Any, value: str | None, lang: str | None = None) -> Markup:
+    lang = lang or context.get("cjk_lang")
     marks: Marks | None = context.get("marks")
     if marks is None or not value:
         return cjk_text(value, lang)
@@ -183,13 +184,14 @@ def _context(
     citations = markdown.Citations([s.id for s in brief.sources], {s.id: s.title for s in brief.sources})
     portion_marks = PortionMarks(portions)
     lang = project.language_of(brief)
+    cjk_lang = han_language(lang)
     md: Callable[..., Any]
     pmh: Callable[..., Any]
     if fmt == "html":
 
         def html(text: str | None, inline: bool = False, mark: str = "") -> Markup:
             rendered = markdown.to_html(text or "", citations, inline=inline, images=images, lang=lang)
-            return mark_cjk(marked_html(rendered, mark, inline))
+            return mark_cjk(marked_html(rendered, mark, inline), cjk_lang)
 
         def pmh(*loc: str | int) -> Markup:
             mark = portion_marks.of(*loc)
@@ -241,6 +243,7 @@ def _context(
         "version": __version__,
         "lang": lang,
         "dir": direction(lang),
+        "cjk_lang": cjk_lang,
         "pm": portion_marks.of,
         "pmh": pmh,
         "pm_highest": portion_marks.highest,

@@ -19,6 +19,7 @@ __all__ = [
     "Part",
     "direction",
     "french_spaces",
+    "han_language",
     "quotes_for",
     "space_html",
     "space_markdown",
@@ -80,6 +81,12 @@ def direction(lang: str | None) -> str:
     if scripts:
         return "rtl" if scripts[0] in _RTL_SCRIPTS else "ltr"
     return "rtl" if tags[0] in _RTL_LANGUAGES else "ltr"
+
+
+def han_language(lang: str | None) -> str | None:
+    """The brief's language if it is Japanese, Chinese or Korean: Han characters alone are then in it (a
+    Japanese brief's 北京 takes Japanese glyphs), where elsewhere they are taken for Simplified Chinese."""
+    return lang if lang and _subtags(lang)[0].lower() in ("ja", "zh", "ko") else None
 
 
 # the space each mark takes, per French: None when the language has no such rules

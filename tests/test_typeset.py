@@ -240,3 +240,12 @@ def _boxes(box: object) -> list[object]:
     for child in getattr(box, "children", []):
         found += _boxes(child)
     return found
+
+
+def test_han_characters_alone_are_in_the_language_of_a_cjk_brief(tmp_path: Path) -> None:
+    data = minimal_data(language="ja", title="北京", summary="11月27日、北京で")
+    html = parse_html(render_html(load(write_brief(tmp_path, "ja", data)).brief, PROJECT))
+    spans = {(s.get("lang"), s.text()) for s in html.iter("span") if s.get("lang")}
+    assert ("ja", "北京") in spans and ("ja", "月") in spans and not any(lang == "zh-Hans" for lang, _ in spans)
+    english = parse_html(render_html(load(write_brief(tmp_path, "en", minimal_data(title="北京"))).brief, PROJECT))
+    assert ("zh-Hans", "北京") in {(s.get("lang"), s.text()) for s in english.iter("span") if s.get("lang")}
