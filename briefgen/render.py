@@ -31,7 +31,7 @@ from briefgen.resources import Policy, Refused
 from briefgen.risk_matrix import risk_matrix_svg, severity
 from briefgen.timeline import timeline_svg
 from briefgen.typeset import keep_last_words, mark_cjk, unbroken
-from briefgen.typography import direction, han_language, space_html, space_markdown
+from briefgen.typography import direction, han_language, space_html, space_markdown, text_direction
 
 # What each step of the scales means: shown in the annex "How to read this brief".
 SCALES: dict[str, list[tuple[str, str]]] = {
@@ -244,6 +244,7 @@ def _context(
         "lang": lang,
         "dir": direction(lang),
         "cjk_lang": cjk_lang,
+        "text_dir": text_direction,
         "pm": portion_marks.of,
         "pmh": pmh,
         "pm_highest": portion_marks.highest,

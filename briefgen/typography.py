@@ -12,6 +12,7 @@ ends a word (``mot: suite``, ``Pourquoi?``), so ``10:30``, ``https://`` and ``a:
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from enum import Enum
 
@@ -24,6 +25,7 @@ __all__ = [
     "space_html",
     "space_markdown",
     "space_parts",
+    "text_direction",
 ]
 
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -87,6 +89,17 @@ def han_language(lang: str | None) -> str | None:
     """The brief's language if it is Japanese, Chinese or Korean: Han characters alone are then in it (a
     Japanese brief's 北京 takes Japanese glyphs), where elsewhere they are taken for Simplified Chinese."""
     return lang if lang and _subtags(lang)[0].lower() in ("ja", "zh", "ko") else None
+
+
+def text_direction(text: str) -> str:
+    """``ltr`` or ``rtl`` as the text's first letter is written (``rtl`` if it has none), as ``dir="auto"``."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return "rtl"
 
 
 # the space each mark takes, per French: None when the language has no such rules

@@ -152,3 +152,10 @@ def test_an_english_word_document_has_no_right_to_left_settings(tmp_path: Path) 
     with zipfile.ZipFile(tmp_path / "out" / "en.docx") as package:
         body = package.read("word/document.xml").decode()
     assert "<w:bidi/>" not in body and "<w:rtl/>" not in body
+
+
+def test_a_source_written_left_to_right_is_listed_left_to_right(arabic: Rendered) -> None:
+    items = {li.get("id"): li.get("dir") for li in parse_html(arabic.text("html")).iter("li") if li.get("id")}
+    assert items == {"source-bloomberg-2025-11-28": "ltr", "source-analysis-2025-11": "ltr"}
+    text = run_tool("pdftotext", "-enc", "UTF-8", arabic.path("pdf"), "-")
+    assert "during feud with Japan. Bloomberg via Business Standard," in text  # in reading order, not reversed
