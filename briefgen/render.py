@@ -241,10 +241,7 @@ def _context(
         "figures": figures,
         "short_title": short_title(brief),
         "version": __version__,
-        "lang": lang,
-        "dir": direction(lang),
-        "cjk_lang": cjk_lang,
-        "text_dir": text_direction,
+        **_language_context(lang),
         "pm": portion_marks.of,
         "pmh": pmh,
         "pm_highest": portion_marks.highest,
@@ -254,6 +251,12 @@ def _context(
         "marks": marks,
         **estimates(brief, project),
     }
+
+
+def _language_context(lang: str) -> dict[str, Any]:
+    """What the templates need of the brief's language: its tag, its direction, the language Han characters
+    alone are in (a CJK brief's own), and how to tell a text's direction (a source's title)."""
+    return {"lang": lang, "dir": direction(lang), "cjk_lang": han_language(lang), "text_dir": text_direction}
 
 
 def matrix_cell(brief: Brief, likelihood: str, impact: str) -> str:

@@ -66,7 +66,8 @@ _INLINE = frozenset(
     ]
 )
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>")
-_LAST_WORD = re.compile(r"([^\s<>]*[^\W\d_][^\s<>]*)(\s*)$")
+# a no-break space (French, before ? and inside « ») holds a word to its mark: "question ?" is one last word
+_LAST_WORD = re.compile(r"((?:[^\s<>]|[\u00a0\u202f])*[^\W\d_](?:[^\s<>]|[\u00a0\u202f])*)(\s*)$")
 _ENDS = ("p", "li", "td")
 _BADGE = re.compile(r'<span class="confidence[ "]')
 _UNHYPHENATED = re.compile(r'class="(?:[^"]* )?(?:marking|page-marking|page-running|generated)[ "]')  # banners

@@ -141,6 +141,7 @@ def test_a_french_brief_has_french_spaces_in_html_markdown_and_word(french: Path
     for text in FRENCH_PROSE:
         assert text in body and text in markdown.replace("\n", " ") and text in word, text
     assert f"Key question{NB}:" not in body  # no key question in this brief: the label is not there
+    assert f'<span class="last-word">première{NB}»{THIN}?</span>' in html  # the last word holds its marks
 
 
 def test_french_spaces_never_go_into_code_urls_or_markup(french: Path) -> None:
