@@ -187,6 +187,7 @@ def _parser_for(quotes: str | None) -> MarkdownIt:
     return md
 
 
+@functools.cache
 def _parser(lang: str | None) -> MarkdownIt:
     return _parser_for(quotes_for(lang))
 
