@@ -6,6 +6,7 @@ mdformat's renderer (which re-escapes anything that could become live markup).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from briefgen.model import CITATION_RE
+from briefgen.typography import quotes_for
 
 if TYPE_CHECKING:  # mdformat is imported where Markdown is written: validating needs only the parser
     from mdformat.renderer import RenderContext, RenderTreeNode
@@ -175,30 +177,54 @@ _DEEP = _make_parser()  # room to spare: where its tokens differ from _PARSER's,
 _DEEP.options["maxNesting"] = 5 * MAX_NESTING
 
 
+@functools.cache
+def _parser_for(quotes: str | None) -> MarkdownIt:
+    """The parser whose typographer makes a language's quotation marks (None: English, the usual one)."""
+    if quotes is None:
+        return _PARSER
+    md = _make_parser()
+    md.options["quotes"] = quotes
+    return md
+
+
+@functools.cache
+def _parser(lang: str | None) -> MarkdownIt:
+    return _parser_for(quotes_for(lang))
+
+
 _SPACE_BEFORE_CITE = re.compile(r"[ \t\n]+(?=<sup class=\"cite\">)")
 
 
-def to_html(text: str, citations: Citations, *, inline: bool = False, images: Mapping[str, str] | None = None) -> str:
-    """Render a Markdown field to HTML; ``inline`` drops the wrapping paragraph; ``images`` maps src to data URI."""
+def to_html(
+    text: str,
+    citations: Citations,
+    *,
+    inline: bool = False,
+    images: Mapping[str, str] | None = None,
+    lang: str | None = None,
+) -> str:
+    """Render a Markdown field to HTML; ``inline`` drops the wrapping paragraph; ``images`` maps src to data URI;
+    ``lang``, the brief's language, chooses the quotation marks."""
     env: dict[str, Any] = {"citations": citations, "images": images or {}}
-    html = str(_PARSER.renderInline(text, env) if inline else _PARSER.render(text, env))
+    parser = _parser(lang)
+    html = str(parser.renderInline(text, env) if inline else parser.render(text, env))
     # a reference number sits on the word it follows, so a line never starts with one
     return _SPACE_BEFORE_CITE.sub("", html)
 
 
-def parse(text: str) -> list[Token]:
+def parse(text: str, lang: str | None = None) -> list[Token]:
     """The tokens of a Markdown field as to_html reads them, for a format that walks them (Word)."""
-    return list(_PARSER.parse(text, {"citations": Citations([]), "images": {}}))
+    return list(_parser(lang).parse(text, {"citations": Citations([]), "images": {}}))
 
 
-def to_markdown(text: str, citations: Citations) -> str:
+def to_markdown(text: str, citations: Citations, lang: str | None = None) -> str:
     """Re-render a Markdown field as clean CommonMark, with anything unsafe escaped.
 
     The field ends with a line break before parsing: a code fence left open runs to the end of its field,
     and mdformat closes it on a line of its own only when the code ends with one.
     """
     env: dict[str, Any] = {"citations": citations}
-    tokens = _PARSER.parse(text if text.endswith("\n") else text + "\n", env)
+    tokens = _parser(lang).parse(text if text.endswith("\n") else text + "\n", env)
     from mdformat.renderer import MDRenderer
 
     return MDRenderer().render(tokens, _MD_OPTIONS, env).strip()
@@ -277,15 +303,15 @@ def too_deep_inline(text: str) -> bool:
     return False
 
 
-def to_markdown_cell(text: str, citations: Citations) -> str:
+def to_markdown_cell(text: str, citations: Citations, lang: str | None = None) -> str:
     """Markdown for one table cell: a single line with `|` escaped; block content (lists, code,
     several paragraphs) cannot live in a cell, so it becomes its plain text."""
-    rendered = to_markdown(text, citations)
+    rendered = to_markdown(text, citations, lang)
     block = rendered.startswith(("- ", "* ", "+ ", "> ", "```", "~~~", "    ")) or re.match(r"\d+[.)] ", rendered)
     if "\n" not in rendered and not block:
         return rendered.replace("|", "\\|")
     words = []
-    for token in _PARSER.parse(text, {"citations": citations}):
+    for token in _parser(lang).parse(text, {"citations": citations}):
         if token.type in ("code_block", "fence"):
             words.append(escape_markdown(token.content))
         for child in token.children or []:

@@ -67,6 +67,10 @@ _INLINE = frozenset(
 )
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>")
 _LAST_WORD = re.compile(r"([^\s<>]*[^\W\d_][^\s<>]*)(\s*)$")
+# a no-break space (French, before ? and inside « ») holds a word to its mark: "question ?" is one last word
+# (a slower pattern, used only on text that has one)
+_WORD_CHAR = r"[^ \t\n\r\f\v\x1c-\x1f\x85\u1680\u2000-\u200a\u2028\u2029\u205f\u3000<>]"
+_LAST_WORD_HELD = re.compile(f"({_WORD_CHAR}*[^\\W\\d_]{_WORD_CHAR}*)(\\s*)$")
 _ENDS = ("p", "li", "td")
 _BADGE = re.compile(r'<span class="confidence[ "]')
 _UNHYPHENATED = re.compile(r'class="(?:[^"]* )?(?:marking|page-marking|page-running|generated)[ "]')  # banners
@@ -123,7 +127,7 @@ def _wrap_last_word(tokens: list[str], end: int, badges: set[int]) -> None:
             continue
         if token.startswith("<"):  # a comment or a declaration
             return
-        word = _LAST_WORD.search(token)
+        word = (_LAST_WORD_HELD if "\u00a0" in token or "\u202f" in token else _LAST_WORD).search(token)
         if word:
             tokens[k] = token[: word.start()] + f'<span class="last-word">{word.group(1)}</span>' + word.group(2)
             return

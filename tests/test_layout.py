@@ -39,6 +39,7 @@ ORDER = [
     "briefgen.editions",
     "briefgen.translation",  # translations: their original found, the stamp of its content, what changed since
     # a set of briefs checked: schema, Markdown that renders whole, images that can be read
+    "briefgen.typography",  # per language: quotation marks, French spaces, the writing direction
     "briefgen.markdown",
     "briefgen.content",
     "briefgen.check",
@@ -59,6 +60,7 @@ ORDER = [
     "briefgen.docx_parts",  # OOXML python-docx has no API for: content controls, fields, shading, a stable zip
     "briefgen.docx_markdown",  # a Markdown field as Word paragraphs and runs
     "briefgen.docx_sections",  # the brief's sections as paragraphs and native tables
+    "briefgen.docx_typography",  # French spaces and right to left in the finished document
     "briefgen.docx_frame",  # the brief's frame, implications, options and the annex
     "briefgen.docx_writer",  # the frame: properties, header and footer, title block, contents
     # the output formats and one brief's outputs
