@@ -1,13 +1,16 @@
 """Markdown in brief fields: CommonMark without raw HTML, safe links, numbered citations.
 
 One parser serves both outputs: HTML through markdown-it-py's renderer, Markdown through
-mdformat's renderer (which re-escapes anything that could become live markup).
+mdformat's renderer (which re-escapes anything that could become live markup). Within ``parsed_once()``
+(one brief's outputs) each field is parsed once and its tokens shared by every format.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -181,27 +184,86 @@ _SPACE_BEFORE_CITE = re.compile(r"[ \t\n]+(?=<sup class=\"cite\">)")
 def to_html(text: str, citations: Citations, *, inline: bool = False, images: Mapping[str, str] | None = None) -> str:
     """Render a Markdown field to HTML; ``inline`` drops the wrapping paragraph; ``images`` maps src to data URI."""
     env: dict[str, Any] = {"citations": citations, "images": images or {}}
-    html = str(_PARSER.renderInline(text, env) if inline else _PARSER.render(text, env))
+    tokens, _ = _tokens(text, "inline" if inline else "block")
+    html = str(_PARSER.renderer.render(tokens, _PARSER.options, env))
     # a reference number sits on the word it follows, so a line never starts with one
     return _SPACE_BEFORE_CITE.sub("", html)
 
 
 def parse(text: str) -> list[Token]:
-    """The tokens of a Markdown field as to_html reads them, for a format that walks them (Word)."""
-    return list(_PARSER.parse(text, {"citations": Citations([]), "images": {}}))
+    """The tokens of a Markdown field as to_html reads them, for a format that walks them (Word); read only."""
+    return _tokens(text, "block")[0]
 
 
 def to_markdown(text: str, citations: Citations) -> str:
-    """Re-render a Markdown field as clean CommonMark, with anything unsafe escaped.
-
-    The field ends with a line break before parsing: a code fence left open runs to the end of its field,
-    and mdformat closes it on a line of its own only when the code ends with one.
-    """
-    env: dict[str, Any] = {"citations": citations}
-    tokens = _PARSER.parse(text if text.endswith("\n") else text + "\n", env)
+    """Re-render a Markdown field as clean CommonMark, with anything unsafe escaped."""
+    tokens, parsed_env = _tokens(text, "markdown")
+    env: dict[str, Any] = {**parsed_env, "citations": citations}  # the link references the parse found
     from mdformat.renderer import MDRenderer
 
     return MDRenderer().render(tokens, _MD_OPTIONS, env).strip()
+
+
+# --- one parse per field and brief
+
+Parsed = tuple[list[Token], dict[str, Any]]  # the tokens and what the parse left in its env (link references)
+_PARSES: ContextVar[dict[tuple[str, str], Parsed] | None] = ContextVar("briefgen_parses", default=None)
+PARSE_COUNT = [0]  # parses of a field by the renderers' parser, for tests to count
+
+
+@contextlib.contextmanager
+def parsed_once() -> Iterator[None]:
+    """Parse each Markdown field once within this block (one brief's formats) and share its tokens.
+
+    Renderers only read tokens (the HTML renderer's own image rule, which writes ``alt``, is replaced)."""
+    reset = _PARSES.set({})
+    try:
+        yield
+    finally:
+        _PARSES.reset(reset)
+
+
+def _tokens(text: str, kind: str) -> Parsed:
+    """The tokens of ``text`` for ``kind``: "block" (HTML, Word), "inline" (HTML without the paragraph) or
+    "markdown" (block, with a closing line break), from this brief's parses when there are some."""
+    parses = _PARSES.get()
+    if parses is None:
+        return _parse(text, kind, None)
+    key = (text, kind)
+    if key not in parses:
+        parses[key] = _parse(text, kind, parses)
+    return parses[key]
+
+
+def _parse(text: str, kind: str, parses: dict[tuple[str, str], Parsed] | None) -> Parsed:
+    env: dict[str, Any] = {}
+    if kind == "markdown":
+        # the field ends with a line break before parsing: a code fence left open runs to the end of its field,
+        # and mdformat closes it on a line of its own only when the code ends with one. Without fences or
+        # indented code the break changes no token (only their content takes the last line's break).
+        if parses is not None:
+            tokens, env = _tokens(text, "block")
+            if text.endswith("\n") or not any(t.type in ("fence", "code_block") for t in tokens):
+                return tokens, env
+        text = text if text.endswith("\n") else text + "\n"
+    elif kind == "inline" and parses is not None:
+        # a field that is one paragraph of exactly its text has the inline tokens renderInline would make
+        tokens, env = _tokens(text, "block")
+        if [t.type for t in tokens] == _ONE_PARAGRAPH and tokens[1].content == _normalized(text):
+            return [tokens[1]], env
+        env = {}
+    PARSE_COUNT[0] += 1
+    if kind == "inline":
+        return _PARSER.parseInline(text, env), env
+    return _PARSER.parse(text, env), env
+
+
+_ONE_PARAGRAPH = ["paragraph_open", "inline", "paragraph_close"]
+
+
+def _normalized(text: str) -> str:
+    """The text as markdown-it parses it (its core rule "normalize")."""
+    return re.sub(r"\r\n?", "\n", text).replace("\0", "\ufffd")
 
 
 # container markers at the start of a line: a quote takes one parser level, a list two (list and item)
@@ -268,7 +330,7 @@ def too_deep_inline(text: str) -> bool:
     limit = MAX_NESTING - 2
     if len(_EMPHASIS.findall(text)) + text.count("[") <= 2 * limit:
         return False
-    for token in _PARSER.parse(text, {"citations": Citations([])}):
+    for token in parse(text):
         depth = 0
         for child in token.children or []:
             depth += child.nesting
@@ -285,7 +347,7 @@ def to_markdown_cell(text: str, citations: Citations) -> str:
     if "\n" not in rendered and not block:
         return rendered.replace("|", "\\|")
     words = []
-    for token in _PARSER.parse(text, {"citations": citations}):
+    for token in parse(text):
         if token.type in ("code_block", "fence"):
             words.append(escape_markdown(token.content))
         for child in token.children or []:

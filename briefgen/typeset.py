@@ -68,6 +68,7 @@ _INLINE = frozenset(
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>")
 _LAST_WORD = re.compile(r"([^\s<>]*[^\W\d_][^\s<>]*)(\s*)$")
 _ENDS = ("p", "li", "td")
+_END_STARTS = frozenset({"<p", "<P", "<l", "<L", "<t", "<T"})  # a tag that may open one of _ENDS starts so
 _BADGE = re.compile(r'<span class="confidence[ "]')
 _UNHYPHENATED = re.compile(r'class="(?:[^"]* )?(?:marking|page-marking|page-running|generated)[ "]')  # banners
 
@@ -82,7 +83,7 @@ def keep_last_words(html: str) -> str:
     opened: dict[str, str] = {}
     badges = _badge_text(tokens)
     for index, token in enumerate(tokens):
-        match = _TAG.fullmatch(token)
+        match = _TAG.fullmatch(token) if token.startswith("</") or token[:2] in _END_STARTS else None
         if not match or match.group(2).lower() not in _ENDS:
             continue
         name = match.group(2).lower()
@@ -123,7 +124,19 @@ def _wrap_last_word(tokens: list[str], end: int, badges: set[int]) -> None:
             continue
         if token.startswith("<"):  # a comment or a declaration
             return
-        word = _LAST_WORD.search(token)
+        word = _last_word(token)
         if word:
             tokens[k] = token[: word.start()] + f'<span class="last-word">{word.group(1)}</span>' + word.group(2)
             return
+
+
+def _last_word(text: str) -> re.Match[str] | None:
+    """``_LAST_WORD.search(text)``, tried only where it can match: at the start of the last run of non-space
+    (a search from the text's start tries every position, and was most of the time of a page's HTML)."""
+    stripped = text.rstrip()
+    start = max(stripped.rfind(c) for c in "<>") + 1
+    for at in range(len(stripped) - 1, start - 1, -1):
+        if stripped[at].isspace():
+            start = at + 1
+            break
+    return _LAST_WORD.match(text, start)

@@ -1,0 +1,93 @@
+"""Issue #17's pipeline side, as counts and memory rather than time: each Markdown field parsed once per brief
+(and the shared tokens rendering exactly what separate parses did), validation in constant memory, and a no-op
+rebuild that validates nothing."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import load, minimal_data, settings, write_brief
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from briefgen import markdown
+from briefgen.markdown import Citations, parse, parsed_once, to_html, to_markdown, to_markdown_cell
+from briefgen.produce import make_outputs
+
+# --- one parse per field and brief
+
+# Markdown's block and inline syntax, citations, line endings and NUL, in short fields
+_PIECES = ["a", "b c", " ", "  ", "\n", "\n\n", "\r\n", "\r", "\t", "\0", "*", "_", "**", "`", "```", "~~~", "    ",
+           "> ", "- ", "1. ", "[", "]", "(", ")", "[@s]", "[x](http://e.org)", "[r]", "[r]: /u", "![i](p.png)",
+           "<", ">", "&amp;", "\\", "'", '"', "#", "---", "==", "|", "é", "日本"]  # fmt: skip
+TEXTS = st.lists(st.sampled_from(_PIECES), max_size=14).map("".join)
+
+
+def _outputs(text: str) -> tuple[str, str, str, str, list[dict[str, Any]]]:
+    """Every rendering of one field, each with its own citations (as each format numbers its own)."""
+    return (
+        to_html(text, Citations(["s"])),
+        to_html(text, Citations(["s"]), inline=True),
+        to_markdown(text, Citations(["s"])),
+        to_markdown_cell(text, Citations(["s"])),
+        [t.as_dict() for t in parse(text)],
+    )
+
+
+@given(TEXTS)
+@example("```\ncode")  # an open fence at the end: the Markdown output parses the field with a closing break
+@example("    code")
+@example("one\ntwo")
+@example(" lead and trail ")
+@example("[r]\n\n[r]: /u")
+def test_shared_tokens_render_what_separate_parses_did(text: str) -> None:
+    alone = _outputs(text)
+    with parsed_once():
+        assert _outputs(text) == alone
+    with parsed_once():  # in another order: the inline rendering first, then the block ones it may share
+        inline = to_html(text, Citations(["s"]), inline=True)
+        assert (to_markdown(text, Citations(["s"])), inline) == (alone[2], alone[1])
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """How often the renderers' parser parses each text."""
+    counted: Counter[str] = Counter()
+    parser = markdown._PARSER
+    block, inline = parser.parse, parser.parseInline
+
+    def count_block(src: str, env: Any = None) -> Any:
+        counted[src.rstrip("\n")] += 1
+        return block(src, env)
+
+    def count_inline(src: str, env: Any = None) -> Any:
+        counted[src.rstrip("\n")] += 1
+        return inline(src, env)
+
+    monkeypatch.setattr(parser, "parse", count_block)
+    monkeypatch.setattr(parser, "parseInline", count_inline)
+    return counted
+
+
+def test_each_markdown_field_is_parsed_once_for_markdown_html_and_word(tmp_path: Path, parses: Counter[str]) -> None:
+    data = minimal_data(
+        summary="The *bottom* line [@src].\n\nA second paragraph.",
+        key_points=[{"text": "Point with `code`", "confidence": "low"}],
+        sections=[{"title": "More", "body": "- one\n- two\n\n```\ncode\n```\n"}],
+        sources=[{"id": "src", "title": "A source"}],
+    )
+    valid = load(write_brief(tmp_path, "once", data))
+    parses.clear()  # validation parses only fields it cannot clear by counting
+    files, _ = make_outputs(valid, settings(formats=("md", "html", "docx")))
+    assert sorted(files) == ["once.docx", "once.html", "once.md"]
+    assert parses["The *bottom* line [@src].\n\nA second paragraph."] == 1
+    assert parses and max(parses.values()) == 1, [text for text, n in parses.items() if n > 1]
+
+
+def test_without_a_brief_scope_every_call_parses_as_before(parses: Counter[str]) -> None:
+    for _ in range(2):
+        to_html("text", Citations([]))
+    assert parses["text"] == 2  # nothing is kept between briefs
