@@ -42,9 +42,10 @@ class Valid:
 class Checked:
     """The outcome of checking a set of briefs."""
 
-    briefs: list[Valid] = field(default_factory=list)
+    briefs: list[Valid] = field(default_factory=list)  # unless only their names were kept
     problems: list[Problem] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # as the writer sees their paths
+    passed: list[str] = field(default_factory=list)  # as the writer sees their paths
 
     @property
     def errors(self) -> list[Problem]:
@@ -123,8 +124,11 @@ class Checker:
         raise BriefgenError([*valid.warnings, Problem(name, line, col, "id", message)])
 
 
-def check(paths: list[Path], project: Project, today: dt.date | None = None) -> Checked:
-    """Load and validate every brief under ``paths``; collect every problem of every file."""
+def check(paths: list[Path], project: Project, today: dt.date | None = None, *, keep: bool = True) -> Checked:
+    """Load and validate every brief under ``paths``; collect every problem of every file.
+
+    Without ``keep`` (`validate`) each brief is let go once checked: memory stays the same however many there
+    are, as what the cross-brief checks need is an id and a name per brief (Checker.owners)."""
     files, problems = find_briefs(paths)
     result = Checked(problems=problems)
     checker = Checker(project, today=today)
@@ -141,5 +145,7 @@ def check(paths: list[Path], project: Project, today: dt.date | None = None) -> 
             result.failed.append(name)
             continue
         result.problems += valid.warnings
-        result.briefs.append(valid)
+        result.passed.append(valid.source.name)
+        if keep:
+            result.briefs.append(valid)
     return result

@@ -4,6 +4,7 @@ rebuild that validates nothing."""
 
 from __future__ import annotations
 
+import tracemalloc
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from briefgen import markdown
+from briefgen.check import check
 from briefgen.markdown import Citations, parse, parsed_once, to_html, to_markdown, to_markdown_cell
 from briefgen.produce import make_outputs
 
@@ -91,3 +93,29 @@ def test_without_a_brief_scope_every_call_parses_as_before(parses: Counter[str])
     for _ in range(2):
         to_html("text", Citations([]))
     assert parses["text"] == 2  # nothing is kept between briefs
+
+
+# --- validation in constant memory
+
+
+def _peak_of_checking(folder: Path, keep: bool) -> int:
+    tracemalloc.start()
+    try:
+        result = check([folder], settings(), keep=keep)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert not result.errors, result.errors
+    return peak
+
+
+def test_validate_memory_does_not_grow_with_the_number_of_briefs(tmp_path: Path) -> None:
+    data = minimal_data(summary="A longer summary [@a]. " * 40, sources=[{"id": "a", "title": "A source"}])
+    for n in range(250):
+        write_brief(tmp_path / "many", f"brief-{n:03d}", data)
+        if n < 25:
+            write_brief(tmp_path / "few", f"brief-{n:03d}", data)
+    few, many = _peak_of_checking(tmp_path / "few", False), _peak_of_checking(tmp_path / "many", False)
+    kept = _peak_of_checking(tmp_path / "many", True)
+    assert many < 1.25 * few, (few, many)  # ten times the briefs: what is kept per brief is its id and name
+    assert kept > 2 * many, (many, kept)  # what keeping every brief's model would cost: the measure sees it
