@@ -63,22 +63,34 @@ class Checker:
         self.project = project
         self.today = today
         self.owners: dict[str, str] = dict(owners or {})
+        self._folders: dict[Path, Path] = {}  # project and theme folders resolved, once per Checker
 
-    def inside(self, path: Path) -> None:
+    def _resolved(self, folder: Path) -> Path:
+        if folder not in self._folders:
+            self._folders[folder] = folder.resolve()
+        return self._folders[folder]
+
+    def inside(self, path: Path, real: Path | None = None) -> None:
         """Refuse a brief that is (or sits behind) a link to a file outside its project, or that lies in the
-        theme folder (the organisation's trusted templates, hashed for the build cache)."""
-        root, real, theme = self.project.brief_root(path).resolve(), path.resolve(), self.project.theme.folder
+        theme folder (the organisation's trusted templates, hashed for the build cache); ``real``: the
+        path resolved already."""
+        root, real, theme = (
+            self._resolved(self.project.brief_root(path)),
+            real or path.resolve(),
+            self.project.theme.folder,
+        )
         if not real.is_relative_to(root):
             message = f"refused: the brief is a link to a file outside the project {root}"
             raise BriefgenError.at(display_path(path), message)
-        if theme is not None and real.is_relative_to(theme.resolve()):
+        if theme is not None and real.is_relative_to(self._resolved(theme)):
             message = f"refused: the brief lies inside the theme folder {theme}; keep briefs and the theme apart"
             raise BriefgenError.at(display_path(path), message)
 
-    def read(self, path: Path) -> bytes:
-        """The bytes of a brief file inside the project: a regular file, its size checked before it is read."""
-        self.inside(path)
-        return read_brief(path, display_path(path))
+    def read(self, path: Path, real: Path | None = None, name: str | None = None) -> bytes:
+        """The bytes of a brief file inside the project: a regular file, its size checked before it is read
+        (``real`` and ``name``: the path resolved and as the writer sees it, when known already)."""
+        self.inside(path, real)
+        return read_brief(path, name or display_path(path))
 
     def check(self, path: Path, raw: bytes | None = None, source: Source | None = None) -> Valid:
         """Load (unless ``source`` or ``raw`` is given), validate and check the content of one brief, and claim

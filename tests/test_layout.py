@@ -70,6 +70,7 @@ ORDER = [
     "briefgen.redline",  # a brief rendered with its changes since an earlier edition marked
     # many briefs: manifest, site, workers, the incremental build
     "briefgen.manifest",
+    "briefgen.inputs",  # what a brief's outputs are made from, hashed, and whether they are up to date
     "briefgen.site",
     "briefgen.workers",
     "briefgen.build",
