@@ -4,19 +4,25 @@ rebuild that validates nothing."""
 
 from __future__ import annotations
 
+import json
+import os
 import tracemalloc
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import load, minimal_data, settings, write_brief
+from helpers import brief, load, minimal_data, settings, write_brief, write_tree
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+import briefgen.build
+import briefgen.inputs
 from briefgen import markdown
+from briefgen.build import BuildResult, build
 from briefgen.check import check
 from briefgen.markdown import Citations, parse, parsed_once, to_html, to_markdown, to_markdown_cell
+from briefgen.model import Brief
 from briefgen.produce import make_outputs
 
 # --- one parse per field and brief
@@ -115,7 +121,80 @@ def test_validate_memory_does_not_grow_with_the_number_of_briefs(tmp_path: Path)
         write_brief(tmp_path / "many", f"brief-{n:03d}", data)
         if n < 25:
             write_brief(tmp_path / "few", f"brief-{n:03d}", data)
+    # once untraced first: the interpreter's own tables (interned path parts, say) grow once, and not per brief
+    check([tmp_path / "many"], settings(), keep=False)
     few, many = _peak_of_checking(tmp_path / "few", False), _peak_of_checking(tmp_path / "many", False)
     kept = _peak_of_checking(tmp_path / "many", True)
     assert many < 1.25 * few, (few, many)  # ten times the briefs: what is kept per brief is its id and name
     assert kept > 2 * many, (many, kept)  # what keeping every brief's model would cost: the measure sees it
+
+
+# --- a no-op rebuild reads, hashes and compares; it validates nothing, and reads no output it stamped
+
+
+def _build(**options: Any) -> BuildResult:
+    return build([Path("briefs")], settings(formats=["md", "html"], **options), jobs=1)
+
+
+@pytest.fixture
+def built(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Three briefs built, then rebuilt once so that every output is stamped (none is too new to be)."""
+    write_tree(project, {f"briefs/{n}.yaml": brief(f"Brief {n.upper()}") for n in "abc"})
+    monkeypatch.setattr(briefgen.inputs, "_SETTLED_NS", 0)
+    assert len(_build().built) == 3
+    assert len(_build().unchanged) == 3
+    stamps = [e.get("stamps") for e in json.loads((project / "output" / "manifest.json").read_text())["briefs"]]
+    assert all(
+        s and sorted(s) == sorted(e)
+        for s, e in zip(stamps, [["a.html", "a.md"], ["b.html", "b.md"], ["c.html", "c.md"]], strict=True)
+    )
+    return project / "output"
+
+
+def test_a_noop_rebuild_validates_nothing_and_reads_no_stamped_output(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    validated, read = [], []
+    model_validate, read_bytes = Brief.model_validate, Path.read_bytes
+
+    def counting_validate(data: Any, **options: Any) -> Any:
+        validated.append(data)
+        return model_validate(data, **options)
+
+    def counting_read(path: Path) -> bytes:
+        if path.parent.resolve() == built.resolve():  # not the code and templates the project's digest reads
+            read.append(path.name)
+        return read_bytes(path)
+
+    monkeypatch.setattr(Brief, "model_validate", counting_validate)
+    monkeypatch.setattr(Path, "read_bytes", counting_read)
+    rendered = []
+    monkeypatch.setattr(briefgen.build, "write_index", lambda *args: rendered.append(args))
+    again = _build()
+    assert (again.built, len(again.unchanged)) == ([], 3)
+    assert (validated, rendered) == ([], [])
+    assert read == ["index.html"]  # its hash against the one the manifest recorded
+
+
+def test_an_output_changed_under_the_same_size_and_mtime_is_still_rebuilt(built: Path) -> None:
+    page = built / "b.html"
+    before, info = page.read_bytes(), page.stat()
+    page.write_bytes(before.replace(b"Brief B", b"Brief X"))
+    os.utime(page, ns=(info.st_atime_ns, info.st_mtime_ns))  # the ctime moves on: the kernel sets it
+    assert (page.stat().st_size, page.stat().st_mtime_ns) == (info.st_size, info.st_mtime_ns)
+    again = _build()
+    assert again.built == ["briefs/b.yaml"]
+    assert page.read_bytes() == before
+
+
+def test_the_index_page_is_made_again_only_when_its_inputs_or_the_page_changed(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = built / "index.html"
+    good = page.read_bytes()
+    page.write_bytes(good + b"<!-- edited -->")
+    _build()
+    assert page.read_bytes() == good
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")  # the page shows the build time; no brief does
+    assert len(_build().unchanged) == 3
+    assert page.read_bytes() != good
