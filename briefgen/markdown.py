@@ -198,6 +198,11 @@ def parse(text: str) -> list[Token]:
 def to_markdown(text: str, citations: Citations) -> str:
     """Re-render a Markdown field as clean CommonMark, with anything unsafe escaped."""
     tokens, parsed_env = _tokens(text, "markdown")
+    from briefgen import markdown_plain  # as mdformat, imported where Markdown is written
+
+    plain = markdown_plain.to_markdown(tokens, lambda ids: _citation_link(ids, citations))
+    if plain is not None:
+        return plain
     env: dict[str, Any] = {**parsed_env, "citations": citations}  # the link references the parse found
     from mdformat.renderer import MDRenderer
 

@@ -37,6 +37,7 @@ ORDER = [
     "briefgen.diff",
     "briefgen.editions",
     # a set of briefs checked: schema, Markdown that renders whole, images that can be read
+    "briefgen.markdown_plain",  # plain paragraphs written as mdformat writes them, without it
     "briefgen.markdown",
     "briefgen.content",
     "briefgen.check",

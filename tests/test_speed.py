@@ -12,15 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import brief, load, minimal_data, settings, write_brief, write_tree
+from helpers import REPO, brief, load, minimal_data, settings, write_brief, write_tree
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 import briefgen.build
 import briefgen.inputs
-from briefgen import markdown
+from briefgen import markdown, markdown_plain
 from briefgen.build import BuildResult, build
 from briefgen.check import check
+from briefgen.load import walk_strings
 from briefgen.markdown import Citations, parse, parsed_once, to_html, to_markdown, to_markdown_cell
 from briefgen.model import Brief
 from briefgen.produce import make_outputs
@@ -58,6 +59,32 @@ def test_shared_tokens_render_what_separate_parses_did(text: str) -> None:
     with parsed_once():  # in another order: the inline rendering first, then the block ones it may share
         inline = to_html(text, Citations(["s"]), inline=True)
         assert (to_markdown(text, Citations(["s"])), inline) == (alone[2], alone[1])
+
+
+# plain text and everything near it that mdformat escapes, or that starts a line's syntax
+_NEAR_PLAIN = ["word", "Two words", " ", "  ", "\n", "\n\n", "\u00a0", "\u3000", "\u2028", "\t", "1", "1.", "2)", "-",
+               "- ", "+ ", "#", "# ", "=", "--", "***", "_", "*", "!", "&", "&amp;", "<", ">", "'", '"', "é", "日本",
+               "[@s]", "[@s; @t]", "\\", "`", "(", ")", ":", "|", "~", ".", ","]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_NEAR_PLAIN), max_size=12).map("".join))
+@example("A plain sentence [@s].\nA second line, and a  double space.\n\nAnother paragraph.")
+@example("A line\n- that would be a list")
+def test_plain_paragraphs_are_written_as_mdformat_writes_them(text: str) -> None:
+    from mdformat.renderer import MDRenderer
+
+    tokens = parse(text + "\n")
+    fast = markdown_plain.to_markdown(tokens, lambda ids: markdown._citation_link(ids, Citations(["s", "t"])))
+    if fast is not None:
+        slow = MDRenderer().render(tokens, markdown._MD_OPTIONS, {"citations": Citations(["s", "t"])}).strip()
+        assert fast == slow
+
+
+def test_most_fields_of_the_real_brief_are_plain() -> None:
+    data = load(REPO / "briefs" / "china-france-japan-2025-11.yaml").source.data
+    rendered = [text for _, text in walk_strings(data) if len(text) > 60]  # the prose (short ones are names)
+    plain = [text for text in rendered if markdown_plain.to_markdown(parse(text + "\n"), lambda ids: "") is not None]
+    assert len(plain) > 0.8 * len(rendered), [text for text in rendered if text not in plain]
 
 
 @pytest.fixture
