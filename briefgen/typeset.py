@@ -36,6 +36,8 @@ def mark_cjk(html: str, lang: str | None = None) -> Markup:
         # hyphenating a very long word costs the PDF engine time that grows with its cube: break it anywhere
         return _LONG_WORD.sub(lambda m: f'<span class="long-word">{m.group()}</span>', text)
 
+    if not _CJK_RUN.search(html) and not _LONG_WORD.search(html):  # nearly every field: nothing in it to mark
+        return Markup(html)
     parts = re.split(r"(<[^>]*>)", html)
     return Markup("".join(p if p.startswith("<") else mark(p) for p in parts))
 
