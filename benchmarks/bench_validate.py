@@ -72,8 +72,9 @@ def memory(folder: Path, copies: int, runs: int, program: str) -> None:
         wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", proc.stderr)
         assert wall, proc.stderr[-500:]
         seconds = int(wall[1] or 0) * 3600 + int(wall[2]) * 60 + float(wall[3])
+        cpu = sum(float(t) for t in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", proc.stderr))
         print(
-            f"run {run + 1}: `{Path(program).name} validate` on {copies} copies: {seconds:.1f} s,"
+            f"run {run + 1}: `{Path(program).name} validate` on {copies} copies: {seconds:.1f} s wall, {cpu:.1f} s CPU,"
             f" peak {peak / 1024:.0f} MiB ({peak / 1024 / copies * 1024:.1f} KiB per brief)"
         )
 
