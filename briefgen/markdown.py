@@ -273,6 +273,7 @@ def _normalized(text: str) -> str:
 
 # container markers at the start of a line: a quote takes one parser level, a list two (list and item)
 _QUOTE_OR_ITEM = re.compile(r"(>)[ \t]?|(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
+_MAY_NEST = frozenset(" \t>-*+")  # a line starting otherwise (or with a digit) has no indent nor marker
 
 
 def _block_depth(text: str) -> int:
@@ -280,6 +281,8 @@ def _block_depth(text: str) -> int:
     indentation in spaces on top (a nested item is indented by at least its two levels)."""
     depth = 0
     for line in text.splitlines():
+        if line[:1] not in _MAY_NEST and not line[:1].isdecimal():  # most lines: no indent, no marker
+            continue
         expanded = line.expandtabs(4)
         rest = expanded.lstrip(" ")
         levels = len(expanded) - len(rest)
@@ -325,15 +328,12 @@ def loses_text(text: str) -> bool:
     return [t.as_dict() for t in kept] != [t.as_dict() for t in deep]
 
 
-# emphasis nests one level per pair of delimiters: a field with fewer of them cannot be too deep
-_EMPHASIS = re.compile(r"[*_]")
-
-
 def too_deep_inline(text: str) -> bool:
     """Whether emphasis and links nest deeper than MAX_NESTING - 2 levels (200 nested ``**`` exhaust the
     Markdown renderer's recursion); only a field with that many delimiters is parsed to find out."""
     limit = MAX_NESTING - 2
-    if len(_EMPHASIS.findall(text)) + text.count("[") <= 2 * limit:
+    # emphasis nests one level per pair of delimiters (* and _): a field with fewer of them cannot be too deep
+    if text.count("*") + text.count("_") + text.count("[") <= 2 * limit:
         return False
     for token in parse(text):
         depth = 0
