@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import briefgen.build
 import briefgen.inputs
-from briefgen import markdown, markdown_plain
+from briefgen import manifest, markdown, markdown_plain
 from briefgen.build import BuildResult, build
 from briefgen.check import check
 from briefgen.load import walk_strings
@@ -225,3 +225,19 @@ def test_the_index_page_is_made_again_only_when_its_inputs_or_the_page_changed(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")  # the page shows the build time; no brief does
     assert len(_build().unchanged) == 3
     assert page.read_bytes() != good
+
+
+@pytest.mark.parametrize(
+    "stamps", [{"b.pdf": [1, 2, 3, 4]}, {"b.html": [1, 2, 3]}, {"b.html": ["1", 2, 3, 4]}, {"b.html": [1.5, 2, 3, 4]}]
+)
+def test_stamps_of_unlisted_outputs_or_not_four_integers_make_the_manifest_unreadable(
+    built: Path, stamps: dict[str, Any]
+) -> None:
+    data = json.loads((built / "manifest.json").read_text())
+    entry = next(e for e in data["briefs"] if e["source"].endswith("b.yaml"))
+    entry["stamps"] = stamps
+    entry["digest"] = manifest.entry_digest(manifest.Entry(**{k: v for k, v in entry.items() if k != "digest"}))
+    (built / "manifest.json").write_text(json.dumps(data))
+    result = _build()
+    assert len(result.built) == 3
+    assert ["unreadable manifest" in p.message for p in result.problems] == [True]
