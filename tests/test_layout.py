@@ -39,8 +39,10 @@ ORDER = [
     "briefgen.editions",
     "briefgen.translation",  # translations: their original found, the stamp of its content, what changed since
     # a set of briefs checked: schema, Markdown that renders whole, images that can be read
+    "briefgen.markdown_plain",  # plain paragraphs written as mdformat writes them, without it
     "briefgen.typography",  # per language: quotation marks, French spaces, the writing direction
     "briefgen.markdown",
+    "briefgen.markdown_depth",  # how deep a field nests, and whether the parser would drop part of it
     "briefgen.content",
     "briefgen.check",
     # rendering
@@ -74,6 +76,7 @@ ORDER = [
     "briefgen.redline",  # a brief rendered with its changes since an earlier edition marked
     # many briefs: manifest, site, workers, the incremental build
     "briefgen.manifest",
+    "briefgen.inputs",  # what a brief's outputs are made from, hashed, and whether they are up to date
     "briefgen.site",
     "briefgen.workers",
     "briefgen.build",
