@@ -176,7 +176,7 @@ def check(paths: list[Path], project: Project, today: dt.date | None = None, *, 
             known[valid.id] = Original(valid.path, valid.source, valid.brief)
         else:
             outcomes.append((valid.source.name, valid.warnings))
-    originals = Originals(project, files, known)
+    originals = Originals(project, files, known, checker.owners.keys())
     for name, outcome in outcomes:  # translations once every original is known
         if isinstance(outcome, Valid):
             try:

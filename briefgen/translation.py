@@ -116,6 +116,7 @@ class Originals:
     project: Project
     files: Iterable[Path] = ()
     known: dict[str, Original] = field(default_factory=dict)
+    ids: Iterable[str] = ()  # the ids of every brief checked, kept or not: for "did you mean"
 
     def add(self, original: Original) -> None:
         if original.brief.id:
@@ -184,7 +185,7 @@ def check_translation(translation: Original, originals: Originals) -> list[Probl
     if original is not None and original.path.resolve() == translation.path.resolve():
         return [source.problem(("translation_of",), f"'{ident}' is this brief's own id: name the brief it translates")]
     if original is None:
-        known = list(originals.known)
+        known = list(dict.fromkeys([*originals.known, *originals.ids]))
         close = difflib.get_close_matches(ident, known, n=1, cutoff=0.6)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         message = f"no brief has the id '{shorten(ident)}' among the briefs checked or beside this one{hint}"
