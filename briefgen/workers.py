@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import enum
 import multiprocessing
+import os
 import sys
 import time
 from collections.abc import Callable, Generator
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing import forkserver, resource_tracker
 from pathlib import Path
 
 from briefgen.check import Valid
@@ -18,6 +20,7 @@ from briefgen.formats import FORMATS
 from briefgen.manifest import Entry, entry_for, sha256
 from briefgen.produce import make_outputs, write_outputs
 from briefgen.project import Project
+from briefgen.warm import WARM_FORMATS, WARM_LANGUAGES
 
 # A long-lived WeasyPrint process keeps growing (about 0.25 MB a render): replace workers now and then.
 # Not with ProcessPoolExecutor(max_tasks_per_child=...): on Python 3.11, and later releases without the
@@ -108,11 +111,7 @@ def _in_pools(tasks: list[Task], project: Project, workers: int, report: Report)
 
 def _in_pool(tasks: list[Task], project: Project, workers: int, report: Report) -> Generator[Done, None, list[Task]]:
     """Run tasks in one pool; yield what finished and return the tasks lost to a broken pool."""
-    context = multiprocessing.get_context("forkserver")
-    formats = [FORMATS[name] for name in project.formats]
-    # what a render needs, imported once in the forkserver (WeasyPrint alone takes about 0.8 s)
-    preload = ["briefgen.produce", *(f.module for f in formats)]
-    context.set_forkserver_preload(preload + ["briefgen.pdf"] * any(f.needs_pdf_engine for f in formats))
+    context = _warm_forkserver(project)
     pool = ProcessPoolExecutor(min(workers, len(tasks)), mp_context=context)
     futures: dict[Future[Done], Task] = {pool.submit(render_task, task, project): task for task in tasks}
     lost: list[Task] = []
@@ -145,6 +144,35 @@ def _in_pool(tasks: list[Task], project: Project, workers: int, report: Report) 
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return lost
+
+
+def _warm_forkserver(project: Project) -> multiprocessing.context.BaseContext:
+    """The forkserver context, its server started and warm: it imported what a render needs (WeasyPrint alone
+    takes about 0.8 s) and rendered a throwaway brief (warm.py), once per build; renewed pools fork from it."""
+    context = multiprocessing.get_context("forkserver")
+    formats = [FORMATS[name] for name in project.formats]
+    preload = ["briefgen.produce", *(f.module for f in formats)]
+    context.set_forkserver_preload(
+        [*preload, *["briefgen.pdf"] * any(f.needs_pdf_engine for f in formats), "briefgen.warm"]
+    )
+    told = {WARM_LANGUAGES: ",".join(warm_languages(project)), WARM_FORMATS: ",".join(project.formats)}
+    resource_tracker.ensure_running()  # the forkserver starts it otherwise, with the variables below set
+    saved = {name: os.environ.get(name) for name in told}
+    os.environ.update(told)  # read by the forkserver as it starts, and by no other process
+    try:
+        forkserver.ensure_running()  # a no-op once it runs: later pools of this build fork from the same one
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return context
+
+
+def warm_languages(project: Project) -> list[str]:
+    """The languages whose hyphenation dictionaries the workers load before their first brief."""
+    return [project.language]
 
 
 def render_task(task: Task, project: Project) -> Done:

@@ -71,6 +71,7 @@ ORDER = [
     # many briefs: manifest, site, workers, the incremental build
     "briefgen.manifest",
     "briefgen.site",
+    "briefgen.warm",  # the throwaway brief build workers are forked warm from
     "briefgen.workers",
     "briefgen.build",
     # the live preview
