@@ -127,12 +127,18 @@ def write_pdf(
     printable = printable_html(html, css)
     with captured_warnings() as messages, collector_paused():
         try:
-            page = weasyprint.HTML(string=printable, url_fetcher=fetcher, base_url=None)
-            document = page.render(font_config=_font_config(), **options)
-            data = document.write_pdf(finisher=_accessible, **options)
+            data, pages = _lay_out(printable, fetcher, options)
         except RefusedResource as exc:
             raise BriefgenError.at(name, f"pdf: {exc}") from None
-    return data, messages, len(document.pages)
+    return data, messages, pages
+
+
+def _lay_out(page: str, fetcher: ClosedFetcher, options: dict[str, Any]) -> tuple[bytes, int]:
+    """The PDF of a printable page and its page count; WeasyPrint's document is garbage once this returns."""
+    document = weasyprint.HTML(string=page, url_fetcher=fetcher, base_url=None).render(
+        font_config=_font_config(), **options
+    )
+    return document.write_pdf(finisher=_accessible, **options), len(document.pages)
 
 
 @contextmanager
@@ -141,8 +147,9 @@ def collector_paused() -> Iterator[None]:
 
     A layout makes some 100,000 objects that live until it ends: the collector ran about 150 times during one
     (a tenth of a warm render), traversing them again and again, to free almost nothing. Paused, it collects
-    once when the layout is over (at the next allocation), which costs less where the process's long-lived
-    objects are frozen (workers.warm_up), and the memory held meanwhile is one layout's cycles (a few MiB).
+    the layout's young objects once it is over, when they are garbage: left to run, it would promote them to
+    an old generation that it seldom collects, and a worker would grow by some 10 MiB a brief. That
+    collection costs less where the process's long-lived objects are frozen (warm.warm_up).
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -151,3 +158,4 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+            gc.collect(0)
