@@ -3,6 +3,9 @@ rebuilds, and the per-brief time next to running the plain `weasyprint` CLI once
 
 Run: .venv/bin/python benchmarks/bench_build.py [--count 40] [--cli-samples 4] [--brief FILE]
 (e.g. --brief benchmarks/small-brief.yaml, or briefs/example-port-strike.yaml; the real brief by default)
+or:  .venv/bin/python benchmarks/bench_build.py --ratios 10,40 [--pairs 2] [--brief FILE]
+for -j 2 against -j 1 alone: `build --force --format pdf` of each count, the two run in turn, who goes first
+alternating, so that each ratio is of two builds made close together.
 Prints figures only; nothing here asserts a time (the machine is shared and noisy).
 """
 
@@ -13,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -46,12 +50,39 @@ def make_variants(folder: Path, count: int, base: Path = REAL) -> list[Path]:
     return paths
 
 
+def ratios(counts: list[int], pairs: int, base: Path) -> None:
+    """Print -j 1 / -j 2 wall times and their ratio, pair by pair, for each count of variants of ``base``."""
+    briefgen = str(BIN / "briefgen")
+    print(f"variants of {base.name}, `build --force --format pdf`, {os.cpu_count()} cores")
+    for count in counts:
+        with tempfile.TemporaryDirectory() as tmp:
+            work = Path(tmp)
+            make_variants(work / "briefs", count, base)
+            found = []
+            for pair in range(pairs):
+                times = {}
+                for jobs in ("1", "2")[:: 1 if pair % 2 == 0 else -1]:
+                    cmd = [briefgen, "build", "briefs", "--out", f"out{jobs}", "-j", jobs, "--force", "--format", "pdf"]
+                    times[jobs] = run(cmd, work)
+                found.append(times)
+                one, two = times["1"], times["2"]
+                print(f"  {count:3} briefs: -j 1 {one:7.2f} s, -j 2 {two:7.2f} s, {one / two:.2f}x")
+            ratio = sorted(t["1"] / t["2"] for t in found)
+            middle = statistics.median(ratio)
+            print(f"  {count:3} briefs: -j 1 / -j 2 median {middle:.2f}x (range {ratio[0]:.2f}-{ratio[-1]:.2f})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=40)
     parser.add_argument("--cli-samples", type=int, default=4, help="briefs to time with the weasyprint CLI")
     parser.add_argument("--brief", type=Path, default=REAL, help="the brief to make variants of")
+    parser.add_argument("--ratios", help="comma-separated counts: only -j 2 against -j 1, for each")
+    parser.add_argument("--pairs", type=int, default=2, help="with --ratios: pairs of builds per count")
     args = parser.parse_args()
+    if args.ratios:
+        ratios([int(n) for n in args.ratios.split(",")], args.pairs, args.brief.resolve())
+        return
     briefgen = str(BIN / "briefgen")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
