@@ -21,7 +21,7 @@ from briefgen.project import Project
 from briefgen.release import Withheld, release_of
 from briefgen.resources import Refused
 from briefgen.site import write_index
-from briefgen.workers import Done, Report, Step, Task, run
+from briefgen.workers import Done, Report, Step, Task, run, warm_workers
 
 
 @dataclass
@@ -113,7 +113,10 @@ class _Build:
         self.old, warning = read_manifest(out_dir) if not self.shard else (Manifest(), None)
         if warning:
             self.result.problems.append(Problem(str(out_dir / MANIFEST), 0, 0, "", warning, "warning"))
-        tasks = self._validate(self._plan(paths, force))
+        pending = self._plan(paths, force)
+        if jobs > 1 and len(pending) > 1:  # the workers' warm-up runs while the briefs are validated here
+            warm_workers(self.project)
+        tasks = self._validate(pending)
         self._render(tasks, jobs)
         self._finish()
 

@@ -19,7 +19,8 @@ from briefgen.check import Checker
 from briefgen.config import Config
 from briefgen.formats import FORMATS
 from briefgen.produce import make_outputs
-from briefgen.project import resolve_project
+from briefgen.project import Project, resolve_project
+from briefgen.render import render_html, render_print_css
 
 WARM_LANGUAGES = "BRIEFGEN_WARM_LANGUAGES"  # comma-separated BCP 47 tags: hyphenation dictionaries to load
 WARM_FORMATS = "BRIEFGEN_WARM_FORMATS"  # comma-separated format names: what the throwaway brief is made in
@@ -42,23 +43,38 @@ _warmed: list[tuple[str, ...]] = []  # what warm_up was asked for, in order (tes
 
 
 def warm_up(languages: Sequence[str], formats: Sequence[str] = ("pdf",)) -> None:
-    """Render the throwaway brief in ``formats`` and, for a PDF, a paragraph in each of ``languages`` (their
-    hyphenation dictionaries); then collect and freeze, so that the collector never walks these objects again."""
+    """Make the throwaway brief in ``formats`` (a PDF as one short page in every face, see _sample_pdf) and
+    hyphenate a word in each of ``languages``; then collect and freeze, so that the collector never walks
+    these objects again (and a forked worker's pages holding them stay shared: it never writes to them)."""
     formats = [name for name in formats if name in FORMATS]
-    project = resolve_project(config=Config(), formats=formats or ["html"], out_dir=Path(os.devnull))
+    light = [name for name in formats if not FORMATS[name].needs_pdf_engine]
+    project = resolve_project(config=Config(), formats=light or ["html"], out_dir=Path(os.devnull))
     valid = Checker(project).check(Path("warm-up.yaml"), raw=THROWAWAY.encode())
-    make_outputs(valid, project)
-    if any(FORMATS[name].needs_pdf_engine for name in formats):
-        from briefgen.pdf import write_pdf  # WeasyPrint: only where a PDF is made
-
-        for language in languages:
-            # narrow, so that a word must be hyphenated: WeasyPrint loads a dictionary only when it needs one
-            words = "internationalisation responsibilities"
-            page = f'<html lang="{language}"><p style="hyphens: auto; width: 4em">{words}</p>'
-            write_pdf(f"<head></head>{page}", "", name="warm-up", variant="none")
+    make_outputs(valid, project)  # the templates compiled, the figures drawn, the formats without WeasyPrint
+    if len(light) < len(formats):
+        _sample_pdf(render_html(valid.brief, project), render_print_css(valid.brief, project), languages, project)
     _warmed.append(tuple(languages))
     gc.collect()
-    gc.freeze()  # and a forked worker's pages holding these objects stay shared: the collector never writes them
+    gc.freeze()
+
+
+# The brief's own page head and stylesheets around a short body: every face the default templates use, the
+# running heads and footers, a table, and a word to hyphenate per language. Laying out the whole throwaway
+# brief took twice as long, and the warm-up is paid before any worker starts.
+SAMPLE = """<body><h1>Title <em>italic</em></h1><h2>Heading</h2><p class="subtitle">Subtitle</p>
+<p>Body <strong>bold</strong> <em>italic</em> <span lang="zh-Hans">王毅</span> <span lang="ja">高市早苗</span>
+<span lang="ko">이재명</span></p><table><thead><tr><th>Head</th></tr></thead><tbody><tr><td>Cell <strong>bold</strong>
+</td></tr></tbody></table>{hyphenated}</body></html>"""
+
+
+def _sample_pdf(html: str, css: str, languages: Sequence[str], project: Project) -> None:
+    from briefgen.pdf import write_pdf  # WeasyPrint: only where a PDF is made
+
+    # narrow, so that a word must be hyphenated: WeasyPrint loads a language's dictionary only when it needs it
+    words = "internationalisation responsibilities"
+    hyphenated = "".join(f'<p lang="{tag}" style="hyphens: auto; width: 4em">{words}</p>' for tag in languages)
+    page = html[: html.index("<body")] + SAMPLE.format(hyphenated=hyphenated)
+    write_pdf(page, css, name="warm-up", variant=project.pdf_variant)
 
 
 def _from_environment() -> None:

@@ -111,7 +111,7 @@ def _in_pools(tasks: list[Task], project: Project, workers: int, report: Report)
 
 def _in_pool(tasks: list[Task], project: Project, workers: int, report: Report) -> Generator[Done, None, list[Task]]:
     """Run tasks in one pool; yield what finished and return the tasks lost to a broken pool."""
-    context = _warm_forkserver(project)
+    context = warm_workers(project)
     pool = ProcessPoolExecutor(min(workers, len(tasks)), mp_context=context)
     futures: dict[Future[Done], Task] = {pool.submit(render_task, task, project): task for task in tasks}
     lost: list[Task] = []
@@ -146,9 +146,10 @@ def _in_pool(tasks: list[Task], project: Project, workers: int, report: Report) 
     return lost
 
 
-def _warm_forkserver(project: Project) -> multiprocessing.context.BaseContext:
-    """The forkserver context, its server started and warm: it imported what a render needs (WeasyPrint alone
-    takes about 0.8 s) and rendered a throwaway brief (warm.py), once per build; renewed pools fork from it."""
+def warm_workers(project: Project) -> multiprocessing.context.BaseContext:
+    """The forkserver context, its server started: it imports what a render needs (WeasyPrint alone takes about
+    0.8 s) and renders a throwaway brief (warm.py) before it forks any worker, once per build (renewed pools
+    fork from it). Returns at once: the warm-up runs while the caller carries on."""
     context = multiprocessing.get_context("forkserver")
     formats = [FORMATS[name] for name in project.formats]
     preload = ["briefgen.produce", *(f.module for f in formats)]
@@ -200,4 +201,4 @@ def render_task(task: Task, project: Project) -> Done:
     return done
 
 
-__all__ = ["BRIEFS_PER_WORKER", "Done", "Report", "Step", "Task", "render_task", "run"]
+__all__ = ["BRIEFS_PER_WORKER", "Done", "Report", "Step", "Task", "render_task", "run", "warm_workers"]
