@@ -39,9 +39,6 @@ trigger:
     - "A point with `code` and a number, 1,234."
 """
 
-_warmed: list[tuple[str, ...]] = []  # what warm_up was asked for, in order (tests read it)
-
-
 def warm_up(languages: Sequence[str], formats: Sequence[str] = ("pdf",)) -> None:
     """Make the throwaway brief in ``formats`` (a PDF as one short page in every face, see _sample_pdf) and
     hyphenate a word in each of ``languages``; then collect and freeze, so that the collector never walks
@@ -53,7 +50,6 @@ def warm_up(languages: Sequence[str], formats: Sequence[str] = ("pdf",)) -> None
     make_outputs(valid, project)  # the templates compiled, the figures drawn, the formats without WeasyPrint
     if len(light) < len(formats):
         _sample_pdf(render_html(valid.brief, project), render_print_css(valid.brief, project), languages, project)
-    _warmed.append(tuple(languages))
     gc.collect()
     gc.freeze()
 
