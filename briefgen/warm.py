@@ -39,6 +39,7 @@ trigger:
     - "A point with `code` and a number, 1,234."
 """
 
+
 def warm_up(languages: Sequence[str], formats: Sequence[str] = ("pdf",)) -> None:
     """Make the throwaway brief in ``formats`` (a PDF as one short page in every face, see _sample_pdf) and
     hyphenate a word in each of ``languages``; then collect and freeze, so that the collector never walks
