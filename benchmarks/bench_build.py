@@ -6,6 +6,9 @@ Run: .venv/bin/python benchmarks/bench_build.py [--count 40] [--cli-samples 4] [
      .venv/bin/python benchmarks/bench_build.py --noop 10000 [--runs 3] [--brief FILE] [--program OTHER/bin/briefgen]
 (only the no-op rebuild: N variants built once as Markdown and HTML, then rebuilt with nothing changed,
 each run's wall time and peak memory; the first rebuild also stamps every output, the later ones read none)
+or:  .venv/bin/python benchmarks/bench_build.py --ratios 10,40 [--pairs 2] [--brief FILE]
+for -j 2 against -j 1 alone: `build --force --format pdf` of each count, the two run in turn, who goes first
+alternating, so that each ratio is of two builds made close together.
 Prints figures only; nothing here asserts a time (the machine is shared and noisy).
 """
 
@@ -16,6 +19,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,9 +33,15 @@ REAL = ROOT / "briefs" / "china-france-japan-2025-11.yaml"
 
 def run(cmd: list[str], cwd: Path) -> float:
     """Wall time of one command, in seconds."""
+    return timed(cmd, cwd)[0]
+
+
+def timed(cmd: list[str], cwd: Path) -> tuple[float, list[float]]:
+    """Wall time of one command, and the seconds of each brief it reports built, in the order they finished."""
     start = time.perf_counter()
-    subprocess.run(cmd, check=True, cwd=cwd, capture_output=True, env={**os.environ, "CI": "1"})
-    return time.perf_counter() - start
+    done = subprocess.run(cmd, check=True, cwd=cwd, capture_output=True, text=True, env={**os.environ, "CI": "1"})
+    briefs = [float(s) for s in re.findall(r"(?m)^built \S+ \(([\d.]+) s\)$", done.stdout + done.stderr)]
+    return time.perf_counter() - start, briefs
 
 
 def make_variants(folder: Path, count: int, base: Path = REAL) -> list[Path]:
@@ -49,7 +59,7 @@ def make_variants(folder: Path, count: int, base: Path = REAL) -> list[Path]:
     return paths
 
 
-def timed(cmd: list[str], cwd: Path) -> tuple[float, float, int, str]:
+def measured(cmd: list[str], cwd: Path) -> tuple[float, float, int, str]:
     """Wall and CPU time (s), peak resident memory (KiB) and the last line of stderr of one command, as
     /usr/bin/time reports them (CPU time: user and system, which a loaded machine stretches less than wall)."""
     proc = subprocess.run(
@@ -72,13 +82,39 @@ def noop(count: int, runs: int, base: Path, program: str) -> None:
         work = Path(tmp)
         make_variants(work / "briefs", count, base)
         build = [program, "build", "briefs", "--out", "out", "--format", "md,html"]
-        setup, _, _, said = timed([*build, "-j", "2"], work)
+        setup, _, _, said = measured([*build, "-j", "2"], work)
         print(f"{count} variants of {base.name}: built as Markdown and HTML (-j 2) in {setup:.1f} s ({said})")
         for run in range(runs):
-            wall, cpu, peak, said = timed(build, work)
+            wall, cpu, peak, said = measured(build, work)
             print(
                 f"  no-op rebuild {run + 1}: {wall:6.2f} s wall, {cpu:6.2f} s CPU, peak {peak / 1024:.0f} MiB ({said})"
             )
+
+
+def ratios(counts: list[int], pairs: int, base: Path) -> None:
+    """Print -j 1 / -j 2 wall times and their ratio, pair by pair, for each count of variants of ``base``."""
+    briefgen = str(BIN / "briefgen")
+    print(f"variants of {base.name}, `build --force --format pdf`, {os.cpu_count()} cores")
+    for count in counts:
+        with tempfile.TemporaryDirectory() as tmp:
+            work = Path(tmp)
+            make_variants(work / "briefs", count, base)
+            found = []
+            for pair in range(pairs):
+                times, briefs = {}, {}
+                for jobs in ("1", "2")[:: 1 if pair % 2 == 0 else -1]:
+                    cmd = [briefgen, "build", "briefs", "--out", f"out{jobs}", "-j", jobs, "--force", "--format", "pdf"]
+                    times[jobs], briefs[jobs] = timed(cmd, work)
+                found.append(times)
+                one, two = times["1"], times["2"]
+                # with -j 2 the first two briefs to finish are each worker's first
+                firsts, rest = briefs["2"][:2], statistics.median(briefs["2"][2:] or [0.0])
+                shown = ", ".join(f"{s:.2f}" for s in firsts)
+                print(f"  {count:3} briefs: -j 1 {one:7.2f} s, -j 2 {two:7.2f} s, {one / two:.2f}x;", end="")
+                print(f" -j 2 workers' first briefs {shown} s, the others' median {rest:.2f} s")
+            ratio = sorted(t["1"] / t["2"] for t in found)
+            middle = statistics.median(ratio)
+            print(f"  {count:3} briefs: -j 1 / -j 2 median {middle:.2f}x (range {ratio[0]:.2f}-{ratio[-1]:.2f})")
 
 
 def main() -> None:
@@ -89,7 +125,12 @@ def main() -> None:
     parser.add_argument("--noop", type=int, metavar="N", help="time only no-op rebuilds of N briefs")
     parser.add_argument("--runs", type=int, default=3, help="no-op rebuilds to time, with --noop")
     parser.add_argument("--program", help="the briefgen script to time with --noop [default: this one]")
+    parser.add_argument("--ratios", help="comma-separated counts: only -j 2 against -j 1, for each")
+    parser.add_argument("--pairs", type=int, default=2, help="with --ratios: pairs of builds per count")
     args = parser.parse_args()
+    if args.ratios:
+        ratios([int(n) for n in args.ratios.split(",")], args.pairs, args.brief.resolve())
+        return
     briefgen = str(BIN / "briefgen")
     if args.noop:
         return noop(args.noop, args.runs, args.brief.resolve(), args.program or briefgen)

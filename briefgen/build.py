@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -28,7 +30,7 @@ from briefgen.project import Project
 from briefgen.release import Withheld
 from briefgen.site import write_index
 from briefgen.translation import Original, Originals, original_digest
-from briefgen.workers import Done, Report, Step, Task, run
+from briefgen.workers import Done, Report, Step, Task, run, warm_workers
 
 
 @dataclass
@@ -121,7 +123,10 @@ class _Build:
         self.old, warning = read_manifest(out_dir) if not self.shard else (Manifest(), None)
         if warning:
             self.result.problems.append(Problem(str(out_dir / MANIFEST), 0, 0, "", warning, "warning"))
-        tasks = self._validate(self._plan(paths, force))
+        pending = self._plan(paths, force)
+        if jobs > 1 and len(pending) > 1:  # the workers' warm-up runs while the briefs are validated here
+            warm_workers(self.project, _languages(item.raw for item in pending))
+        tasks = self._validate(pending)
         self._render(tasks, jobs)
         self._finish()
 
@@ -326,3 +331,11 @@ def _remove_deleted(old: Manifest, new: Manifest, out_dir: Path, withheld: set[s
         else:
             gone += entry.outputs
     return _remove_unowned(gone, new, out_dir)
+
+
+_LANGUAGE = re.compile(rb"""^language:[ \t]*["']?([A-Za-z0-9-]{2,35})["']?[ \t]*(?:#.*)?\r?$""", re.M)
+
+
+def _languages(raws: Iterable[bytes]) -> set[str]:
+    """The languages briefs name (`language:` at the top level), read from their bytes before validation."""
+    return {match[1].decode() for raw in raws for match in _LANGUAGE.finditer(raw)}

@@ -23,7 +23,12 @@ from briefgen.formats import FORMATS, chosen
 if TYPE_CHECKING:
     from briefgen.resources import Policy
 
-_CHILD = "import sys; sys.path[:] = {path!r}; from briefgen.pdf_process import _serve; _serve(parent={parent})"
+# The child lays out one PDF and is killed: the cyclic collector (a tenth of a layout, and busy while WeasyPrint
+# is imported) would only free memory that nobody needs again, so it is off from the first line.
+_CHILD = (
+    "import gc; gc.disable(); import sys; sys.path[:] = {path!r}; "
+    "from briefgen.pdf_process import _serve; _serve(parent={parent})"
+)
 
 
 def _die_with(parent: int) -> None:
@@ -103,7 +108,7 @@ class PdfProcess:
 
     def write_pdf(
         self, html: str, css: str, *, name: str, variant: str, policy: Policy | None
-    ) -> tuple[bytes, list[str]]:
+    ) -> tuple[bytes, list[str], int]:
         """Same contract as pdf.write_pdf."""
         stdin, stdout = self._child.stdin, self._child.stdout
         assert stdin is not None and stdout is not None
@@ -121,8 +126,8 @@ class PdfProcess:
             raise value
         if kind == "error":
             raise BriefgenError.at(name, str(value) if str(value).startswith("pdf: ") else f"pdf: {value}")
-        data, warnings = value
-        return data, warnings
+        data, warnings, pages = value
+        return data, warnings, pages
 
     def close(self) -> None:
         """Stop the child if it is still working (say the brief did not validate); reap it."""

@@ -199,5 +199,5 @@ def redline_pdf(comparison: Comparison, project: Project) -> bytes:
     html = redline_html(comparison, project)
     css = render_print_css(comparison.brief, project)
     policy = project.policy(comparison.path) if comparison.path is not None else None
-    data, _ = write_pdf_here(html, css, name=comparison.name, variant=project.pdf_variant, policy=policy)
+    data, _, _ = write_pdf_here(html, css, name=comparison.name, variant=project.pdf_variant, policy=policy)
     return data

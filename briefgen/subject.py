@@ -17,11 +17,12 @@ from briefgen.resources import Policy
 
 
 class PdfWriter(Protocol):
-    """Lays out a PDF (pdf.write_pdf), in this process or in another one (pdf_process.PdfProcess)."""
+    """Lays out a PDF (pdf.write_pdf), in this process or in another one (pdf_process.PdfProcess): its bytes,
+    WeasyPrint's warnings and its number of pages."""
 
     def __call__(
         self, html: str, css: str, *, name: str, variant: str, policy: Policy | None
-    ) -> tuple[bytes, list[str]]: ...
+    ) -> tuple[bytes, list[str], int]: ...
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import enum
 import multiprocessing
+import os
+import re
 import sys
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing import forkserver, resource_tracker
 from pathlib import Path
 
 from briefgen.check import Valid
@@ -18,6 +21,7 @@ from briefgen.formats import FORMATS
 from briefgen.manifest import Entry, entry_for, sha256
 from briefgen.produce import make_outputs, write_outputs
 from briefgen.project import Project
+from briefgen.warm import WARM_FORMATS, WARM_LANGUAGES
 
 # A long-lived WeasyPrint process keeps growing (about 0.25 MB a render): replace workers now and then.
 # Not with ProcessPoolExecutor(max_tasks_per_child=...): on Python 3.11, and later releases without the
@@ -108,11 +112,7 @@ def _in_pools(tasks: list[Task], project: Project, workers: int, report: Report)
 
 def _in_pool(tasks: list[Task], project: Project, workers: int, report: Report) -> Generator[Done, None, list[Task]]:
     """Run tasks in one pool; yield what finished and return the tasks lost to a broken pool."""
-    context = multiprocessing.get_context("forkserver")
-    formats = [FORMATS[name] for name in project.formats]
-    # what a render needs, imported once in the forkserver (WeasyPrint alone takes about 0.8 s)
-    preload = ["briefgen.produce", *(f.module for f in formats)]
-    context.set_forkserver_preload(preload + ["briefgen.pdf"] * any(f.needs_pdf_engine for f in formats))
+    context = warm_workers(project)
     pool = ProcessPoolExecutor(min(workers, len(tasks)), mp_context=context)
     futures: dict[Future[Done], Task] = {pool.submit(render_task, task, project): task for task in tasks}
     lost: list[Task] = []
@@ -147,6 +147,42 @@ def _in_pool(tasks: list[Task], project: Project, workers: int, report: Report) 
     return lost
 
 
+MAX_WARM_LANGUAGES = 8
+
+
+def warm_workers(project: Project, languages: Iterable[str] = ()) -> multiprocessing.context.BaseContext:
+    """The forkserver context, its server started: it imports what a render needs (WeasyPrint alone takes about
+    0.8 s) and renders a throwaway brief (warm.py) before it forks any worker, once per build (renewed pools
+    fork from it), with the hyphenation of the project's language and of ``languages`` (the briefs' own).
+    Returns at once: the warm-up runs while the caller carries on."""
+    context = multiprocessing.get_context("forkserver")
+    formats = [FORMATS[name] for name in project.formats]
+    preload = ["briefgen.produce", *(f.module for f in formats)]
+    context.set_forkserver_preload(
+        [*preload, *["briefgen.pdf"] * any(f.needs_pdf_engine for f in formats), "briefgen.warm"]
+    )
+    told = {WARM_LANGUAGES: ",".join(warm_languages(project, languages)), WARM_FORMATS: ",".join(project.formats)}
+    resource_tracker.ensure_running()  # the forkserver starts it otherwise, with the variables below set
+    saved = {name: os.environ.get(name) for name in told}
+    os.environ.update(told)  # read by the forkserver as it starts, and by no other process
+    try:
+        forkserver.ensure_running()  # a no-op once it runs: later pools of this build fork from the same one
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return context
+
+
+def warm_languages(project: Project, languages: Iterable[str] = ()) -> list[str]:
+    """The languages whose hyphenation dictionaries the workers load before their first brief: the project's,
+    then the others named (at most a few: each dictionary costs the forkserver some memory)."""
+    others = sorted({lang for lang in languages if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", lang)})
+    return [project.language, *[lang for lang in others if lang != project.language][:MAX_WARM_LANGUAGES]]
+
+
 def render_task(task: Task, project: Project) -> Done:
     """Render one validated brief; never raise (a failure is returned as problems)."""
     started = time.perf_counter()
@@ -172,4 +208,4 @@ def render_task(task: Task, project: Project) -> Done:
     return done
 
 
-__all__ = ["BRIEFS_PER_WORKER", "Done", "Report", "Step", "Task", "render_task", "run"]
+__all__ = ["BRIEFS_PER_WORKER", "Done", "Report", "Step", "Task", "render_task", "run", "warm_workers"]

@@ -78,6 +78,7 @@ ORDER = [
     "briefgen.manifest",
     "briefgen.inputs",  # what a brief's outputs are made from, hashed, and whether they are up to date
     "briefgen.site",
+    "briefgen.warm",  # the throwaway brief build workers are forked warm from
     "briefgen.workers",
     "briefgen.build",
     # the live preview

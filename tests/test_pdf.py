@@ -171,17 +171,20 @@ def toc_entries(pages: list[str]) -> tuple[int, list[tuple[str, int]]]:
     """The page holding the Contents heading and its entries (title, page number)."""
     toc_page = next(i for i, page in enumerate(pages, 1) if "Contents" in lines(page))
     entries = []
-    for line in lines(pages[toc_page - 1]):
-        match = re.fullmatch(r"(.+?)\s*\.{3,}\s*(\d+)", line)
-        if match:
-            entries.append((match.group(1), int(match.group(2))))
+    raw = [line.strip() for line in pages[toc_page - 1].splitlines() if line.strip()]
+    # the leader is drawn, not typed (no dots in the text): an entry is its title, a wide gap, its page number
+    for line in raw[raw.index("Contents") + 1 :]:
+        match = re.fullmatch(r"(.+?)\s{3,}(\d+)", line)
+        if not match:
+            break
+        entries.append((" ".join(match.group(1).split()), int(match.group(2))))
     return toc_page, entries
 
 
 def heading_page(pages: list[str], title: str, first: int) -> int:
     """The first page from ``first`` on with a line that is the heading (or its first line, when it wraps).
 
-    A contents line carries dot leaders and a page number, so it never matches a heading."""
+    A contents line ends in a page number, so it never matches a heading."""
     for number, page in enumerate(pages, 1):
         if number < first:
             continue

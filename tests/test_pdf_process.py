@@ -181,8 +181,8 @@ def test_text_printed_in_the_engine_does_not_corrupt_its_answer() -> None:
     )
     job = pickle.dumps((PAGE.format(body="x"), CSS, "b.yaml", "pdf/ua-1", None))
     done = subprocess.run([sys.executable, "-c", code], input=job, capture_output=True, cwd=ROOT, timeout=120)
-    kind, (data, warnings) = pickle.loads(done.stdout)
-    assert (kind, data[:5], warnings) == ("ok", b"%PDF-", [])
+    kind, (data, warnings, pages) = pickle.loads(done.stdout)
+    assert (kind, data[:5], warnings, pages) == ("ok", b"%PDF-", [], 1)
     assert b"from python" in done.stderr and b"from C-level fd 1" in done.stderr
 
 

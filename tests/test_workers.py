@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers import MINIMAL, write_tree
+from helpers import MINIMAL, settings, write_tree
 
 # Runs a build in a child process with BRIEFS_PER_WORKER = 2 and records each pool's submissions: a pool
 # that hangs (ProcessPoolExecutor's max_tasks_per_child, CPython gh-115634) fails the test by its timeout.
@@ -94,3 +94,64 @@ def test_a_worker_that_dies_fails_only_its_brief(tmp_path: Path) -> None:
     assert done.stderr.splitlines()[-1].startswith("built 5, unchanged 0, failed 1 in ")
     for name in names:
         assert (tmp_path / f"output/{name}.html").exists() == (name != "killer")
+
+
+# Loaded by every Python process of the build: records which process loads a hyphenation dictionary, and for
+# each brief rendered, the worker's pid and how many objects its collector has frozen.
+COUNTING = """
+import gc, os, pyphen
+
+LOG = os.environ["BRIEFGEN_TEST_LOG"]
+real_dict = pyphen.HyphDict.__init__
+
+def counted_dict(self, *args, **kwargs):
+    with open(LOG, "a") as log:
+        log.write(f"dictionary {os.getpid()}\\n")
+    real_dict(self, *args, **kwargs)
+
+pyphen.HyphDict.__init__ = counted_dict  # before briefgen.warm is imported: in the forkserver, that warms up
+
+import briefgen.workers as workers
+real_render = workers.render_task
+
+def render_task(task, project):
+    with open(LOG, "a") as log:
+        log.write(f"brief {os.getpid()} {gc.get_freeze_count()}\\n")
+    return real_render(task, project)
+
+workers.render_task = render_task
+"""
+
+LONG_WORDS = "summary: " + " ".join(["Internationalisation, responsibilities, characteristically."] * 8) + "\n"
+
+
+def test_workers_are_forked_warm_and_frozen(tmp_path: Path) -> None:
+    briefs = {f"briefs/b{i}.yaml": MINIMAL.replace("summary: The bottom line.\n", LONG_WORDS) for i in range(3)}
+    write_tree(tmp_path, {**briefs, "site/sitecustomize.py": COUNTING})
+    log = tmp_path / "log.txt"
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "site"), "CI": "1", "BRIEFGEN_TEST_LOG": str(log)}
+    done = subprocess.run(
+        [sys.executable, "-m", "briefgen", "build", "--format", "pdf", "-j", "2"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    records = [line.split() for line in log.read_text().splitlines()]
+    loaders = {int(r[1]) for r in records if r[0] == "dictionary"}
+    renders = [(int(r[1]), int(r[2])) for r in records if r[0] == "brief"]
+    assert len(renders) == 3
+    workers_seen = {pid for pid, _ in renders}
+    assert len(loaders) == 1 and not loaders & workers_seen  # loaded once, before any worker was forked
+    assert all(frozen > 10_000 for _, frozen in renders)  # the warm-up's objects, frozen before the fork
+
+
+def test_the_workers_warm_the_hyphenation_of_every_language_the_briefs_name() -> None:
+    from briefgen.build import _languages
+    from briefgen.workers import warm_languages
+
+    raws = [b"title: x\nlanguage: fr\n", b"language: 'de-AT' # Austrian\n", b"  language: ja\n", b"title: y\n"]
+    assert _languages(raws) == {"fr", "de-AT"}  # a nested `language:` is no brief's language
+    assert warm_languages(settings(), {"fr", "de-AT", "en-GB", "bad tag"}) == ["en-GB", "de-AT", "fr"]

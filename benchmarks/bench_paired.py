@@ -1,0 +1,93 @@
+"""A warm render of one brief by two briefgen trees, run for run and alternating, each in its own warm process
+set up as a build worker of that tree is (the branch's throwaway-brief warm-up and frozen collector when it has
+them): the PDF of a validated brief, its templates, layout and checks, as a worker makes it.
+
+Run: .venv/bin/python benchmarks/bench_paired.py --baseline TREE [BRIEF] [--runs 9]
+TREE is a checkout of the earlier code (e.g. `git worktree add --detach /tmp/base main`); the same virtual
+environment runs both. Prints figures only (wall and CPU seconds, ratios this / baseline, peak RSS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# One warm process per tree: set up, then one timed render per line read; answers JSON lines.
+SERVER = """
+import gc, json, resource, sys, time
+from pathlib import Path
+tree, brief = sys.argv[1], Path(sys.argv[2])
+sys.path.insert(0, tree)
+from briefgen.check import check
+from briefgen.produce import make_outputs
+from briefgen.project import resolve_project
+project = resolve_project(start=brief.parent, formats=["pdf"])
+valid = check([brief], project).briefs[0]
+try:
+    from briefgen.warm import warm_up
+except ImportError:  # the earlier code: a worker is warm after its first brief
+    make_outputs(valid, project)
+else:
+    warm_up([project.language], ["pdf"])
+make_outputs(valid, project)
+print(json.dumps({"ready": True}), flush=True)
+for _ in sys.stdin:
+    wall, cpu = time.perf_counter(), time.process_time()
+    make_outputs(valid, project)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"wall": wall, "cpu": cpu, "rss": rss}), flush=True)
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("brief", nargs="?", type=Path, default=ROOT / "briefs/china-france-japan-2025-11.yaml")
+    parser.add_argument("--baseline", type=Path, required=True, help="a checkout of the earlier code")
+    parser.add_argument("--runs", type=int, default=9)
+    args = parser.parse_args()
+    trees = {"baseline": args.baseline.resolve(), "this": ROOT}
+    servers = {
+        name: subprocess.Popen(
+            [sys.executable, "-c", SERVER, str(tree), str(args.brief.resolve())],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for name, tree in trees.items()
+    }
+    for server in servers.values():
+        assert server.stdout is not None and json.loads(server.stdout.readline())["ready"]
+    times: dict[str, list[dict[str, float]]] = {name: [] for name in servers}
+    for run in range(args.runs):
+        for name in list(servers)[:: 1 if run % 2 == 0 else -1]:  # who goes first alternates
+            server = servers[name]
+            assert server.stdin is not None and server.stdout is not None
+            server.stdin.write("go\n")
+            server.stdin.flush()
+            times[name].append(json.loads(server.stdout.readline()))
+    for server in servers.values():
+        assert server.stdin is not None
+        server.stdin.close()
+        server.wait()
+    print(f"{args.brief.name}: warm PDF render (templates, layout, checks), {args.runs} alternating runs")
+    for key in ("wall", "cpu"):
+        old, new = [t[key] for t in times["baseline"]], [t[key] for t in times["this"]]
+        ratios = sorted(b / a for a, b in zip(old, new, strict=True))
+        print(
+            f"  {key:4}: baseline median {statistics.median(old):.3f} s, this {statistics.median(new):.3f} s;"
+            f" this / baseline run by run: median {statistics.median(ratios):.3f}"
+            f" (range {ratios[0]:.3f}-{ratios[-1]:.3f})"
+        )
+    rss = {name: max(t["rss"] for t in runs) for name, runs in times.items()}
+    print(f"  peak RSS: baseline {rss['baseline']:.0f} MiB, this {rss['this']:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
