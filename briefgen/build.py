@@ -170,8 +170,9 @@ class _Build:
         return pending
 
     def _original_digest(self, raw: bytes, source: Source | None, path: Path) -> str:
-        """A translation's original is an input too: a changed original checks the translation again."""
-        if b"translation_of:" not in raw or self.originals is None:
+        """A translation's original is an input too: a changed original checks the translation again. Not in a
+        release, which does not check translations (and whose manifest must not hash a file it cuts)."""
+        if b"translation_of:" not in raw or self.originals is None or self.project.release is not None:
             return ""
         try:
             data = (source or parse_source(raw, display_path(path))).data

@@ -45,7 +45,11 @@ def edition_digest(raw: bytes, source: Source | None, path: Path, project: Proje
 
 
 def image_digest(source: Source | None, path: Path, project: Project) -> str:
-    """Hash the local images a brief uses, so that editing an image rebuilds the brief."""
+    """Hash the local images a brief uses, so that editing an image rebuilds the brief. A release hashes only
+    the images of what it releases: a withheld image changes nothing in it, and its hash in the manifest would
+    let a reader confirm a guess at the image."""
+    if source is not None and project.release is not None:
+        source = _released(source, project)
     if source is None:
         return ""
     policy = project.policy(path)
@@ -66,13 +70,21 @@ def source_digest(raw: bytes, name: str, project: Project) -> str:
     of the whole file: with the file's hash, a reader of the release could confirm a guess at what was cut."""
     if project.release is None:
         return sha256(raw)
+    try:
+        source = _released(parse_source(raw, name), project)
+    except BriefgenError:
+        return ""
+    return sha256(json.dumps(source.data, sort_keys=True, ensure_ascii=False, default=str).encode()) if source else ""
+
+
+def _released(source: Source, project: Project) -> Source | None:
+    """What a release keeps of a brief (None: nothing, or the cut cannot be made; reported when validated)."""
     scheme = project.scheme
     assert scheme is not None  # resolve_project refuses a release without one
     try:
-        source, _ = release_of(parse_source(raw, name), scheme, project.release_marking, project.default_marking)
+        return release_of(source, scheme, project.release_marking, project.default_marking)[0]
     except (BriefgenError, Withheld):
-        return ""
-    return sha256(json.dumps(source.data, sort_keys=True, ensure_ascii=False, default=str).encode())
+        return None
 
 
 class Names:

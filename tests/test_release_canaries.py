@@ -1054,6 +1054,33 @@ def test_a_release_manifest_holds_no_hash_of_the_full_source(project: Path, run:
     assert hashlib.sha256(path.read_bytes()).hexdigest() not in manifest
 
 
+def test_a_withheld_image_is_no_input_of_a_release(project: Path, run: Run) -> None:
+    """Its hash in the release's manifest would confirm a guess at the image; and it changes nothing there."""
+    data = {
+        "title": "Images",
+        "date": "2025-11-28",
+        "status": "final",
+        "summary": "Public ![a map](public.png)",
+        "trigger": {"title": "What happened", "summary": "It happened."},
+        "sections": [
+            {"title": "Public", "body": "Text."},
+            {"title": "Secret", "body": "![the site](zqxcrimg.png)", "marking": "S"},
+        ],
+    }
+    write_tree(project, {"briefgen.toml": toml_for("us", ["U"]), "briefs/img.yaml": to_yaml(data) + "\n"})
+    (project / "briefs" / "public.png").write_bytes(png((1, 2, 3)))
+    (project / "briefs" / "zqxcrimg.png").write_bytes(png((4, 5, 6)))
+    assert run("build", "--release", "U", "--format", "md", "-j", "1").exit_code == 0
+    manifest = project / "output" / "release-u" / "manifest.json"
+    before = json.loads(manifest.read_text())["briefs"]
+    (project / "briefs" / "zqxcrimg.png").write_bytes(png((7, 8, 9)))  # only the withheld image changes
+    again = run("build", "--release", "U", "--format", "md", "-j", "1")
+    assert again.exit_code == 0 and "unchanged 1" in again.stderr, again.stderr
+    assert json.loads(manifest.read_text())["briefs"] == before
+    (project / "briefs" / "public.png").write_bytes(png((9, 9, 9)))  # a released image still rebuilds it
+    assert "built 1" in run("build", "--release", "U", "--format", "md", "-j", "1").stderr
+
+
 def test_render_release_writes_only_the_release(project: Path, run: Run) -> None:
     path = write_canary_project(project, "uk")
     out = project / "out-os"
