@@ -22,41 +22,18 @@ from briefgen.editions import Edition
 from briefgen.errors import BriefgenError, Problem
 from briefgen.estimates import estimates
 from briefgen.formats import index_links
+from briefgen.i18n import SCALES as SCALES  # docx_frame and themes' tests read them here
+from briefgen.i18n import grades_in, scales_in, translator
 from briefgen.load import display_path
 from briefgen.marking import Portions
-from briefgen.model import CONFIDENCES, IMPACTS, LIKELIHOODS, Brief, format_cutoff, format_date
+from briefgen.model import IMPACTS, LIKELIHOODS, Brief
+from briefgen.model import format_date as format_date  # tests and old themes import it from here
 from briefgen.portion_marks import PortionMarks, marked_html, marked_markdown
 from briefgen.project import CSS_URL, Project, ThemeFolder
 from briefgen.resources import Policy, Refused
 from briefgen.risk_matrix import risk_matrix_svg, severity
 from briefgen.timeline import timeline_svg
 from briefgen.typeset import keep_last_words, mark_cjk, unbroken
-
-# What each step of the scales means: shown in the annex "How to read this brief".
-SCALES: dict[str, list[tuple[str, str]]] = {
-    "likelihood": [
-        ("rare", "Could happen only in exceptional circumstances (under 5%)."),
-        ("unlikely", "Could happen but is not expected (5-25%)."),
-        ("possible", "Might well happen (25-50%)."),
-        ("likely", "Will probably happen (50-80%)."),
-        ("almost-certain", "Is expected to happen (over 80%)."),
-    ],
-    "impact": [
-        ("minimal", "Negligible effect; no change of course needed."),
-        ("minor", "Limited, short-lived effect, handled in normal business."),
-        ("moderate", "Noticeable effect on interests or relations; needs attention at desk level."),
-        ("major", "Serious damage to interests or relations; needs senior attention."),
-        ("severe", "Lasting, strategic damage; needs ministerial attention."),
-    ],
-    "confidence": [
-        ("low", "Fragmentary or poorly corroborated information; plausible alternatives remain."),
-        ("moderate", "Credibly sourced and plausible, but not corroborated enough for high confidence."),
-        ("high", "Well-corroborated information from reliable sources; little doubt remains."),
-    ],
-}
-assert [s for s, _ in SCALES["likelihood"]] == list(LIKELIHOODS)
-assert [s for s, _ in SCALES["impact"]] == list(IMPACTS)
-assert [s for s, _ in SCALES["confidence"]] == list(CONFIDENCES)
 
 
 class TemplateError(BriefgenError):
@@ -75,15 +52,15 @@ class TemplateError(BriefgenError):
         return cls([Problem(shown, line or 0, 0, "", f"template error: {exc.message or exc}")])
 
 
-def _render(kind: str, theme: ThemeFolder, name: str, context: dict[str, Any]) -> str:
+def _render(kind: str, theme: ThemeFolder, name: str, context: dict[str, Any], language: str) -> str:
     try:
-        return _environment(kind, theme).get_template(name).render(context)
+        return _environment(kind, theme, language).get_template(name).render(context)
     except jinja2.TemplateError as exc:
         raise TemplateError.of(exc) from None
 
 
 @functools.cache
-def _environment(kind: str, theme: ThemeFolder) -> jinja2.Environment:
+def _environment(kind: str, theme: ThemeFolder, language: str) -> jinja2.Environment:
     # a theme's file replaces the default of the same name; "default/<name>" always reaches the default,
     # so a theme's brief.html.j2 can {% extends "default/brief.html.j2" %} and override only some blocks
     defaults = jinja2.FileSystemLoader(str(TEMPLATES_DIR))
@@ -97,13 +74,22 @@ def _environment(kind: str, theme: ThemeFolder) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # one environment per language: its labels' translations are compiled into it once, and no render
+    # installs callables into an environment another may be using
+    tr = translator(language)
+    env.install_gettext_translations(tr.translations, newstyle=True)  # type: ignore[attr-defined]
     # in HTML (and so the PDF) a date never breaks across lines; Markdown keeps plain spaces
-    env.filters["date"] = (lambda value: unbroken(format_date(value))) if kind == "html" else format_date
+    env.filters["date"] = (lambda value: unbroken(tr.date(value))) if kind == "html" else tr.date
     env.filters["unbroken"] = unbroken
-    env.filters["cutoff"] = format_cutoff
+    env.filters["cutoff"] = tr.cutoff
+    env.filters["partial"] = tr.partial
+    env.filters["built"] = tr.moment
     env.filters["zip"] = zip
-    env.filters["label"] = label
+    env.filters["label"] = lambda value, scale="": tr.value(value, scale) if scale else label(value)
+    env.filters["css_counters"] = css_counters
+    env.globals["confidence"] = tr.confidence
     env.filters["mdtext"] = markdown.escape_markdown
     env.filters["css_string"] = css_string
     env.filters["cjk"] = _cjk_filter  # cjk_text, or a redline's marks
@@ -124,6 +110,13 @@ def link_ok(url: str) -> bool:
 def label(value: str) -> str:
     """almost-certain -> Almost certain."""
     return value.replace("-", " ").capitalize()
+
+
+def css_counters(text: str) -> str:
+    """Page {page} of {pages} -> "Page " counter(page) " of " counter(pages): a translated line of CSS content."""
+    parts = re.split(r"\{(pages?)\}", text)
+    out = [css_string(p) if i % 2 == 0 else f"counter({p})" for i, p in enumerate(parts) if p or i % 2]
+    return " ".join(out)
 
 
 def css_string(value: str) -> str:
@@ -180,6 +173,7 @@ def _context(
     portions: Portions | None = None,
 ) -> dict[str, Any]:
     citations = markdown.Citations([s.id for s in brief.sources], {s.id: s.title for s in brief.sources})
+    tr = translator(project.language_of(brief))
     portion_marks = PortionMarks(portions)
     md: Callable[..., Any]
     pmh: Callable[..., Any]
@@ -231,7 +225,7 @@ def _context(
         "source_index": {s.id: i for i, s in enumerate(brief.sources)},
         "actors": {a.id: a for a in brief.actors},
         "severity": severity,
-        "scales": SCALES,
+        "scales": scales_in(tr),
         "likelihoods": LIKELIHOODS,
         "impacts": IMPACTS,
         "figures": figures,
@@ -246,6 +240,7 @@ def _context(
         "sentence": sentence_html if fmt == "html" else sentence_markdown,
         "marks": marks,
         **estimates(brief, project),
+        "grades": grades_in(tr),
     }
 
 
@@ -273,7 +268,7 @@ def render_html(
     """
     context = _context(brief, project, "html", images, edition, marks, portions)
     context["extra_css"] = theme_css(project.theme, policy)
-    return keep_last_words(_render("html", project.theme, "brief.html.j2", context))
+    return keep_last_words(_render("html", project.theme, "brief.html.j2", context, context["lang"]))
 
 
 def theme_css(theme: ThemeFolder, policy: Policy | None) -> Markup:
@@ -310,7 +305,7 @@ def render_markdown(
 ) -> str:
     """Render the brief as CommonMark (``edition`` and ``portions``: as for render_html)."""
     context = _context(brief, project, "md", edition=edition, portions=portions)
-    return _tidy_blank_lines(_render("md", project.theme, "brief.md.j2", context))
+    return _tidy_blank_lines(_render("md", project.theme, "brief.md.j2", context, context["lang"]))
 
 
 def _tidy_blank_lines(text: str) -> str:
@@ -337,24 +332,28 @@ def render_print_css(brief: Brief, project: Project) -> str:
         "config": project.config,
         "short_title": short_title(brief),
     }
-    return _render("css", project.theme, "print.css.j2", context)
+    return _render("css", project.theme, "print.css.j2", context, project.language_of(brief))
 
 
 def render_index(entries: list[Any], project: Project) -> str:
     """Render the site's front page from manifest entries (already sorted)."""
     config = project.config
+    tr = translator(project.language)
+    organisation = config.organisation
     context = {
         "entries": entries,
         "lang": project.language,
         "config": config,
-        "site_title": f"{config.organisation} briefs" if config.organisation else "Briefs",
+        "site_title": tr.gettext("%(organisation)s briefs") % {"organisation": organisation}
+        if organisation
+        else tr.gettext("Briefs"),
         "built_at": project.source_date,
         "version": __version__,
         "extra_css": theme_css(project.theme, None),
         "links": index_links(),
         "banner": index_banner(entries, project),
     }
-    return _render("html", project.theme, "index.html.j2", context)
+    return _render("html", project.theme, "index.html.j2", context, project.language)
 
 
 def index_banner(entries: list[Any], project: Project) -> str:

@@ -23,6 +23,7 @@ ORDER = [
     "briefgen.load",
     "briefgen.fields",  # the field types and scales of the format
     "briefgen.yardstick",  # the estimative yardsticks (PHIA, ICD 203) and the probability words outside them
+    "briefgen.i18n",  # the labels, dates and numbers briefgen adds, in the brief's language (Babel)
     "briefgen.model",
     "briefgen.marking",  # portion markings: schemes, each portion's marking, the banner
     "briefgen.release",  # a release edition cut from the data: nothing above its level reaches the model
