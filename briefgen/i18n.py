@@ -258,6 +258,12 @@ class Translator:
             return dt.date(2000, month, 1).strftime("%b")
         return str(get_month_names("abbreviated", locale=self.locale)[month])
 
+    def day_month(self, value: dt.date) -> str:
+        """A day of a month, without the year, for a timeline's ticks: 11 Sep, 11 sept., 9月11日."""
+        if self.british:
+            return f"{value.day} {value:%b}"
+        return format_skeleton("MMMd", value, locale=self.locale)
+
     def number(self, value: float) -> str:
         """1,234.5 / 1 234,5."""
         return format_decimal(value, locale=self.locale)

@@ -23,7 +23,7 @@ from briefgen.errors import BriefgenError, Problem
 from briefgen.estimates import estimates
 from briefgen.formats import index_links
 from briefgen.i18n import SCALES as SCALES  # docx_frame and themes' tests read them here
-from briefgen.i18n import grades_in, scales_in, translator
+from briefgen.i18n import Translator, grades_in, scales_in, translator
 from briefgen.load import display_path
 from briefgen.marking import Portions
 from briefgen.model import IMPACTS, LIKELIHOODS, Brief
@@ -192,12 +192,7 @@ def _context(
                 return html(text, inline, mark)
             return marks(text, lambda other: html(other, inline, mark))
 
-        figures = {
-            "risk_matrix": Markup(risk_matrix_svg(brief.risks)) if brief.risks else "",
-            "timeline": Markup(
-                timeline_svg(brief.historical_context.timeline if brief.historical_context else [], brief.trigger)
-            ),
-        }
+        figures = _figures(brief, tr)
     else:
 
         def md(text: str | None, inline: bool = False, mark: str = "") -> str:
@@ -241,6 +236,15 @@ def _context(
         "marks": marks,
         **estimates(brief, project),
         "grades": grades_in(tr),
+    }
+
+
+def _figures(brief: Brief, tr: Translator) -> dict[str, Any]:
+    """The risk matrix and the timeline as SVG markup, their words in the brief's language."""
+    events = brief.historical_context.timeline if brief.historical_context else []
+    return {
+        "risk_matrix": Markup(risk_matrix_svg(brief.risks, tr=tr)) if brief.risks else "",
+        "timeline": Markup(timeline_svg(events, brief.trigger, tr=tr)),
     }
 
 
