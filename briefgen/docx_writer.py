@@ -39,7 +39,7 @@ from briefgen.editions import Edition
 from briefgen.marking import Portions
 from briefgen.model import Brief
 from briefgen.project import Project
-from briefgen.render import short_title
+from briefgen.render import release_note, short_title
 
 REFERENCE_DOCX = "reference.docx"  # a theme's Word styles (and header logo), like Pandoc's --reference-doc
 
@@ -180,8 +180,9 @@ class _WordBrief(FrameSections):
         if brief.subtitle:
             self._plain(self.doc.add_paragraph(style="Subtitle"), brief.subtitle, "subtitle", "Subtitle")
         self._key_question()
-        if self.project.release_note:
-            add_text(self.doc.add_paragraph(), self.project.release_note, bold=True, colour=MUTED)
+        note = release_note(self.project, self.tr)
+        if note:
+            add_text(self.doc.add_paragraph(), note, bold=True, colour=MUTED)
         meta = self.doc.add_paragraph()
         pairs = [(self._("Date:"), self.date(brief.date))]
         if self.edition is not None and self.edition.number:

@@ -172,8 +172,9 @@ def _context(
     marks: Marks | None = None,
     portions: Portions | None = None,
 ) -> dict[str, Any]:
-    citations = markdown.Citations([s.id for s in brief.sources], {s.id: s.title for s in brief.sources})
     tr = translator(project.language_of(brief))
+    titles = {s.id: s.title for s in brief.sources}
+    citations = markdown.Citations([s.id for s in brief.sources], titles, tr.gettext("Source %(n)s"))
     portion_marks = PortionMarks(portions)
     md: Callable[..., Any]
     pmh: Callable[..., Any]
@@ -230,13 +231,19 @@ def _context(
         "pm": portion_marks.of,
         "pmh": pmh,
         "pm_highest": portion_marks.highest,
-        "release_note": project.release_note,
+        "release_note": release_note(project, tr),
         "edition": edition or Edition(brief.edition),
         "sentence": sentence_html if fmt == "html" else sentence_markdown,
         "marks": marks,
         **estimates(brief, project),
         "grades": grades_in(tr),
     }
+
+
+def release_note(project: Project, tr: Translator) -> str | None:
+    """What a release edition says of itself, in the brief's language (Project.release_note, translated)."""
+    level, scheme = project.release_marking, project.scheme
+    return scheme.omits(level, tr.gettext) if scheme and level else None
 
 
 def _figures(brief: Brief, tr: Translator) -> dict[str, Any]:
