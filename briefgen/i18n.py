@@ -19,8 +19,11 @@ from babel.dates import format_skeleton, get_month_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
+from jinja2.ext import babel_extract
 
-from briefgen.fields import CONFIDENCES, IMPACTS, LIKELIHOODS, PartialDate, format_cutoff, format_date
+from briefgen.errors import Problem
+from briefgen.fields import CONFIDENCES, IMPACTS, LIKELIHOODS, PartialDate, format_cutoff, format_date, shorten
+from briefgen.load import display_path
 from briefgen.yardstick import CREDIBILITY, RELIABILITY
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
@@ -289,3 +292,53 @@ def scales_in(tr: Translator) -> dict[str, list[tuple[str, str]]]:
 def grades_in(tr: Translator) -> dict[str, tuple[tuple[str, str, str], ...]]:
     """The Admiralty grades (letter or digit, name, meaning) in the translator's language."""
     return {scale: tuple((g, tr.gettext(n), tr.gettext(m)) for g, n, m in grades) for scale, grades in GRADES.items()}
+
+
+# --- a theme's labels: only the catalogue's, or a translation could never reach them
+
+
+@functools.cache
+def catalogue_messages() -> frozenset[tuple[str | None, str]]:
+    """Every (context, msgid) of the catalogue template (the plural's singular for a plural)."""
+    with (LOCALES_DIR / f"{DOMAIN}.pot").open("rb") as fp:
+        return frozenset((m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in read_po(fp) if m.id)
+
+
+def theme_label_problems(folder: Path) -> list[Problem]:
+    """A problem for each label a theme's templates translate (``_()``, ``gettext``, ``ngettext``, ``pgettext``,
+    ``{% trans %}``) that is not in briefgen's catalogue, at its template and line (cached per file version)."""
+    files = sorted(p for p in folder.rglob("*.j2") if p.is_file() and not p.name.startswith("."))
+    return [p for path in files for p in _file_label_problems(path, path.stat().st_mtime_ns)]
+
+
+@functools.cache
+def _file_label_problems(path: Path, mtime_ns: int) -> tuple[Problem, ...]:
+    known = catalogue_messages()
+    options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
+    keywords = ("_", "gettext", "ngettext", "pgettext", "npgettext")
+    problems = []
+    with path.open("rb") as fp:
+        for line, function, message, _ in babel_extract(fp, keywords, [], options):
+            context, msgid = _split_message(function, message)
+            if msgid is not None and (context, msgid) not in known:
+                said = f"{context}|{msgid}" if context else msgid
+                problems.append(
+                    Problem(
+                        display_path(path),
+                        line,
+                        0,
+                        "",
+                        f"label '{shorten(said)}' is not in briefgen's message catalogue, so no language can"
+                        " translate it: use one of the catalogue's labels (briefgen/locales/briefgen.pot)",
+                    )
+                )
+    return tuple(problems)
+
+
+def _split_message(function: str, message: object) -> tuple[str | None, str | None]:
+    """(context, msgid) of an extracted call; msgid None for a message that is not a constant."""
+    parts = message if isinstance(message, tuple) else (message,)
+    if function in ("pgettext", "npgettext"):
+        context, msgid = (*parts, None, None)[:2]
+        return (context if isinstance(context, str) else None), (msgid if isinstance(msgid, str) else None)
+    return None, parts[0] if isinstance(parts[0], str) else None

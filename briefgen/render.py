@@ -23,7 +23,7 @@ from briefgen.errors import BriefgenError, Problem
 from briefgen.estimates import estimates
 from briefgen.formats import index_links
 from briefgen.i18n import SCALES as SCALES  # docx_frame and themes' tests read them here
-from briefgen.i18n import Translator, grades_in, scales_in, translator
+from briefgen.i18n import Translator, grades_in, scales_in, theme_label_problems, translator
 from briefgen.load import display_path
 from briefgen.marking import Portions
 from briefgen.model import IMPACTS, LIKELIHOODS, Brief
@@ -53,6 +53,10 @@ class TemplateError(BriefgenError):
 
 
 def _render(kind: str, theme: ThemeFolder, name: str, context: dict[str, Any], language: str) -> str:
+    if theme.folder is not None:
+        problems = theme_label_problems(theme.folder)
+        if problems:
+            raise TemplateError(problems)
     try:
         return _environment(kind, theme, language).get_template(name).render(context)
     except jinja2.TemplateError as exc:

@@ -343,3 +343,56 @@ def test_a_brief_in_french_reads_french_labels(rendered: dict[str, dict[str, str
     assert "Page 1 sur " in rendered["fr"]["pdf"]
     assert "- Auteurs\u00a0: Publius Cornelius (scriba); Gaius Iulius" in md
     assert "L’essentiel" in rendered["fr"]["docx"] and "Page 1 sur 1" in rendered["fr"]["docx"]
+
+
+# --- a theme's labels
+
+
+def test_a_theme_label_not_in_the_catalogue_is_an_error_at_its_template_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (theme / "brief.html.j2").write_text(
+        '{% extends "default/brief.html.j2" %}\n'
+        "{% block footer %}\n"
+        '<p>{{ _("Contents") }} · {{ _("Made by the desk") }}</p>\n'
+        '<p>{{ pgettext("status", "Final") }} {{ pgettext("status", "Shelved") }}</p>\n'
+        "{% endblock %}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "briefgen.toml").write_text('templates = "theme"\n', encoding="utf-8")
+    path = write_brief(
+        tmp_path / "briefs",
+        "b",
+        {"title": "T", "date": "2025-11-28", "summary": "S.", "trigger": {"title": "W", "summary": "H."}},
+    )
+    result = CliRunner().invoke(main, ["render", str(path), "--out", "out", "--format", "html"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:2] == [
+        "theme/brief.html.j2:3: label 'Made by the desk' is not in briefgen's message catalogue, so no language can"
+        " translate it: use one of the catalogue's labels (briefgen/locales/briefgen.pot)",
+        "theme/brief.html.j2:4: label 'status|Shelved' is not in briefgen's message catalogue, so no language can"
+        " translate it: use one of the catalogue's labels (briefgen/locales/briefgen.pot)",
+    ]
+
+
+def test_a_theme_using_the_catalogues_labels_renders_them_in_the_briefs_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "theme").mkdir()
+    (tmp_path / "theme" / "brief.html.j2").write_text(
+        '{% extends "default/brief.html.j2" %}{% block footer %}<p id="f">{{ _("Contents") }}</p>{% endblock %}',
+        encoding="utf-8",
+    )
+    (tmp_path / "briefgen.toml").write_text('templates = "theme"\nlanguage = "de"\n', encoding="utf-8")
+    path = write_brief(
+        tmp_path / "briefs",
+        "b",
+        {"title": "T", "date": "2025-11-28", "summary": "S.", "trigger": {"title": "W", "summary": "H."}},
+    )
+    result = CliRunner().invoke(main, ["render", str(path), "--out", "out", "--format", "html"])
+    assert result.exit_code == 0, result.output
+    assert '<p id="f"><span class="last-word">Inhalt</span></p>' in (tmp_path / "out" / "b.html").read_text(encoding="utf-8")
