@@ -395,4 +395,20 @@ def test_a_theme_using_the_catalogues_labels_renders_them_in_the_briefs_language
     )
     result = CliRunner().invoke(main, ["render", str(path), "--out", "out", "--format", "html"])
     assert result.exit_code == 0, result.output
-    assert '<p id="f"><span class="last-word">Inhalt</span></p>' in (tmp_path / "out" / "b.html").read_text(encoding="utf-8")
+    assert '<p id="f"><span class="last-word">Inhalt</span></p>' in (tmp_path / "out" / "b.html").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_a_language_without_a_catalogue_is_a_warning_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "briefgen.toml").write_text("", encoding="utf-8")
+    path = write_brief(tmp_path / "briefs", "b", {**LATIN, "language": "it"})
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    line = path.read_text(encoding="utf-8").splitlines().index('language: "it"') + 1
+    assert (
+        f"briefs/b.yaml:{line}:11: warning: language: briefgen has no labels in 'it': its labels, dates and numbers"
+        " stay in British English (catalogues: ar, de, en, es, fr, ja, zh-Hans; the README's Languages says how to add one)"
+    ) in result.output.splitlines()
