@@ -410,5 +410,6 @@ def test_a_language_without_a_catalogue_is_a_warning_at_its_line(
     line = path.read_text(encoding="utf-8").splitlines().index('language: "it"') + 1
     assert (
         f"briefs/b.yaml:{line}:11: warning: language: briefgen has no labels in 'it': its labels, dates and numbers"
-        " stay in British English (catalogues: ar, de, en, es, fr, ja, zh-Hans; the README's Languages says how to add one)"
+        " stay in British English (catalogues: ar, de, en, es, fr, ja, zh-Hans; the README's Languages says how to"
+        " add one)"
     ) in result.output.splitlines()
