@@ -12,19 +12,18 @@ import gettext
 import io
 from dataclasses import dataclass
 from pathlib import Path
-
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date as babel_date
-from babel.dates import format_skeleton, get_month_names
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
-from jinja2.ext import babel_extract
+from typing import TYPE_CHECKING
 
 from briefgen.errors import Problem
 from briefgen.fields import CONFIDENCES, IMPACTS, LIKELIHOODS, PartialDate, format_cutoff, format_date, shorten
 from briefgen.load import display_path
 from briefgen.yardstick import CREDIBILITY, RELIABILITY
+
+if TYPE_CHECKING:
+    from babel import Locale
+
+# Babel is imported where a locale is needed, never for British English: an English brief (and `validate`,
+# which reads a brief's language) pays nothing for the languages it does not use.
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 DOMAIN = "briefgen"
@@ -156,6 +155,9 @@ def _catalogue(locale: str) -> gettext.GNUTranslations | None:
 
 def compile_po(po: Path) -> bytes:
     """A .po file compiled as `pybabel compile` does (fuzzy entries left out)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     with po.open("rb") as fp:
         catalog = read_po(fp, locale=po.parent.parent.name, domain=DOMAIN)
     out = io.BytesIO()
@@ -163,18 +165,23 @@ def compile_po(po: Path) -> bytes:
     return out.getvalue()
 
 
-def catalogue_for(language: str) -> tuple[str | None, Locale]:
+def catalogue_for(language: str) -> tuple[str | None, Locale | None]:
     """The shipped catalogue a BCP 47 tag is read with (fr-CA -> fr, zh-Hans and zh -> zh_Hans), or None for
-    one briefgen has no catalogue for, and the Babel locale its dates and numbers take (en-GB for none)."""
+    one briefgen has no catalogue for, and the Babel locale its dates and numbers take (None: British English,
+    also for a language without a catalogue)."""
+    if language.lower() in ("en", "en-gb"):
+        return SOURCE_LANGUAGE, None
+    from babel import Locale, UnknownLocaleError
+
     try:
         locale = Locale.parse(language, sep="-")
     except (ValueError, UnknownLocaleError):
-        return None, Locale("en", "GB")
+        return None, None
     script = locale.script or _likely_script(locale)
     for name in (f"{locale.language}_{script}" if script else "", locale.language):
         if name and (LOCALES_DIR / name / "LC_MESSAGES" / f"{DOMAIN}.po").is_file():
             return name, locale
-    return None, Locale("en", "GB")
+    return None, None
 
 
 def _likely_script(locale: Locale) -> str | None:
@@ -189,13 +196,13 @@ class Translator:
 
     language: str  # as the brief asked for it (BCP 47)
     catalogue: str | None  # the catalogue read (fr, zh_Hans), None: British English, as there is none
-    locale: Locale
+    locale: Locale | None  # None: British English
     translations: gettext.NullTranslations
 
     @property
     def british(self) -> bool:
         """Whether this is British English: the source language, formatted as briefgen always did."""
-        return self.locale.language == "en" and self.locale.territory in (None, "GB")
+        return self.locale is None or (self.locale.language == "en" and self.locale.territory in (None, "GB"))
 
     @property
     def known(self) -> bool:
@@ -228,12 +235,16 @@ class Translator:
             return ""
         if self.british:
             return format_date(value)
+        from babel.dates import format_date as babel_date
+
         return babel_date(value, "long", locale=self.locale)
 
     def partial(self, value: PartialDate) -> str:
         """A date known to the day, month or year, short: 11 Sep 2012, Sep 2012, 2012 (sept. 2012, 2012年9月)."""
         if self.british or not value.month:
             return value.label
+        from babel.dates import format_skeleton
+
         when = dt.date(value.year, value.month, value.day or 1)
         return format_skeleton("yMMMd" if value.day else "yMMM", when, locale=self.locale)
 
@@ -241,6 +252,8 @@ class Translator:
         """28 Nov 2025, 07:42 IST in the locale's order (the zone as the brief's own)."""
         if value is None or self.british:
             return format_cutoff(value)
+        from babel.dates import format_skeleton
+
         zone = format_cutoff(value).rsplit(" ", 1)[-1]
         return f"{self._date_time(format_skeleton('yMMMd', value, locale=self.locale), value)} {zone}"
 
@@ -252,6 +265,7 @@ class Translator:
 
     def _date_time(self, date: str, value: dt.datetime) -> str:
         """A date and a 24-hour time joined as the locale joins them (28 nov. 2025, 07:42 / 2025年11月28日 7:42)."""
+        assert self.locale is not None  # not British English
         pattern = str(self.locale.datetime_formats["medium"])
         return pattern.replace("{1}", date).replace("{0}", f"{value:%H:%M}")
 
@@ -259,17 +273,23 @@ class Translator:
         """A month's abbreviation for a timeline's ticks: Sep, sept., 9月."""
         if self.british:
             return dt.date(2000, month, 1).strftime("%b")
+        from babel.dates import get_month_names
+
         return str(get_month_names("abbreviated", locale=self.locale)[month])
 
     def day_month(self, value: dt.date) -> str:
         """A day of a month, without the year, for a timeline's ticks: 11 Sep, 11 sept., 9月11日."""
         if self.british:
             return f"{value.day} {value:%b}"
+        from babel.dates import format_skeleton
+
         return format_skeleton("MMMd", value, locale=self.locale)
 
     def number(self, value: float) -> str:
         """1,234.5 / 1 234,5."""
-        return format_decimal(value, locale=self.locale)
+        from babel.numbers import format_decimal
+
+        return format_decimal(value, locale=self.locale or "en_GB")
 
 
 @functools.cache
@@ -300,6 +320,8 @@ def grades_in(tr: Translator) -> dict[str, tuple[tuple[str, str, str], ...]]:
 @functools.cache
 def catalogue_messages() -> frozenset[tuple[str | None, str]]:
     """Every (context, msgid) of the catalogue template (the plural's singular for a plural)."""
+    from babel.messages.pofile import read_po
+
     with (LOCALES_DIR / f"{DOMAIN}.pot").open("rb") as fp:
         return frozenset((m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in read_po(fp) if m.id)
 
@@ -313,6 +335,8 @@ def theme_label_problems(folder: Path) -> list[Problem]:
 
 @functools.cache
 def _file_label_problems(path: Path, mtime_ns: int) -> tuple[Problem, ...]:
+    from jinja2.ext import babel_extract
+
     known = catalogue_messages()
     options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
     keywords = ("_", "gettext", "ngettext", "pgettext", "npgettext")
