@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefgen.check import Checker, Valid
+from briefgen.check import Checker, Valid, checked_translation
 from briefgen.editions import chain_digest
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import Source, display_path, find_briefs, parse_source, walk_strings
@@ -21,6 +21,7 @@ from briefgen.project import Project
 from briefgen.release import Withheld, release_of
 from briefgen.resources import Refused
 from briefgen.site import write_index
+from briefgen.translation import Original, Originals, original_digest
 from briefgen.workers import Done, Report, Step, Task, run
 
 
@@ -107,6 +108,7 @@ class _Build:
     recorded: set[str] = field(default_factory=set)
     keys: set[str] = field(default_factory=set)  # the manifest keys of every brief under this build's paths
     withheld: set[str] = field(default_factory=set)  # briefs marked above this release: their old outputs go
+    originals: Originals | None = None  # the briefs a translation may translate: those under this build's paths
 
     def run(self, paths: list[Path], jobs: int, force: bool) -> None:
         out_dir = self.project.out_dir
@@ -125,6 +127,7 @@ class _Build:
         result.failed += [p.path for p in not_found]
         shown = {display_path(f): f for f in files}
         self.keys = {manifest_key(f, project.out_dir) for f in files}
+        self.originals = Originals(project, files)
         reader = Checker(project)
         pending: list[_Pending] = []
         for name in select_shard(sorted(shown), self.shard):
@@ -134,7 +137,8 @@ class _Build:
                 raw = reader.read(path)
                 source = _parse_for_images(raw, name)
                 images, editions = _image_digest(source, path, project), _edition_digest(raw, source, path, project)
-                inputs = sha256((project.digest + _source_digest(raw, name, project) + images + editions).encode())
+                inputs = project.digest + _source_digest(raw, name, project) + images + editions
+                inputs = sha256((inputs + self._original_digest(raw, source, path)).encode())
             except BriefgenError as exc:
                 if project.release is not None:  # unreadable, so its marking is unknown: not in this release
                     self.withheld.add(key)
@@ -153,6 +157,16 @@ class _Build:
                 pending.append(_Pending(path, name, key, raw, source, inputs))
         return pending
 
+    def _original_digest(self, raw: bytes, source: Source | None, path: Path) -> str:
+        """A translation's original is an input too: a changed original checks the translation again."""
+        if b"translation_of:" not in raw or self.originals is None:
+            return ""
+        try:
+            data = (source or parse_source(raw, display_path(path))).data
+        except BriefgenError:  # reported when it is validated
+            return ""
+        return original_digest(data, path, self.originals)
+
     def _validate(self, pending: list[_Pending]) -> list[Task]:
         """Validate changed briefs here, before any rendering, so that a bad or clashing one writes nothing."""
         checker = Checker(self.project, owners=self._owners())
@@ -160,6 +174,9 @@ class _Build:
         for item in pending:
             try:
                 valid = checker.check(item.path, raw=item.raw, source=item.source)
+                originals = self.originals or Originals(self.project)
+                originals.add(Original(valid.path, valid.source, valid.brief))
+                valid = checked_translation(valid, originals)
             except Withheld:  # above this release: no outputs here, and nothing said of it
                 self.withheld.add(item.key)
                 if self.shard:  # its old outputs, listed in the merged manifest, go now; `index` drops its entry

@@ -4,7 +4,7 @@ sharing an id (nor taking one of the site's own pages)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefgen.content import check_content
@@ -16,6 +16,7 @@ from briefgen.marking import Portions
 from briefgen.model import Brief
 from briefgen.project import Project
 from briefgen.release import Withheld, release_of
+from briefgen.translation import Original, Originals, check_translation
 from briefgen.validate import validate
 
 RESERVED_IDS = frozenset({"index", "manifest"})  # the site's own pages
@@ -100,7 +101,7 @@ class Checker:
             classification=config.classification,
             today=self.today,
             portions=portions,
-            yardstick=config.resolved_yardstick,
+            yardstick=project.yardstick_in(source.data.get("language")),
             reference_format=config.reference_format,
         )
         if brief.previous:
@@ -137,23 +138,49 @@ def language_warnings(source: Source, language: str | None) -> list[Problem]:
     return [source.problem(("language",), message, severity="warning")]
 
 
+def checked_translation(valid: Valid, originals: Originals) -> Valid:
+    """A valid brief with the warnings of its translation (none if it is not one); raise BriefgenError with its
+    warnings and errors when it names no original, one it cannot translate, or a stamp that does not read."""
+    brief = valid.brief
+    if brief.translation_of is None and brief.translated_from is None:
+        return valid
+    problems = check_translation(Original(valid.path, valid.source, brief), originals)
+    if any(p.severity == "error" for p in problems):
+        raise BriefgenError([*valid.warnings, *problems])
+    if not problems:
+        return valid
+    return replace(valid, warnings=tuple(sorted((*valid.warnings, *problems), key=lambda p: (p.line, p.col))))
+
+
 def check(paths: list[Path], project: Project, today: dt.date | None = None) -> Checked:
-    """Load and validate every brief under ``paths``; collect every problem of every file."""
+    """Load and validate every brief under ``paths``; collect every problem of every file, in file order."""
     files, problems = find_briefs(paths)
     result = Checked(problems=problems)
     checker = Checker(project, today=today)
+    outcomes: list[tuple[str, Valid | Exception]] = []
     for path in files:
         try:
-            valid = checker.check(path)
+            outcomes.append((display_path(path), checker.check(path)))
         except Withheld:
             continue
         except Exception as exc:  # BriefgenError, or a bug met by this brief alone: the others are still checked
-            name = display_path(path)
+            outcomes.append((display_path(path), exc))
+    valids = [v for _, v in outcomes if isinstance(v, Valid)]
+    originals = Originals(project, files, {v.id: Original(v.path, v.source, v.brief) for v in valids})
+    for name, outcome in outcomes:  # translations once every original is known
+        if isinstance(outcome, Valid):
+            try:
+                outcome = checked_translation(outcome, originals)
+            except Exception as exc:
+                outcome = exc
+        if isinstance(outcome, Exception):
             result.problems += (
-                exc.problems if isinstance(exc, BriefgenError) else [Problem.internal(name, "checking it", exc)]
+                outcome.problems
+                if isinstance(outcome, BriefgenError)
+                else [Problem.internal(name, "checking it", outcome)]
             )
             result.failed.append(name)
-            continue
-        result.problems += valid.warnings
-        result.briefs.append(valid)
+        else:
+            result.problems += outcome.warnings
+            result.briefs.append(outcome)
     return result

@@ -228,6 +228,21 @@ def diff_cmd(editions: tuple[str, ...], since: str | None, release: str | None, 
     output.write_bytes(data) if output is not None else click.echo(data, nl=False)
 
 
+@main.command("translation-stamp")
+@click.argument("original", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--git", "use_git", is_flag=True, help="Stamp the original's last commit (git:REV) instead of its"
+              " content; the file must have no changes since.")  # fmt: skip
+def translation_stamp_cmd(original: Path, use_git: bool) -> None:
+    """Print the value of `translated_from:` for a translation of ORIGINAL made now: a hash of its translatable
+    content, section by section, so validate can say which sections changed since."""
+    from briefgen.check import Checker
+    from briefgen.translation import Original, stamp
+
+    project = project_from()
+    valid = Checker(project).check(original)
+    click.echo(stamp(Original(valid.path, valid.source, valid.brief), project, git=use_git))
+
+
 @main.command("build")
 @PATHS
 @RELEASE_OPTION

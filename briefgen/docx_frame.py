@@ -86,7 +86,7 @@ class FrameSections(Sections):
         headers = [self._("Level"), self._("Meaning")]
         for scale, caption_text in scales:
             self._scale(caption_text, headers, [(self.value(s, scale), m) for s, m in meanings[scale]])
-        yardstick = self.project.config.resolved_yardstick
+        yardstick = self.project.yardstick_in(self.brief.language)
         if yardstick:
             said = self._(
                 "Key judgements state how likely they are in the terms of the %(name)s yardstick, and the analyst's"

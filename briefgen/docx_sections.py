@@ -168,7 +168,7 @@ class Sections:
             return
         self._heading(self._("Key judgements"), None, level=2)
         table = self._table(None, ["#", self._("Judgement"), self._("Likelihood, confidence")], [0.06, 0.7, 0.24])
-        yardstick = self.project.config.resolved_yardstick
+        yardstick = self.project.yardstick_in(self.brief.language)
         for i, point in enumerate(self.brief.key_points):
             number, text, confidence = self._row(table)
             add_text(number.paragraphs[0], str(i + 1))

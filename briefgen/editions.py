@@ -103,7 +103,10 @@ def load_edition(ref: EditionRef, project: Project) -> tuple[Source, Brief]:
         source, portions = release_of(source, scheme, project.release_marking, project.default_marking)
     config = project.config
     brief, _ = validate(
-        source, classification=config.classification, portions=portions, yardstick=config.resolved_yardstick
+        source,
+        classification=config.classification,
+        portions=portions,
+        yardstick=project.yardstick_in(source.data.get("language")),
     )
     return source, brief
 

@@ -13,7 +13,7 @@ from briefgen.yardstick import CREDIBILITY, RELIABILITY, Yardstick
 
 def estimates(brief: Brief, project: Project) -> dict[str, Any]:
     """What the templates need of the yardstick, the edition variant, the page budget and the source grades."""
-    yardstick = project.config.resolved_yardstick
+    yardstick = project.yardstick_in(brief.language)
 
     def whose(risk: Risk) -> str:
         if risk.to is None:

@@ -39,6 +39,8 @@ Credibility = Annotated[
 SourceKind = Literal["reporting", "analysis", "official-statement", "interview", "document", "data", "social-media"]
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: `$` would allow a final newline
+# a brief's id: a slug, or a slug and a language (china-2025-11.fr, the id of china-2025-11.fr.yaml)
+BRIEF_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z]{2,3}(?:-[a-z0-9]{2,8})*)?\Z")
 # [@id] or [@a; @b]: pandoc-style citations of ids in `sources`
 CITATION_RE = re.compile(r"\[@([A-Za-z0-9][\w.:-]*(?:\s*;\s*@[A-Za-z0-9][\w.:-]*)*)\]")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
@@ -134,6 +136,16 @@ def _line(value: Any) -> Any:
     return value
 
 
+def _brief_id(value: Any) -> Any:
+    if isinstance(value, str) and not BRIEF_ID_RE.match(value):
+        raise PydanticCustomError(
+            "briefgen",
+            "'{value}' is not a valid id: use lowercase letters, digits and single hyphens",
+            {"value": shorten(value)},
+        )
+    return value
+
+
 def _slug(value: Any) -> Any:
     if isinstance(value, str) and not SLUG_RE.match(value):
         raise PydanticCustomError(
@@ -218,6 +230,7 @@ class PartialDate:
 Text = Annotated[str, BeforeValidator(_line)]
 Markdown = Annotated[str, BeforeValidator(_text)]
 Slug = Annotated[str, BeforeValidator(_slug)]
+BriefId = Annotated[str, BeforeValidator(_brief_id)]
 Lang = Annotated[str, Field(pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")]
 Date = Annotated[dt.date, BeforeValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date"})]
 FlexDate = Annotated[

@@ -36,8 +36,15 @@ class Entry:
     classification: str = ""
     tags: list[str] = field(default_factory=list)
     lead: str = ""  # the summary's first sentence, for the index page
+    language: str = ""  # the brief's own `language` ("": the project's)
+    translation_of: str = ""  # the id of the brief it translates
     digest: str = ""  # of all the fields above: an entry edited by hand is not trusted
     withheld: bool = False  # a shard's note that this brief is above its release: `index` drops it
+
+    @property
+    def translation(self) -> tuple[str, str]:
+        """Its language and the id of the brief it translates (each "" when not said)."""
+        return self.language, self.translation_of
 
 
 @dataclass
@@ -61,8 +68,9 @@ class ManifestError(Exception):
 def _said(entry: Entry) -> dict[str, object]:
     """What an entry says (``withheld`` only where it is true, so other entries read as they always have)."""
     fields = asdict(entry)
-    if not fields["withheld"]:
-        del fields["withheld"]
+    for key in ("withheld", "language", "translation_of"):  # said only when set: older entries keep their digests
+        if not fields[key]:
+            del fields[key]
     return fields
 
 
@@ -96,7 +104,7 @@ def parse_manifest(text: str) -> Manifest:
 
 def _check_entry(entry: Entry) -> None:
     texts = (entry.id, entry.source, entry.source_sha256, entry.inputs_sha256, entry.title, entry.subtitle)
-    more = (entry.date, entry.updated, entry.status, entry.classification, entry.lead)
+    more = (entry.date, entry.updated, entry.status, entry.classification, entry.lead, *entry.translation)
     if not all(isinstance(value, str) for value in (*texts, *more)) or not isinstance(entry.stale, bool):
         raise ManifestError(f"bad entry for {entry.source!r}")
     for value in (entry.date, entry.updated):
@@ -132,6 +140,8 @@ def entry_for(brief: Brief, key: str, source_sha256: str, inputs_sha256: str, ou
         classification=brief.classification or "",
         tags=list(brief.tags),
         lead=first_sentence(brief.summary),
+        language=brief.language or "",
+        translation_of=brief.translation_of or "",
     )
 
 
@@ -144,7 +154,8 @@ def first_sentence(markdown_text: str) -> str:
 
 
 _SUFFIXES = "|".join(re.escape(f.suffix[1:]) for f in REGISTRY)
-_OUTPUT_NAME = re.compile(rf"^[a-z0-9]+(?:-[a-z0-9]+)*\.(?:{_SUFFIXES})$")
+# <id>.<suffix>, where an id may carry a language (china-2025-11.fr.html, a translation's)
+_OUTPUT_NAME = re.compile(rf"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z]{{2,3}}(?:-[a-z0-9]{{2,8}})*)?\.(?:{_SUFFIXES})$")
 
 
 def is_output_name(name: str) -> bool:

@@ -13,6 +13,7 @@ from pydantic import (
 )
 
 from briefgen.fields import (
+    BRIEF_ID_RE,
     CITATION_RE,
     CONFIDENCES,
     DATE_RE,
@@ -20,6 +21,7 @@ from briefgen.fields import (
     IMPACTS,
     LIKELIHOODS,
     SLUG_RE,
+    BriefId,
     Confidence,
     Credibility,
     Cutoff,
@@ -46,6 +48,7 @@ from briefgen.fields import (
 
 # the field types and scales are the model's too: stages import them from here, as before fields.py was split off
 __all__ = [
+    "BRIEF_ID_RE",
     "CITATION_RE",
     "CONFIDENCES",
     "DATE_RE",
@@ -266,7 +269,9 @@ class Brief(_Model):
         json_schema_extra={"description": "A structured briefing document (briefgen format v1)."},
     )
 
-    id: Slug | None = Field(None, description="Slug; defaults to the file name without .yaml")
+    id: BriefId | None = Field(
+        None, description="Slug, optionally with a language (x.fr); defaults to the file name without .yaml"
+    )
     title: Text
     subtitle: Text | None = None
     date: Date
@@ -275,6 +280,10 @@ class Brief(_Model):
     language: Lang | None = Field(
         None,
         description="The brief's language (BCP 47: en-GB, fr, de, zh-Hans, ar); default from briefgen.toml, else en-GB",
+    )
+    translation_of: BriefId | None = Field(None, description="The id of the brief this one translates")
+    translated_from: Text | None = Field(
+        None, description="The original's stamp when translated: what `briefgen translation-stamp ORIGINAL` prints"
     )
     edition: int | None = Field(None, ge=1, description="Edition number; default: counted along 'previous'")
     previous: Text | None = Field(

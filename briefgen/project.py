@@ -23,6 +23,7 @@ from briefgen.formats import DEFAULT_VARIANT, EDITION_VARIANTS, FORMATS, VARIANT
 from briefgen.marking import Marking, Scheme
 from briefgen.model import Brief
 from briefgen.resources import MAX_BYTES, Policy
+from briefgen.yardstick import Yardstick, in_language
 
 DEFAULT_OUTPUT = Path("output")
 DEFAULT_LANGUAGE = "en-GB"  # British English: the catalogues' source language, dates as "28 November 2025"
@@ -67,6 +68,14 @@ class Project:
     def language_of(self, brief: Brief) -> str:
         """The language a brief is written in (BCP 47): its own `language`, else the project's."""
         return brief.language or self.language
+
+    def yardstick_in(self, language: object) -> Yardstick | None:
+        """The yardstick of briefgen.toml in the words of a brief's language (its `language` as written, else
+        the project's): a French brief is held to the French terms."""
+        yardstick = self.config.resolved_yardstick
+        if yardstick is None:
+            return None
+        return in_language(yardstick, language if isinstance(language, str) and language else self.language)
 
     @property
     def page_budget(self) -> int | None:

@@ -350,13 +350,15 @@ def render_print_css(brief: Brief, project: Project) -> str:
     return _render("css", project.theme, "print.css.j2", context, project.language_of(brief))
 
 
-def render_index(entries: list[Any], project: Project) -> str:
-    """Render the site's front page from manifest entries (already sorted)."""
+def render_index(entries: list[Any], project: Project, languages: dict[str, list[Any]] | None = None) -> str:
+    """Render the site's front page from manifest entries (already sorted); ``languages``: by an original's id,
+    the languages it and its translations can be read in (site.py)."""
     config = project.config
     tr = translator(project.language)
     organisation = config.organisation
     context = {
         "entries": entries,
+        "languages": languages or {},
         "lang": project.language,
         "config": config,
         "site_title": tr.gettext("%(organisation)s briefs") % {"organisation": organisation}

@@ -38,6 +38,15 @@ CODES: list[tuple[re.Pattern[str], str]] = [
         (r"^a key must be plain text", "complex-key"),
         (r"unknown field", "unknown-field"),
         (r"^missing required field", "missing-field"),
+        # translations (translation.py): their original, their stamp, whether the original changed since
+        (r"^expected the value `briefgen translation-stamp", "invalid-stamp"),
+        (r"has changed since it was translated", "stale-translation"),
+        (r"^cannot tell whether '.*' changed since", "unchecked-translation"),
+        (r"^a translation without a stamp", "unstamped-translation"),
+        (r"^no brief has the id ", "unknown-original"),
+        (r"is itself a translation", "translation-of-translation"),
+        (r"^the translation is in .*, as its original", "same-language"),
+        (r"^translated_from needs translation_of", "missing-translation-of"),
         (r"is not a real date", "invalid-date"),
         (r"^expected a date and time with its zone", "cutoff-format"),
         (r"^expected a date", "date-format"),
@@ -75,14 +84,16 @@ CODES: list[tuple[re.Pattern[str], str]] = [
 # The kinds of a note (`briefgen review`: what a reviewer did in the Word edition), from its message too. Part of
 # the JSON format like CODES.
 _WHAT = r'(".*"|a paragraph break|a space|something without text)'  # what review.describe quotes
+_END = r"( in an? (header|footer|footnote|endnote))?$"  # a change to a field's footnote says so
 NOTE_CODES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(pattern), code)
     for pattern, code in [
         (r"^(outside the brief's fields \(.*?\): )?comment by ", "review-comment"),
         (rf" replaced {_WHAT} with ", "review-replacement"),
         (rf" moved {_WHAT} (here|to |away)", "review-move"),
-        (rf" inserted {_WHAT}$", "review-insertion"),
-        (rf" deleted {_WHAT}$", "review-deletion"),
+        (rf" inserted {_WHAT}{_END}", "review-insertion"),
+        (rf" deleted {_WHAT}{_END}", "review-deletion"),
+        (rf" changed the formatting of {_WHAT}{_END}", "review-formatting"),
     ]
 ]
 

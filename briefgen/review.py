@@ -1,59 +1,32 @@
 """`briefgen review`: a cleared Word edition read back onto its YAML, each tracked change and comment a note at
 the field whose content control (``w:sdt`` tagged with its path) holds it, or outside every field. The document
-is untrusted: zip sizes capped (directory and reading), no DOCTYPE, nothing outside the package but web links."""
+is untrusted: docx_package opens it."""
 
 from __future__ import annotations
 
-import os
 import re
-import stat
-import zipfile
-import zlib
-from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from lxml import etree  # type: ignore[import-untyped]  # no stubs; not python-docx, which loads every part
 
 from briefgen.check import Checker, Valid
+from briefgen.docx_package import CHANGES, Docx, W, change_of, is_range, own_texts, read_docx, refused
 from briefgen.errors import BriefgenError, Problem, printable
 from briefgen.load import PathKey, Source, display_path, dotted, find_briefs, parse_source, read_brief
-from briefgen.markdown import safe_url
 from briefgen.model import shorten
 from briefgen.project import Project
 from briefgen.yaml_words import line_col
 
-MAX_UNPACKED = 64 * 1024 * 1024  # a brief's document is a few MiB with its images
-MAX_ENTRIES = 2000
-MAX_RATIO = 200  # Word's XML deflates to about 1:10, a run of zeros to 1:1000
-RATIO_FROM = 1024 * 1024  # a small entry may deflate as well as it likes
-
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-_DC_ID = "{http://purl.org/dc/elements/1.1/}identifier"
-_CP_VERSION = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}version"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"  # a copy of mc:Choice
-_CHANGES = {f"{W}ins": "ins", f"{W}del": "del", f"{W}moveFrom": "moveFrom", f"{W}moveTo": "moveTo"}
 _ANCHORS = (f"{W}commentRangeStart", f"{W}commentReference")
-_TEXTS = {f"{W}t", f"{W}delText", f"{W}tab", f"{W}br", f"{W}cr"}
 _HEADING = re.compile(r"(Heading\d|Title)\Z")
 _PATH = re.compile(r"[A-Za-z_]\w*(\[\d+\])*(\.[A-Za-z_]\w*(\[\d+\])*)*\Z")
-_WEB = ("http", "https", "mailto")
 _NOT_OURS = "not made by briefgen, or its content controls were removed"
-DOCUMENT, COMMENTS, CORE = "word/document.xml", "word/comments.xml", "docProps/core.xml"
-
-
-@dataclass(frozen=True)
-class Docx:
-    """What review reads of a Word document: its brief's id, its text and its comments (id -> author, text)."""
-
-    name: str
-    identifier: str
-    document: Any  # word/document.xml's root
-    comments: dict[str, tuple[str, str]]
+_NOTES = {f"{W}footnote": "footnote", f"{W}endnote": "endnote"}
+_REFERENCES = {f"{W}footnoteReference": "footnote", f"{W}endnoteReference": "endnote"}
+_STORIES = {"header": "in a header", "footer": "in a footer", "footnotes": "in a footnote", "endnotes": "in an endnote"}
 
 
 @dataclass
@@ -69,6 +42,7 @@ class Mark:
     before: str = ""  # the brief's text just before it in its paragraph, to find it by in the YAML
     old: str = ""  # a replacement's deleted text
     other: Mark | None = None  # a move's other end
+    story: str = ""  # "in a footnote", "in a header": where outside the body, if it is
 
 
 @dataclass(frozen=True)
@@ -86,126 +60,13 @@ def review(document: Path, project: Project, brief: Path | None = None) -> Revie
     return Review(valid, [note(mark, valid.source, docx) for mark in marks])
 
 
-def refused(name: str, message: str, part: str = "") -> BriefgenError:
-    """The one-line refusal of the document ``name`` (at ``part`` of its package, if given)."""
-    return BriefgenError([Problem(name, 0, 0, printable(part), f"refused: {message}")])
-
-
-# --- the package: a zip of capped size holding safe XML
-
-
-def read_docx(path: Path, name: str) -> Docx:
-    """Open ``path`` (shown as ``name``) as a Word document; refuse what is not one, or not safe to read."""
-    parts = _unzip(path, name)
-    xml = {part: parse_xml(name, part, data) for part, data in parts.items()}
-    bad = [p for part, root in xml.items() if part.endswith(".rels") for p in _external(name, part, root)]
-    if bad:
-        raise BriefgenError(bad)
-    core = xml.get(CORE)
-    ident = core.findtext(_DC_ID) if core is not None else None
-    if core is not None and (core.findtext(_CP_VERSION) or "").startswith("release "):  # docx_writer marks one
-        raise refused(name, "a release edition: its fields are numbered as in the release; review the full edition")
-    comments: dict[str, tuple[str, str]] = {}
-    for comment in xml[COMMENTS].iter(f"{W}comment") if COMMENTS in xml else ():
-        paragraphs = ["".join(_own_texts(p)) for p in comment.iter(f"{W}p")]
-        comments[comment.get(f"{W}id", "")] = (comment.get(f"{W}author") or "someone", "\n".join(paragraphs))
-    return Docx(name, shorten((ident or "").strip(), 100), xml[DOCUMENT], comments)
-
-
-def _unzip(path: Path, name: str) -> dict[str, bytes]:
-    """The parts review reads, each at most as long as the zip's directory says and all together capped."""
-    file = os.stat(path)
-    if not stat.S_ISREG(file.st_mode) or file.st_size > MAX_UNPACKED:
-        raise refused(name, f"not a regular file of at most {MAX_UNPACKED >> 20} MiB; not a brief's document")
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, EOFError, ValueError):
-        raise refused(name, "not a zip file, so not a Word document (.docx)") from None
-    with archive:
-        infos = archive.infolist()
-        if len(infos) > MAX_ENTRIES:
-            raise refused(name, f"{len(infos)} entries in the zip; a Word document has far fewer (a zip bomb?)")
-        if sum(info.file_size for info in infos) > MAX_UNPACKED:
-            raise refused(name, f"unpacks to over {MAX_UNPACKED >> 20} MiB (a zip bomb?)")
-        for info in infos:
-            if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                raise refused(name, f"compressed over {MAX_RATIO} times (a zip bomb?)", info.filename)
-        twice = next((n for n, count in Counter(info.filename for info in infos).items() if count > 1), None)
-        if twice is not None:
-            raise refused(name, "the zip holds this part twice; a damaged or doctored document", twice)
-        if DOCUMENT not in {info.filename for info in infos}:
-            raise refused(name, "no word/document.xml in the zip; not a Word document (.docx)")
-        wanted = [i for i in infos if i.filename in (DOCUMENT, COMMENTS, CORE) or i.filename.endswith(".rels")]
-        return {info.filename: _read_entry(archive, info, name) for info in wanted}
-
-
-def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
-    """An entry's bytes, never more than the zip's directory says (its sizes are checked; it may lie)."""
-    chunks, got = [], 0
-    try:
-        with archive.open(info) as handle:
-            while chunk := handle.read(1 << 16):
-                got += len(chunk)
-                if got > info.file_size:
-                    raise refused(name, "unpacks to more than its directory says (a zip bomb?)", info.filename)
-                chunks.append(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
-        raise refused(name, f"damaged zip file ({exc})", info.filename) from None
-    return b"".join(chunks)
-
-
-def parse_xml(name: str, part: str, data: bytes) -> Any:
-    """Parse one part with no DTD, no entities and no network; refuse a part that declares a DOCTYPE."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise refused(name, f"not well-formed XML ({shorten(str(exc), 80)})", part) from None
-    info = root.getroottree().docinfo
-    if info.doctype or info.internalDTD is not None:
-        raise refused(name, "XML with a DOCTYPE (entities); Word never writes one", part)
-    return root
-
-
-def _external(name: str, part: str, rels: Any) -> Iterator[Problem]:
-    """Refuse each relationship to outside the package, except a web link: a template, a linked picture, an
-    OLE object or a frame would make Word fetch or run something when the document is opened."""
-    for rel in rels.iter(_REL):
-        if (rel.get("TargetMode") or "").lower() != "external":
-            continue
-        target, kind = rel.get("Target") or "", (rel.get("Type") or "").rsplit("/", 1)[-1]
-        shown = printable(shorten(target, 80))
-        if kind != "hyperlink":
-            said = f"external {printable(shorten(kind, 40))} relationship to '{shown}'; a briefgen document links"
-            yield Problem(name, 0, 0, printable(part), f"refused: {said} nothing but web pages")
-        elif not safe_url(target) or urlsplit(re.sub(r"[\x00-\x20\x7f]", "", target)).scheme.lower() not in _WEB:
-            said = f"a link to '{shown}'; only http(s) and mailto links are allowed"
-            yield Problem(name, 0, 0, printable(part), f"refused: {said}")
-
-
 # --- the body: tracked changes and comment anchors in document order, with the field each lies in
-
-
-def _change_of(node: Any) -> Any:
-    """The tracked change a run's text belongs to (the innermost), or None."""
-    return next((up for up in node.iterancestors() if _is_range(up)), None)
-
-
-def _is_range(node: Any) -> bool:
-    """A tracked change of a range of runs: not one in w:rPr or w:trPr (a paragraph mark, a table row)."""
-    return node.tag in _CHANGES and not str(node.getparent().tag).endswith("Pr")
-
-
-def _own_texts(node: Any, within: Any = None) -> Iterator[str]:
-    for text in node.iter(*_TEXTS):
-        if within is None or _change_of(text) is within:
-            yield (text.text or "") if text.tag in (f"{W}t", f"{W}delText") else " "
 
 
 def _original_text(paragraph: Any) -> str:
     """A paragraph's text before the changes: what the template wrote in a heading."""
-    changes = ((t, _change_of(t)) for t in paragraph.iter(f"{W}t", f"{W}delText"))
-    kept = [t.text or "" for t, change in changes if change is None or _CHANGES[change.tag] in ("del", "moveFrom")]
+    changes = ((t, change_of(t)) for t in paragraph.iter(f"{W}t", f"{W}delText"))
+    kept = [t.text or "" for t, change in changes if change is None or CHANGES[change.tag] in ("del", "moveFrom")]
     return " ".join("".join(kept).split())
 
 
@@ -220,15 +81,22 @@ class _Walk:
 
     def __init__(self, docx: Docx) -> None:
         self.docx, self.marks, self.anchored = docx, list[Mark](), set[str]()
-        self.fields: list[PathKey | None] = []  # the field of each open content control
+        self.fields: list[PathKey | None] = []  # the field of each open content control (or footnote)
         self.controls, self.heading, self.in_heading = 0, "", False  # briefgen's controls; the last heading
         self.gap, self.before = 0, ""  # texts no change touches so far; the brief's text so far in the paragraph
+        self.story, self.formatted = "", None  # the part outside the body walked; the run whose format changed
+        # "footnote 2" -> the field its reference lies in, the text before it, and its tracked insertion if it is one
+        self.notes: dict[str, tuple[PathKey | None, str, Mark | None]] = {}
+        self.at_note: tuple[str, Mark | None] = ("", None)  # the note walked: the text before its reference, ...
 
-    def run(self) -> list[Mark]:
-        walker = etree.iterwalk(self.docx.document, events=("start", "end"))
+    def run(self, root: Any, story: str = "") -> list[Mark]:
+        self.story, self.fields = story, []
+        walker = etree.iterwalk(root, events=("start", "end"))
         for event, node in walker:
             if node.tag == _FALLBACK and event == "start":
                 walker.skip_subtree()
+            elif node.tag in _NOTES:
+                self.note_of(node, event == "start")
             elif node.tag == f"{W}sdt" and event == "end":
                 self.fields.pop()
             elif node.tag == f"{W}sdt":
@@ -240,8 +108,8 @@ class _Walk:
                 self.paragraph(node, event == "start")
             elif event == "end":
                 continue
-            elif _is_range(node):
-                kind, text = _CHANGES[node.tag], "".join(_own_texts(node, node))
+            elif is_range(node):
+                kind, text = CHANGES[node.tag], "".join(own_texts(node, node))
                 self.add(kind, node.get(f"{W}author"), text)
                 self.before += text if kind in ("del", "moveFrom") else ""  # what the YAML still has
             elif (
@@ -249,21 +117,41 @@ class _Walk:
             ):
                 self.anchored.add(ident)
                 author, text = self.docx.comments[ident]
-                self.marks.append(Mark("comment", author, text, self.field, self.where(), -1))
-            elif node.tag == f"{W}t" and node.text and _change_of(node) is None:
-                self.gap, self.before = self.gap + 1, self.before + node.text
+                self.marks.append(Mark("comment", author, text, self.field, self.where(), -1, story=self.story))
+            elif node.tag == f"{W}rPrChange" and node.getparent().getparent().tag == f"{W}r":
+                self.formatted = node.getparent().getparent()
+                self.add("format", node.get(f"{W}author"), "".join(own_texts(self.formatted)))
+            elif node.tag == f"{W}pPrChange":
+                self.add("format", node.get(f"{W}author"), "".join(own_texts(node.getparent().getparent())))
+            elif node.tag in _REFERENCES:
+                inserted = self.marks[-1] if self.marks and change_of(node) is not None else None
+                inserted = inserted if inserted and inserted.kind == "ins" and not inserted.text else None
+                self.notes[f"{_REFERENCES[node.tag]} {node.get(f'{W}id', '')}"] = (self.field, self.before, inserted)
+            elif node.tag == f"{W}t" and node.text and change_of(node) is None:
+                self.gap += node.getparent() is not self.formatted  # a run whose format changed is one with it
+                self.before += node.text
         return self.marks
+
+    def note_of(self, node: Any, start: bool) -> None:
+        """Enter or leave a footnote or endnote: its text belongs to the field its reference lies in."""
+        if start:
+            field, before, inserted = self.notes.get(f"{_NOTES[node.tag]} {node.get(f'{W}id', '')}", (None, "", None))
+            self.fields.append(field)
+            self.at_note = (before, inserted)
+        else:
+            self.fields.pop()
+            self.at_note = ("", None)
 
     def paragraph(self, p: Any, start: bool) -> None:
         style = p.find(f"{W}pPr/{W}pStyle")
         if start:
-            self.before = ""
+            self.before = self.at_note[0]
             if style is not None and _HEADING.match(style.get(f"{W}val") or ""):
                 self.heading, self.in_heading = _original_text(p), True
             return
-        changed = [c for c in p.iterfind(f"{W}pPr/{W}rPr/*") if c.tag in _CHANGES]
+        changed = [c for c in p.iterfind(f"{W}pPr/{W}rPr/*") if c.tag in CHANGES]
         if changed:  # the paragraph mark, at the paragraph's end: a break inserted, or two paragraphs joined
-            self.add(_CHANGES[changed[0].tag], changed[0].get(f"{W}author"), "\n")
+            self.add(CHANGES[changed[0].tag], changed[0].get(f"{W}author"), "\n")
         else:
             self.gap += 1
         self.in_heading = False
@@ -273,11 +161,17 @@ class _Walk:
         return self.fields[-1] if self.fields else None
 
     def where(self) -> str:
+        if self.story:
+            return self.story
         heading = f'heading "{shorten(self.heading, 40)}"'
         return f"{'in' if self.in_heading else 'after'} {heading}" if self.heading else "before the first heading"
 
     def add(self, kind: str, author: str | None, text: str) -> None:
         mark = Mark(kind, author or "someone", text, self.field, self.where(), self.gap, self.before[-40:])
+        mark.story, inserted = self.story, self.at_note[1]
+        if inserted is not None and kind == "ins" and inserted.author == mark.author:
+            inserted.text, inserted.story = inserted.text + text, self.story  # a new footnote: one note, its text
+            return
         # a comment anchored between a deletion and its insertion does not part them
         last = next((m for m in reversed(self.marks) if m.kind != "comment"), None)
         if last is None or (last.author, last.field, last.gap) != (mark.author, mark.field, mark.gap):
@@ -296,9 +190,11 @@ class _Walk:
 def find_marks(docx: Docx) -> list[Mark]:
     """Every tracked change and comment in document order; refuse a document without briefgen's controls."""
     walk = _Walk(docx)
-    marks = walk.run()
+    marks = walk.run(docx.document)
     if not walk.controls:
         raise refused(docx.name, f"no briefgen content controls: {_NOT_OURS}")
+    for part, root in docx.stories:  # after the body, whose references place the notes
+        walk.run(root, next(said for word, said in _STORIES.items() if word in part))
     for ident, (author, text) in docx.comments.items():
         if ident not in walk.anchored:
             marks.append(Mark("comment", author, text, None, "anchored nowhere", -1))
@@ -333,8 +229,9 @@ def describe(mark: Mark) -> str:
         "moveFrom": f"{who} moved {_quote(mark.text)} " + (f"to {_place(mark.other)}" if mark.other else "away"),
         "moveTo": f"{who} moved {_quote(mark.text)} here" + (f" from {_place(mark.other)}" if mark.other else ""),
         "comment": f"comment by {who}: {_quote(mark.text)}",
+        "format": f"{who} changed the formatting of {_quote(mark.text)}",
     }
-    return said[mark.kind]
+    return said[mark.kind] + (f" {mark.story}" if mark.story and mark.field else "")
 
 
 def note(mark: Mark, source: Source, docx: Docx) -> Problem:

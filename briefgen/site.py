@@ -4,10 +4,14 @@ manifests into one (``briefgen index``)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
+
 from briefgen.errors import BriefgenError, Problem
-from briefgen.manifest import MANIFEST, Manifest, ManifestError, parse_manifest, read_manifest, shard_manifests
+from briefgen.formats import index_links
+from briefgen.manifest import MANIFEST, Entry, Manifest, ManifestError, parse_manifest, read_manifest, shard_manifests
 from briefgen.outputs import write_atomic
 from briefgen.project import Project
 from briefgen.render import render_index
@@ -17,9 +21,57 @@ def write_index(manifest: Manifest, project: Project) -> Path:
     """Write the site's front page listing every brief that has outputs, newest first."""
     entries = [e for e in manifest.entries.values() if e.id and e.outputs]
     entries.sort(key=lambda e: (e.updated or e.date, e.date, e.title), reverse=True)
+    shown, languages = with_translations(entries, project)
     target = project.out_dir / "index.html"
-    write_atomic(target, render_index(entries, project).encode())
+    write_atomic(target, render_index(shown, project, languages).encode())
     return target
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    """One language a brief can be read in, on its card of the index page."""
+
+    lang: str  # BCP 47, for the link's lang and hreflang
+    name: str  # the language's name in that language: Français
+    href: str  # its main output
+
+
+def with_translations(entries: list[Entry], project: Project) -> tuple[list[Entry], dict[str, list[LanguageLink]]]:
+    """The briefs the index lists, each translation under its original (a translation whose original is not
+    listed keeps a card of its own), and the languages of each original that has translations, its own first."""
+    ids = {e.id for e in entries}
+    translations: dict[str, list[Entry]] = {}
+    shown: list[Entry] = []
+    for entry in entries:
+        if entry.translation_of and entry.translation_of in ids and entry.translation_of != entry.id:
+            translations.setdefault(entry.translation_of, []).append(entry)
+        else:
+            shown.append(entry)
+    languages: dict[str, list[LanguageLink]] = {}
+    for entry in shown:
+        group = sorted(translations.get(entry.id, []), key=lambda e: (e.language or project.language).lower())
+        if group:
+            tags = [e.language or project.language for e in [entry, *group]]
+            languages[entry.id] = [_link(e, tag, tags) for e, tag in zip([entry, *group], tags, strict=True)]
+    return shown, languages
+
+
+def _link(entry: Entry, tag: str, tags: list[str]) -> LanguageLink:
+    main = next((f"{entry.id}.{fmt}" for fmt, _ in index_links() if f"{entry.id}.{fmt}" in entry.outputs), "")
+    return LanguageLink(tag, language_name(tag, tags), main)
+
+
+def language_name(tag: str, tags: list[str] | None = None) -> str:
+    """A language's name in that language, capitalised as a link starts (Français, 日本語); with its script or
+    region too when another of ``tags`` shares its language (中文 (简体) beside 中文 (繁體)); else the tag."""
+    try:
+        locale = Locale.parse(tag, sep="-")
+    except (ValueError, UnknownLocaleError):
+        return tag
+    primary = tag.split("-")[0].lower()
+    shared = sum(1 for other in tags or [] if other.split("-")[0].lower() == primary) > 1
+    name = (locale.display_name if shared else locale.get_language_name()) or tag
+    return name[:1].upper() + name[1:]
 
 
 def merge_shards(project: Project) -> Manifest:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import PathKey, Source, dotted, walk_strings
 from briefgen.marking import Portions
-from briefgen.model import DATE_RE, DEFAULT_CLASSIFICATION, SLUG_RE, Brief, citation_ids, shorten
+from briefgen.model import BRIEF_ID_RE, DATE_RE, DEFAULT_CLASSIFICATION, Brief, citation_ids, shorten
 from briefgen.tradecraft import check_likelihoods, check_reference, check_tradecraft
 from briefgen.yardstick import Yardstick
 
@@ -52,7 +52,7 @@ def validate(
         brief = Brief.model_validate(source.data)
     except ValidationError as exc:
         problems += [_translate(source, err) for err in exc.errors(include_url=False)]
-    if brief is not None and brief.id is None and not SLUG_RE.match(source.stem):
+    if brief is not None and brief.id is None and not BRIEF_ID_RE.match(source.stem):
         problems.append(
             source.problem((), f"file name '{source.stem}' is not a valid id; rename the file or set 'id:'")
         )

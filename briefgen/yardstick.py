@@ -5,8 +5,10 @@ grades of a source and its information."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+
+from briefgen.yardstick_words import LANGUAGES, TRANSLATED
 
 
 @dataclass(frozen=True)
@@ -40,11 +42,24 @@ class Yardstick:
     name: str  # as messages and the annex call it
     terms: tuple[Term, ...]
     note: str = ""
+    language: str = "en"  # the language of its words (primary subtag)
+    loose: Mapping[str, float] | None = field(default=None, compare=False)  # None: LOOSE_WORDS (English)
+    ending: str = "(?:ly)?"  # what a term may end with in a text: English adverbs ('likely', 'almost certainly')
+    original: Yardstick | None = field(default=None, compare=False)  # the English one this one's words translate
+
+    def own_term(self, word: str) -> Term | None:
+        """The step ``word`` names in this yardstick's language (a term or an alias, any case), or None."""
+        word = " ".join(word.lower().split())
+        return next((t for t in self.terms if word in (w.lower() for w in t.words)), None)
 
     def term(self, word: str) -> Term | None:
-        """The step ``word`` names (a term or one of its aliases, any case), or None."""
-        word = " ".join(word.lower().split())
-        return next((t for t in self.terms if word in t.words), None)
+        """The step ``word`` names (a term or one of its aliases, any case; in a translated yardstick also the
+        English term, so a likelihood copied from the original still reads), or None."""
+        found = self.own_term(word)
+        if found is None and self.original is not None:
+            english = self.original.own_term(word)
+            found = self.terms[self.original.terms.index(english)] if english else None
+        return found
 
     def nearest(self, percent: float) -> Term:
         """The step whose range holds ``percent``, else the one whose middle is nearest."""
@@ -56,9 +71,9 @@ class Yardstick:
         yield from ((at, words, step) for at, words, step, loose in scan(text, self) if not loose)
 
 
-def _word_re(word: str, *, adverb: bool = False) -> re.Pattern[str]:
+def _word_re(word: str, ending: str = "") -> re.Pattern[str]:
     body = r"\s+".join(re.escape(part) for part in word.split())
-    return re.compile(rf"(?<![\w-])({body}{'(?:ly)?' if adverb else ''})(?![\w-])", re.I)
+    return re.compile(rf"(?<![\w-])({body}{ending})(?![\w-])", re.I)
 
 
 PHIA = Yardstick(
@@ -130,11 +145,12 @@ def scan(text: str, yardstick: Yardstick) -> list[tuple[int, str, Term, bool]]:
     yardstick's step it names (or, for a word not in the yardstick, the step to use instead) and whether it is
     one of those loose words."""
     candidates = [(w, t, False) for t in yardstick.terms for w in t.words]
-    candidates += [(w, yardstick.nearest(p), True) for w, p in LOOSE_WORDS.items() if not yardstick.term(w)]
+    words = LOOSE_WORDS if yardstick.loose is None else yardstick.loose
+    candidates += [(w, yardstick.nearest(p), True) for w, p in words.items() if not yardstick.own_term(w)]
     taken = [False] * len(text)
     found = []
     for word, step, loose in sorted(candidates, key=lambda c: -len(c[0])):
-        for match in _word_re(word, adverb=not loose).finditer(text):
+        for match in _word_re(word, "" if loose else yardstick.ending).finditer(text):
             if not any(taken[match.start() : match.end()]):
                 taken[match.start() : match.end()] = [True] * (match.end() - match.start())
                 found.append((match.start(), match.group(), step, loose))
@@ -145,6 +161,23 @@ def loose_words(text: str, yardstick: Yardstick) -> Iterator[tuple[int, str, Ter
     """Each probability word of ``text`` that is not in the yardstick: its offset, the word as written and the
     yardstick's step to use instead."""
     yield from ((at, words, step) for at, words, step, loose in scan(text, yardstick) if loose)
+
+
+# --- the published yardsticks in other languages (their words: yardstick_words.py)
+
+
+def in_language(yardstick: Yardstick, language: str) -> Yardstick:
+    """The yardstick in the words of ``language`` (BCP 47; its primary subtag decides), or the yardstick itself
+    when it has no words in that language (an organisation's own yardstick, or a language not translated)."""
+    primary = language.split("-")[0].lower()
+    table = TRANSLATED.get((yardstick.name, primary))
+    if table is None or yardstick.original is not None:
+        return yardstick
+    words, note = table
+    forms = [(w,) if isinstance(w, str) else w for w in words]
+    terms = tuple(Term(f[0], t.low, t.high, f[1:]) for f, t in zip(forms, yardstick.terms, strict=True))
+    ending, loose = LANGUAGES[primary]
+    return replace(yardstick, terms=terms, note=note, language=primary, loose=loose, ending=ending, original=yardstick)
 
 
 # The Admiralty (NATO STANAG 2511) grades: the source's reliability and its information's credibility, each

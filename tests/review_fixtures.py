@@ -57,7 +57,15 @@ class Commented:
     author: str = AUTHOR
 
 
-Piece = str | Ins | Del | MoveFrom | MoveTo | Commented
+@dataclass(frozen=True)
+class Formatted:
+    """Plain text made bold with tracking on: a formatting change (w:rPrChange), its text unchanged."""
+
+    text: str
+    author: str = AUTHOR
+
+
+Piece = str | Ins | Del | MoveFrom | MoveTo | Commented | Formatted
 _KINDS = {Ins: "w:ins", Del: "w:del", MoveFrom: "w:moveFrom", MoveTo: "w:moveTo"}
 _IDS = itertools.count(100)  # the w:id of tracked changes (comments number their own)
 
@@ -108,6 +116,10 @@ class Edition:
         for piece in pieces:
             if isinstance(piece, str):
                 paragraph.add_run(piece)
+            elif isinstance(piece, Formatted):
+                run = paragraph.add_run(piece.text)
+                run.bold = True
+                run._r.get_or_add_rPr().append(self.mark("w:rPrChange", piece.author))
             elif isinstance(piece, Commented):
                 run = paragraph.add_run(piece.text)
                 self.doc.add_comment(run, piece.comment, author=piece.author, initials="JD")
@@ -132,6 +144,16 @@ class Edition:
         for name, value in (("id", str(next(_IDS))), ("author", author), ("date", DATE)):
             node.set(qn(f"w:{name}"), value)
         return node
+
+    def footnote(self, paragraph: Paragraph, number: int, author: str = AUTHOR) -> None:
+        """A footnote reference inserted with tracking on at the end of ``paragraph`` (its text: see notes_part)."""
+        run = OxmlElement("w:r")
+        reference = OxmlElement("w:footnoteReference")
+        reference.set(qn("w:id"), str(number))
+        run.append(reference)
+        wrapper = self.mark("w:ins", author)
+        wrapper.append(run)
+        paragraph._p.append(wrapper)
 
     def paragraph_mark(self, paragraph: Paragraph, kind: str, author: str = AUTHOR) -> None:
         """Track the paragraph's mark as inserted (``w:ins``) or deleted (``w:del``): a break typed or removed."""
@@ -172,6 +194,17 @@ class Edition:
     def save(self, path: Path) -> Path:
         path.write_bytes(self.data())
         return path
+
+
+def notes_part(notes: Mapping[int, str], author: str = AUTHOR) -> bytes:
+    """word/footnotes.xml with each footnote's text inserted with tracking on, as Word writes a new footnote."""
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = "".join(
+        f'<w:footnote w:id="{n}"><w:p><w:ins w:id="{next(_IDS)}" w:author="{author}" w:date="{DATE}"><w:r>'
+        f'<w:t xml:space="preserve">{text}</w:t></w:r></w:ins></w:p></w:footnote>'
+        for n, text in notes.items()
+    )
+    return f'<?xml version="1.0" encoding="UTF-8"?><w:footnotes xmlns:w="{w}">{body}</w:footnotes>'.encode()
 
 
 def rezip(data: bytes, changes: Mapping[str, bytes | None], *, stored: bool = False) -> bytes:

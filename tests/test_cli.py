@@ -327,10 +327,11 @@ def test_schema_command_prints_the_models_schema(run: Callable[..., Result]) -> 
 
 # every field of the format; `id` defaults to the file name, `classification`, `edition` and `previous` are
 # present as comments; the marking only a project with a marking scheme has
+COMMENTED = ("language", "translation_of", "translated_from")  # the default applies; a translation's
 TOP_LEVEL = {
     name
     for name in Brief.model_fields
-    if name not in ("id", "classification", "updated", "edition", "previous", "marking")
+    if name not in ("id", "classification", "updated", "edition", "previous", "marking", *COMMENTED)
 }
 
 
@@ -344,6 +345,8 @@ def test_new_writes_a_valid_skeleton_with_every_section(project: Path, run: Call
     assert set(source.data) == TOP_LEVEL
     assert re.search(r"^# classification: ", text, re.MULTILINE)  # present, commented: the default applies
     assert re.search(r"^# edition: ", text, re.MULTILINE) and re.search(r"^# previous: ", text, re.MULTILINE)
+    for commented in COMMENTED:
+        assert re.search(rf"^# {commented}: ", text, re.MULTILINE)
     brief, warnings = validate(source, today=dt.date.today())
     # every item that can be matched across editions has its id
     hc = brief.historical_context
@@ -631,7 +634,8 @@ def test_a_theme_template_failing_in_a_build_fails_that_brief_with_its_location(
 
 
 def test_every_option_of_every_command_has_help() -> None:
-    assert set(main.commands) == {"validate", "schema", "new", "render", "diff", "build", "index", "serve", "review"}
+    commands = {"validate", "schema", "new", "render", "diff", "build", "index", "serve", "review", "translation-stamp"}
+    assert set(main.commands) == commands
     for name, command in main.commands.items():
         assert command.help, name
         for param in command.params:

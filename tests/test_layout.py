@@ -22,6 +22,7 @@ ORDER = [
     "briefgen.yaml_words",  # libyaml's errors in a writer's words
     "briefgen.load",
     "briefgen.fields",  # the field types and scales of the format
+    "briefgen.yardstick_words",  # the yardsticks' words in French, German, Spanish
     "briefgen.yardstick",  # the estimative yardsticks (PHIA, ICD 203) and the probability words outside them
     "briefgen.i18n",  # the labels, dates and numbers briefgen adds, in the brief's language (Babel)
     "briefgen.model",
@@ -37,6 +38,7 @@ ORDER = [
     # editions: the semantic diff of two, and where earlier ones are (files, git)
     "briefgen.diff",
     "briefgen.editions",
+    "briefgen.translation",  # translations: their original found, the stamp of its content, what changed since
     # a set of briefs checked: schema, Markdown that renders whole, images that can be read
     "briefgen.markdown",
     "briefgen.content",
@@ -82,6 +84,7 @@ ORDER = [
     # the command line
     "briefgen.report",  # validate's reports: text, versioned JSON, GitHub annotations
     "briefgen.skeleton",
+    "briefgen.docx_package",  # a Word document opened as untrusted input: capped zip, safe XML, web links only
     "briefgen.review",  # a cleared Word document's tracked changes and comments, at the YAML's lines
     "briefgen.diff_report",  # `briefgen diff`'s reports: text, Markdown, JSON
     "briefgen.progress",

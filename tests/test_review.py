@@ -13,7 +13,20 @@ from typing import Any
 import pytest
 from click.testing import Result
 from helpers import brief, write_tree
-from review_fixtures import Commented, Del, Edition, Ins, MoveFrom, MoveTo, edit_like_word, lying_directory, part, rezip
+from review_fixtures import (
+    Commented,
+    Del,
+    Edition,
+    Formatted,
+    Ins,
+    MoveFrom,
+    MoveTo,
+    edit_like_word,
+    lying_directory,
+    notes_part,
+    part,
+    rezip,
+)
 from review_fixtures import with_relationship as with_rel
 
 from briefgen.errors import Problem
@@ -470,6 +483,9 @@ def test_a_note_is_neither_an_error_nor_a_warning() -> None:
         ('Ann moved "x" to summary', "review-move"),
         ('Ann moved "x" here', "review-move"),
         ('comment by Ann: "source?"', "review-comment"),
+        ('Ann changed the formatting of "x"', "review-formatting"),
+        ('Ann inserted "Per the union." in a footnote', "review-insertion"),
+        ('outside the brief\'s fields (in a header): Ann deleted "DRAFT"', "review-deletion"),
         ('outside the brief\'s fields (after heading "Risks"): comment by Ann: "x"', "review-comment"),
         ("outside the brief's fields (before the first heading): Ann deleted a space", "review-deletion"),
     ],
@@ -502,3 +518,46 @@ def test_a_generated_document_edited_like_word(project: Path, run: Run) -> None:
             "ok: 1 brief, 0 errors, 0 warnings, 4 notes",
         ],
     )
+
+
+# --- outside the body, and formatting
+
+
+def test_a_formatting_change_is_a_note_at_its_field(project: Path, run: Run) -> None:
+    ed = Edition("x")
+    ed.heading("A minimal brief", level=0, tag="title")
+    ed.field("summary", ("The bottom line is ", Formatted("likely"), " a strike."))
+    ed.field("key_points[0].text", ("The port will ", Formatted("close"), Formatted("."), Ins("!")))
+    assert lines(review(run, ed))[:2] == [
+        'briefs/x.yaml:3:29: summary: Jane Doe changed the formatting of "likely"',
+        'briefs/x.yaml:8:19: key_points[0].text: Jane Doe changed the formatting of "close."',
+    ]
+
+
+def test_changes_in_headers_and_footers_are_outside_the_fields(project: Path, run: Run) -> None:
+    ed = Edition("x")
+    ed.field("summary", ("The bottom line is likely a strike.",))
+    ed.fill(ed.doc.sections[0].header.paragraphs[0], ("UNCLASSIFIED", Ins(" DRAFT")))
+    ed.fill(ed.doc.sections[0].footer.paragraphs[0], (Commented("Page", "renumber?"),))
+    assert lines(review(run, ed)) == [
+        'cleared.docx: outside the brief\'s fields (in a header): Jane Doe inserted "DRAFT"',
+        'cleared.docx: outside the brief\'s fields (in a footer): comment by Jane Doe: "renumber?"',
+        "ok: 1 brief, 0 errors, 0 warnings, 2 notes",
+    ]
+
+
+def test_a_footnote_is_read_at_the_field_its_reference_lies_in(project: Path, run: Run) -> None:
+    ed = Edition("x")
+    (summary,) = ed.field("summary", ("The bottom line is likely a strike.",))
+    ed.footnote(summary, 1)
+    ed.text("Later text", Ins(" with a note"))
+    ed.footnote(ed.doc.paragraphs[-1], 2)
+    Path("cleared.docx").write_bytes(
+        rezip(ed.data(), {"word/footnotes.xml": notes_part({1: "Per the union.", 2: "?"})})
+    )
+    assert lines(run("review", "cleared.docx")) == [
+        'briefs/x.yaml:3:45: summary: Jane Doe inserted "Per the union." in a footnote',  # at its reference
+        'cleared.docx: outside the brief\'s fields (before the first heading): Jane Doe inserted "with a note"',
+        'cleared.docx: outside the brief\'s fields (in a footnote): Jane Doe inserted "?"',
+        "ok: 1 brief, 0 errors, 0 warnings, 3 notes",
+    ]

@@ -21,7 +21,7 @@ from briefgen.load import parse_source
 from briefgen.model import format_cutoff
 from briefgen.render import render_html, render_markdown
 from briefgen.validate import validate
-from briefgen.yardstick import ICD203, PHIA, loose_words
+from briefgen.yardstick import ICD203, PHIA, in_language, loose_words
 
 DAY = dt.date(2025, 11, 28)
 Run = Callable[..., Result]
@@ -463,3 +463,116 @@ def test_each_check_has_its_code_in_json_reports() -> None:
     }
     for message, code in said.items():
         assert problem_code(Problem("b.yaml", 1, 1, "", message)) == code, message
+
+
+# --- the yardstick in the brief's language
+
+FRENCH = in_language(PHIA, "fr")
+FR_BASE = "language: fr\n" + BASE  # what the tests add starts on line 13
+
+
+def test_the_french_yardstick_has_the_same_steps_in_french_words() -> None:
+    assert [(t.term, t.range) for t in FRENCH.terms] == [
+        ("quasiment exclu", "0-5%"),
+        ("très peu probable", "10-20%"),
+        ("peu probable", "25-35%"),
+        ("possibilité réelle", "40-50%"),
+        ("probable", "55-75%"),
+        ("très probable", "80-90%"),
+        ("presque certain", "95-100%"),
+    ]
+    assert [t.term for t in in_language(ICD203, "fr-CA").terms][3] == "chances à peu près égales"
+    assert in_language(PHIA, "en-GB") is PHIA and in_language(PHIA, "sw") is PHIA  # no words of its own: English
+    assert FRENCH.term("likely") is FRENCH.term("Probable") is FRENCH.terms[4]  # the original's term still reads
+
+
+def test_french_terms_agree_and_make_adverbs_and_the_longest_wins() -> None:
+    text = "Pékin a très probablement agi ; une issue presque certaine, peu probable, probable et quasiment exclue."
+    assert [(words, step.term) for _, words, step in FRENCH.find(text)] == [
+        ("très probablement", "très probable"),
+        ("presque certaine", "presque certain"),
+        ("peu probable", "peu probable"),
+        ("probable", "probable"),
+        ("quasiment exclue", "quasiment exclu"),
+    ]
+    assert list(FRENCH.find("Une issue improbable.")) == []  # a synonym is a loose word, not the term
+
+
+def test_a_french_judgement_is_held_to_the_french_terms() -> None:
+    text = FR_BASE + (
+        "key_points:\n"  # 13
+        "  - text: Paris répondra très probablement avec prudence [@a] [@b].\n"  # 14
+        "    likelihood: probable\n"
+    )
+    assert warnings(text, FRENCH) == [
+        "b.yaml:14:26: warning: key_points[0].text: 'très probablement' is the PHIA term 'très probable' (80-90%) but"
+        " likelihood is 'probable' (55-75%); write 'probable', or set likelihood: très probable"
+    ]
+    assert warnings(text.replace("très probablement", "probablement"), FRENCH) == []
+    # the English term of the original, as a translator may leave it, names the same step
+    assert warnings(text.replace("très probablement", "probablement").replace(": probable", ": likely"), FRENCH) == []
+
+
+def test_loose_french_words_are_told_the_term_to_use() -> None:
+    text = FR_BASE + "key_points:\n  - text: Paris hésitera sans doute [@a] [@b].\n    basis: assessment\n"
+    assert warnings(text, FRENCH) == [
+        "b.yaml:14:26: warning: key_points[0].text: 'sans doute' in a key judgement is not a term of the PHIA"
+        " yardstick; use 'probable' (55-75%) or another of its terms"
+    ]
+    synonym = FR_BASE + "summary: Une issue hautement probable [@a] [@b].\n"
+    assert (
+        "'hautement probable' in the bottom line up front is not a term of the PHIA yardstick; use 'très probable'"
+        in (" ".join(warnings(synonym.replace("summary: The bottom line.\n", ""), FRENCH)))
+    )
+
+
+def test_a_french_likelihood_must_be_a_french_or_english_term() -> None:
+    text = FR_BASE + "key_points:\n  - text: Pékin persiste [@a].\n    likelihood: vraisemblable\n"
+    assert errors(text, yardstick=FRENCH) == [
+        "b.yaml:15:17: key_points[0].likelihood: 'vraisemblable' is not a term of the PHIA yardstick; use one of"
+        " quasiment exclu, très peu probable, peu probable, possibilité réelle, probable, très probable, presque"
+        " certain"
+    ]
+
+
+def test_the_project_holds_a_brief_to_the_yardstick_of_its_language(project: Path, run: Run) -> None:
+    judgement = "key_points:\n  - text: Paris répondra probablement [@a] [@b].\n    likelihood: probable\n"
+    files = {"briefgen.toml": 'yardstick = "phia"\n', "briefs/fr.yaml": FR_BASE + judgement}
+    files["briefs/en.yaml"] = BASE + judgement  # in English 'probable' is no term of PHIA: an error
+    write_tree(project, files)
+    result = run("validate", "--strict", "briefs")
+    assert result.stderr.splitlines() == [
+        "briefs/en.yaml:14:17: key_points[0].likelihood: 'probable' is not a term of the PHIA yardstick; use one of"
+        " remote chance, highly unlikely, unlikely, realistic possibility, likely, highly likely, almost certain",
+        "FAILED: 1 of 2 briefs failed, 1 error, 0 warnings",
+    ]
+    # every format shows the French term and its range; the annex lists the French yardstick
+    source = parse_source((FR_BASE + judgement).encode(), "fr.yaml")
+    markdown = render_markdown(validate(source)[0], settings(Config(yardstick="phia")))
+    assert "Probable (55-75%)" in markdown
+    assert "| Possibilité réelle | 40-50% |" in markdown
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "found"),
+    [
+        (
+            "de",
+            "Peking wird sehr wahrscheinlich handeln; ein wahrscheinlicher Ausgang, eine realistische Möglichkeit.",
+            [("sehr wahrscheinlich", "sehr wahrscheinlich"), ("wahrscheinlicher", "wahrscheinlich"),
+             ("realistische Möglichkeit", "realistische Möglichkeit")],
+        ),
+        (
+            "es",
+            "Pekín muy probablemente insistirá; es casi segura una respuesta, improbables otras.",
+            [("muy probablemente", "muy probable"), ("casi segura", "casi seguro"), ("improbables", "improbable")],
+        ),
+    ],
+)  # fmt: skip
+def test_german_and_spanish_terms(language: str, text: str, found: list[tuple[str, str]]) -> None:
+    yardstick = in_language(PHIA, language)
+    assert [(words, step.term) for _, words, step in yardstick.find(text)] == found
+    assert yardstick.term("Realistische möglichkeit" if language == "de" else "Casi segura") is not None
+    assert [w for _, w, _ in loose_words("vielleicht, quizás, seguramente", yardstick)] == (
+        ["vielleicht"] if language == "de" else ["quizás", "seguramente"]
+    )

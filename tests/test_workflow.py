@@ -300,7 +300,8 @@ def test_validate_prints_github_error_lines(tmp_path: Path, run_in: Callable[...
     result = run_in("validate", "--format", "github", "briefs")
     assert result.exit_code == 1
     fields = (
-        "id, title, subtitle, date, updated, status, edition, previous, classification, marking, authors, tags, "
+        "id, title, subtitle, date, updated, status, language, translation_of, translated_from, edition, previous, "
+        "classification, marking, authors, tags, "
         "reference, key_question, scope, cutoff, prepared_by, cleared_by, coordinated_with, distribution, max_pages, "
         "summary, key_points, actors, trigger, motivations, implications, options, asks, risks, watch_list, "
         "historical_context, sections, "
