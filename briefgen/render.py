@@ -32,6 +32,7 @@ from briefgen.portion_marks import PortionMarks, marked_html, marked_markdown
 from briefgen.project import CSS_URL, Project, ThemeFolder
 from briefgen.resources import Policy, Refused
 from briefgen.risk_matrix import risk_matrix_svg, severity
+from briefgen.template_labels import TranslatedEnvironment
 from briefgen.timeline import timeline_svg
 from briefgen.typeset import keep_last_words, mark_cjk, unbroken
 
@@ -71,19 +72,18 @@ def _environment(kind: str, theme: ThemeFolder, language: str) -> jinja2.Environ
     loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"default": defaults})]
     if theme.folder:
         loaders.append(jinja2.FileSystemLoader(str(theme.folder)))
-    env = jinja2.Environment(
+    # one environment per language: its labels' translations are compiled into it once, and no render
+    # installs callables into an environment another may be using
+    tr = translator(language)
+    env = TranslatedEnvironment(
+        tr,
         loader=jinja2.ChoiceLoader([*loaders, defaults]),
         autoescape=kind == "html",
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        extensions=["jinja2.ext.i18n"],
     )
-    # one environment per language: its labels' translations are compiled into it once, and no render
-    # installs callables into an environment another may be using
-    tr = translator(language)
-    env.install_gettext_translations(tr.translations, newstyle=True)  # type: ignore[attr-defined]
     # in HTML (and so the PDF) a date never breaks across lines; Markdown keeps plain spaces
     env.filters["date"] = (lambda value: unbroken(tr.date(value))) if kind == "html" else tr.date
     env.filters["unbroken"] = unbroken

@@ -22,6 +22,7 @@ from helpers import REPO, parse_html, run_tool, write_brief
 from briefgen import i18n
 from briefgen.cli import main
 from briefgen.i18n import LOCALES_DIR, SHIPPED, SOURCE_LANGUAGE, compile_po, translator
+from briefgen.template_labels import TranslatedEnvironment
 
 TRANSLATED = [lang for lang in SHIPPED if lang != SOURCE_LANGUAGE]
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -413,3 +414,20 @@ def test_a_language_without_a_catalogue_is_a_warning_at_its_line(
         " stay in British English (catalogues: ar, de, en, es, fr, ja, zh-Hans; the README's Languages says how to"
         " add one)"
     ) in result.output.splitlines()
+
+
+def test_constant_labels_are_translated_as_a_template_compiles() -> None:
+    fr = TranslatedEnvironment(translator("fr"), autoescape=True)
+    source = (
+        '{{ _("Contents") }} · {{ pgettext("status", "Final") }}'
+        ' · {{ _("Page %(page)s of %(pages)s", page=1, pages=2) }}'
+        ' · {{ _("Key judgements state the analyst\'s confidence.") }}'
+    )
+    assert fr.from_string(source).render() == (
+        "Sommaire · Définitive · Page 1 sur 2 · Les jugements clés indiquent le degré de confiance de l’analyste."
+    )
+    compiled = fr.compile('{{ _("Contents") }}{{ _("Trigger: %(title)s", title=t) }}', raw=True)
+    assert "Sommaire" in compiled and "Contents" not in compiled  # folded: no lookup while rendering
+    assert "Trigger: %(title)s" in compiled  # a label with variables is looked up while rendering
+    english = TranslatedEnvironment(translator("en-GB"), autoescape=True)
+    assert english.from_string('{{ _("the analyst\'s") }} {{ _("<b>") }}').render() == "the analyst's <b>"
