@@ -3,6 +3,9 @@ rebuilds, and the per-brief time next to running the plain `weasyprint` CLI once
 
 Run: .venv/bin/python benchmarks/bench_build.py [--count 40] [--cli-samples 4] [--brief FILE]
 (e.g. --brief benchmarks/small-brief.yaml, or briefs/example-port-strike.yaml; the real brief by default)
+     .venv/bin/python benchmarks/bench_build.py --noop 10000 [--runs 3] [--brief FILE] [--program OTHER/bin/briefgen]
+(only the no-op rebuild: N variants built once as Markdown and HTML, then rebuilt with nothing changed,
+each run's wall time and peak memory; the first rebuild also stamps every output, the later ones read none)
 Prints figures only; nothing here asserts a time (the machine is shared and noisy).
 """
 
@@ -46,13 +49,50 @@ def make_variants(folder: Path, count: int, base: Path = REAL) -> list[Path]:
     return paths
 
 
+def timed(cmd: list[str], cwd: Path) -> tuple[float, float, int, str]:
+    """Wall and CPU time (s), peak resident memory (KiB) and the last line of stderr of one command, as
+    /usr/bin/time reports them (CPU time: user and system, which a loaded machine stretches less than wall)."""
+    proc = subprocess.run(
+        ["/usr/bin/time", "-f", "%e %U %S %M", *cmd],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CI": "1"},
+    )
+    *said, measured = proc.stderr.strip().splitlines()
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{proc.stderr[-2000:]}")
+    wall, user, system, peak = measured.split()
+    return float(wall), float(user) + float(system), int(peak), said[-1] if said else ""
+
+
+def noop(count: int, runs: int, base: Path, program: str) -> None:
+    """Build ``count`` variants as Markdown and HTML once, then time no-op rebuilds of them."""
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        make_variants(work / "briefs", count, base)
+        build = [program, "build", "briefs", "--out", "out", "--format", "md,html"]
+        setup, _, _, said = timed([*build, "-j", "2"], work)
+        print(f"{count} variants of {base.name}: built as Markdown and HTML (-j 2) in {setup:.1f} s ({said})")
+        for run in range(runs):
+            wall, cpu, peak, said = timed(build, work)
+            print(
+                f"  no-op rebuild {run + 1}: {wall:6.2f} s wall, {cpu:6.2f} s CPU, peak {peak / 1024:.0f} MiB ({said})"
+            )
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=40)
     parser.add_argument("--cli-samples", type=int, default=4, help="briefs to time with the weasyprint CLI")
     parser.add_argument("--brief", type=Path, default=REAL, help="the brief to make variants of")
+    parser.add_argument("--noop", type=int, metavar="N", help="time only no-op rebuilds of N briefs")
+    parser.add_argument("--runs", type=int, default=3, help="no-op rebuilds to time, with --noop")
+    parser.add_argument("--program", help="the briefgen script to time with --noop [default: this one]")
     args = parser.parse_args()
     briefgen = str(BIN / "briefgen")
+    if args.noop:
+        return noop(args.noop, args.runs, args.brief.resolve(), args.program or briefgen)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         paths = make_variants(work / "briefs", args.count, args.brief.resolve())

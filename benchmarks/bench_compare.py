@@ -1,8 +1,9 @@
 """Time `briefgen build --force` of two briefgen installations on the same briefs, run for run and
-interleaved (so the shared machine's noise falls on both alike): a refactor's "no slower", measured.
+interleaved (so the shared machine's noise falls on both alike): a refactor's "no slower", measured; in wall
+time and in CPU time (of `-j 1`, the steadier figure on a loaded machine).
 
 Run: .venv/bin/python benchmarks/bench_compare.py --baseline OTHER/bin/briefgen [--count 40] [--runs 3]
-     [--brief benchmarks/small-brief.yaml]
+     [--brief benchmarks/small-brief.yaml] [--format md,html] [--jobs 2,1] [--program THIS/bin/briefgen]
 OTHER is a second virtual environment holding the earlier code (for example a copy of .venv whose
 briefgen .pth points at a `git worktree` of the earlier commit). Prints figures only.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -30,28 +32,45 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=40)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--brief", type=Path, default=ROOT / "benchmarks" / "small-brief.yaml")
+    parser.add_argument("--format", help="the formats to build (all by default), e.g. md,html")
+    parser.add_argument("--jobs", default="2,1", help="the -j values to time, in the order run")
+    parser.add_argument("--program", type=Path, help="this installation's briefgen script [default: this one]")
     args = parser.parse_args()
-    programs = {"baseline": str(args.baseline), "this": str(BIN / "briefgen")}
-    times: dict[tuple[str, str], list[float]] = {(k, j): [] for k in programs for j in ("1", "2")}
+    job_counts = args.jobs.split(",")
+    formats = ["--format", args.format] if args.format else []
+    programs = {"baseline": str(args.baseline), "this": str(args.program or BIN / "briefgen")}
+    times: dict[tuple[str, str], list[float]] = {(k, j): [] for k in programs for j in job_counts}
+    cpu: dict[tuple[str, str], list[float]] = {(k, j): [] for k in programs for j in job_counts}
     env = {**os.environ, "CI": "1"}
     with tempfile.TemporaryDirectory(prefix="briefgen-compare-") as scratch:
         work = Path(scratch)
         make_variants(work / "briefs", args.count, args.brief.resolve())
         for run in range(args.runs):
-            for jobs in ("2", "1"):
+            for jobs in job_counts:
                 for name in list(programs)[:: 1 if run % 2 == 0 else -1]:  # who goes first alternates
-                    cmd = [programs[name], "build", "briefs", "--out", f"out-{name}", "-j", jobs, "--force"]
-                    start = time.perf_counter()
+                    cmd = [programs[name], "build", "briefs", "--out", f"out-{name}", "-j", jobs, "--force", *formats]
+                    start, used = time.perf_counter(), _children_cpu()
                     subprocess.run(cmd, cwd=work, env=env, capture_output=True, check=True)
                     times[(name, jobs)].append(time.perf_counter() - start)
-    print(f"{args.count} variants of {args.brief.name}, `build --force`, {args.runs} interleaved runs")
-    for jobs in ("1", "2"):
-        old, new = times[("baseline", jobs)], times[("this", jobs)]
-        ratios = " ".join(f"{b / a:.3f}" for a, b in zip(old, new, strict=True))
-        print(
-            f"  -j {jobs}: baseline median {statistics.median(old):6.2f} s, this {statistics.median(new):6.2f} s;"
-            f" this / baseline run by run: {ratios}"
-        )
+                    cpu[(name, jobs)].append(_children_cpu() - used)
+    shown = f" --format {args.format}" if args.format else ""
+    print(f"{args.count} variants of {args.brief.name}, `build --force{shown}`, {args.runs} interleaved runs")
+    for jobs in sorted(job_counts):
+        for what, measured in (("wall", times), ("CPU", cpu)):
+            old, new = measured[("baseline", jobs)], measured[("this", jobs)]
+            ratios = [b / a for a, b in zip(old, new, strict=True)]
+            speedups = sorted(1 / r for r in ratios)
+            print(
+                f"  -j {jobs} {what:4}: baseline median {statistics.median(old):6.2f} s, this"
+                f" {statistics.median(new):6.2f} s; baseline / this run by run:"
+                f" {' '.join(f'{1 / r:.2f}' for r in ratios)}; median {statistics.median(speedups):.2f}x"
+            )
+
+
+def _children_cpu() -> float:
+    """User and system time of the finished child processes so far (a loaded machine stretches it less)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 if __name__ == "__main__":

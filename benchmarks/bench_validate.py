@@ -1,14 +1,17 @@
 """Time `briefgen validate` on many copies of the real brief, and the per-brief stages in-process.
 
 Run: .venv/bin/python benchmarks/bench_validate.py [--copies N] [--runs N]   (or `make bench`)
+     .venv/bin/python benchmarks/bench_validate.py --memory --copies 10000 [--program OTHER/bin/briefgen]
 Prints figures only; nothing here asserts a time (the machine is shared and noisy).
-The issue's target: 200 copies of the real brief validated in under 2 s, whole process.
+The issue's targets: 200 copies of the real brief validated in under 2 s, whole process; with --memory,
+10,000 in under 60 s and under 500 MiB peak (resident set, as /usr/bin/time -v reports it).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import shutil
 import statistics
 import subprocess
@@ -58,6 +61,24 @@ def whole_process(folder: Path, copies: int, runs: int) -> None:
     print(f"  per brief {median / copies * 1000:.2f} ms; `briefgen --help` startup {start_median:.3f} s")
 
 
+def memory(folder: Path, copies: int, runs: int, program: str) -> None:
+    """Wall time and peak resident memory of `briefgen validate` on the copies, through /usr/bin/time -v."""
+    for run in range(runs):
+        cmd = ["/usr/bin/time", "-v", program, "validate", str(folder)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=folder)
+        if f"{copies} briefs, 0 errors" not in proc.stderr:
+            sys.exit(f"validate failed (exit {proc.returncode}):\n{proc.stderr[-2000:]}")
+        peak = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)[1])  # type: ignore[index]
+        wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", proc.stderr)
+        assert wall, proc.stderr[-500:]
+        seconds = int(wall[1] or 0) * 3600 + int(wall[2]) * 60 + float(wall[3])
+        cpu = sum(float(t) for t in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", proc.stderr))
+        print(
+            f"run {run + 1}: `{Path(program).name} validate` on {copies} copies: {seconds:.1f} s wall, {cpu:.1f} s CPU,"
+            f" peak {peak / 1024:.0f} MiB ({peak / 1024 / copies * 1024:.1f} KiB per brief)"
+        )
+
+
 def in_process(runs: int) -> None:
     sys.path.insert(0, str(ROOT))
     from briefgen.load import parse_source
@@ -87,12 +108,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--copies", type=int, default=200)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--memory", action="store_true", help="time and peak memory of one validate per run")
+    parser.add_argument("--program", help="the briefgen script to measure with --memory [default: this one]")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="briefgen-bench-") as tmp:
         folder = Path(tmp) / "briefs"
         folder.mkdir()
         for i in range(args.copies):
-            shutil.copyfile(BRIEF, folder / f"copy-{i:04d}.yaml")
+            shutil.copyfile(BRIEF, folder / f"copy-{i:05d}.yaml")
+        if args.memory:
+            return memory(folder, args.copies, args.runs, args.program or console_script())
         whole_process(folder, args.copies, args.runs)
     in_process(args.runs)
 

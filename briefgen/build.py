@@ -4,22 +4,28 @@ worker processes with -j) and recorded in the manifest; then the index page, or 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefgen.check import Checker, Valid, checked_translation
-from briefgen.editions import chain_digest
 from briefgen.errors import BriefgenError, Problem
-from briefgen.load import Source, display_path, find_briefs, parse_source, walk_strings
-from briefgen.manifest import MANIFEST, Entry, Manifest, is_output_name, read_manifest, sha256, shard_manifest_name
-from briefgen.markdown import image_sources
+from briefgen.inputs import Names, edition_digest, image_digest, parse_for_images, source_digest, up_to_date
+from briefgen.load import Source, display_path, find_briefs, parse_source
+from briefgen.manifest import (
+    MANIFEST,
+    Entry,
+    Manifest,
+    index_inputs,
+    is_output_name,
+    read_manifest,
+    sha256,
+    shard_manifest_name,
+)
 from briefgen.outputs import locked, remove_leftover_temporaries, write_atomic
 from briefgen.project import Project
-from briefgen.release import Withheld, release_of
-from briefgen.resources import Refused
+from briefgen.release import Withheld
 from briefgen.site import write_index
 from briefgen.translation import Original, Originals, original_digest
 from briefgen.workers import Done, Report, Step, Task, run
@@ -125,19 +131,19 @@ class _Build:
         files, not_found = find_briefs(paths)
         result.problems += not_found
         result.failed += [p.path for p in not_found]
-        shown = {display_path(f): f for f in files}
-        self.keys = {manifest_key(f, project.out_dir) for f in files}
+        names = Names(project.out_dir)
+        shown = {name: (f, real, key) for f in files for real, name, key in [names.of(f)]}
+        self.keys = {key for _, _, key in shown.values()}
         self.originals = Originals(project, files)
         reader = Checker(project)
         pending: list[_Pending] = []
         for name in select_shard(sorted(shown), self.shard):
-            path = shown[name]
-            key = manifest_key(path, project.out_dir)
+            path, real, key = shown[name]
             try:
-                raw = reader.read(path)
-                source = _parse_for_images(raw, name)
-                images, editions = _image_digest(source, path, project), _edition_digest(raw, source, path, project)
-                inputs = project.digest + _source_digest(raw, name, project) + images + editions
+                raw = reader.read(path, real, name)
+                source = parse_for_images(raw, name)
+                images, editions = image_digest(source, path, project), edition_digest(raw, source, path, project)
+                inputs = project.digest + source_digest(raw, name, project) + images + editions
                 inputs = sha256((inputs + self._original_digest(raw, source, path)).encode())
             except BriefgenError as exc:
                 if project.release is not None:  # unreadable, so its marking is unknown: not in this release
@@ -149,8 +155,9 @@ class _Build:
                 self._record_failure(key, "", name, [Problem.internal(name, "reading it", exc)])
                 continue
             previous = self.old.entries.get(key)
-            if not force and previous and _up_to_date(previous, inputs, project.out_dir):
-                self.manifest.entries[key] = previous
+            kept = up_to_date(previous, inputs, project.out_dir) if previous and not force else None
+            if kept:
+                self.manifest.entries[key] = kept
                 result.unchanged.append(name)
                 self.report(Step.UNCHANGED, name, 0.0)
             else:
@@ -191,11 +198,11 @@ class _Build:
                     else [Problem.internal(item.name, "checking it", exc)]
                 )
                 self.report(Step.START, item.name, 0.0)
-                self._record_failure(item.key, _source_digest(item.raw, item.name, self.project), item.name, problems)
+                self._record_failure(item.key, source_digest(item.raw, item.name, self.project), item.name, problems)
                 self.report(Step.FAILED, item.name, 0.0)
                 continue
             self.result.problems += valid.warnings
-            tasks.append(Task(valid, item.key, _source_digest(item.raw, item.name, self.project), item.inputs_sha256))
+            tasks.append(Task(valid, item.key, source_digest(item.raw, item.name, self.project), item.inputs_sha256))
         return tasks
 
     def _owners(self) -> dict[str, str]:
@@ -264,10 +271,10 @@ class _Build:
             result.withheld = len(self.withheld)
             if not self.shard and not result.interrupted:
                 result.removed += _remove_deleted(self.old, self.manifest, out_dir, self.withheld)
+            if not self.shard:
+                self.manifest.index = _index_page(self.old, self.manifest, self.project)
             name = shard_manifest_name(self.shard) if self.shard else MANIFEST
             write_atomic(out_dir / name, self.manifest.to_json().encode())
-            if not self.shard:
-                write_index(self.manifest, self.project)
         except OSError as exc:
             message = f"cannot write the manifest or index: {exc.strerror or exc}; the previous ones are unchanged"
             raise BriefgenError([*result.problems, Problem(str(out_dir), 0, 0, "", message)]) from None
@@ -285,68 +292,17 @@ def refuse_foreign_id(valid: Valid, project: Project) -> None:
             raise BriefgenError([Problem(valid.source.name, line, col, "id", clash)])
 
 
-def _parse_for_images(raw: bytes, name: str) -> Source | None:
-    """Parse a brief that may use images (their bytes are inputs too); None when it has none or cannot parse."""
-    if b"![" not in raw:
-        return None
-    try:
-        return parse_source(raw, name)
-    except BriefgenError:  # reported when it is validated
-        return None
-
-
-def _edition_digest(raw: bytes, source: Source | None, path: Path, project: Project) -> str:
-    """Hash the earlier editions a brief's outputs show (its changes, its number), so a changed one rebuilds it."""
-    if b"previous:" not in raw and not project.since:
-        return ""
-    try:
-        data = (source or parse_source(raw, display_path(path))).data
-    except BriefgenError:  # reported when it is validated
-        return ""
-    return chain_digest(data, path, project)
-
-
-def _image_digest(source: Source | None, path: Path, project: Project) -> str:
-    """Hash the local images a brief uses, so that editing an image rebuilds the brief."""
-    if source is None:
-        return ""
-    policy = project.policy(path)
-    digest = ""
-    for _, text in walk_strings(source.data):
-        for src in image_sources(text):
-            if "://" in src or src.startswith("data:"):
-                continue
-            try:
-                digest = sha256(f"{digest}{src}{sha256(policy.read(src, path.parent))}".encode())
-            except Refused:
-                digest = sha256(f"{digest}{src}refused".encode())
-    return digest
-
-
-def _source_digest(raw: bytes, name: str, project: Project) -> str:
-    """The hash a manifest records of a brief's source. A release records the hash of what it released, not
-    of the whole file: with the file's hash, a reader of the release could confirm a guess at what was cut."""
-    if project.release is None:
-        return sha256(raw)
-    scheme = project.scheme
-    assert scheme is not None  # resolve_project refuses a release without one
-    try:
-        source, _ = release_of(parse_source(raw, name), scheme, project.release_marking, project.default_marking)
-    except (BriefgenError, Withheld):
-        return ""
-    return sha256(json.dumps(source.data, sort_keys=True, ensure_ascii=False, default=str).encode())
-
-
-def _up_to_date(entry: Entry, inputs_sha256: str, out_dir: Path) -> bool:
-    if entry.inputs_sha256 != inputs_sha256 or entry.errors or not entry.outputs:
-        return False
-    for name, digest in entry.outputs.items():
-        try:
-            if sha256((out_dir / name).read_bytes()) != digest:
-                return False
-        except OSError:
-            return False
-    return True
+def _index_page(old: Manifest, manifest: Manifest, project: Project) -> dict[str, str]:
+    """Write the index page unless the one there is what the last build made from the same inputs; return
+    its record for the manifest (a page edited since, or an unreadable one, is made again)."""
+    inputs = index_inputs(manifest, project.digest, str(project.source_date))
+    target = project.out_dir / "index.html"
+    if old.index.get("inputs_sha256") == inputs:
+        with contextlib.suppress(OSError):
+            if sha256(target.read_bytes()) == old.index.get("sha256"):
+                return old.index
+    write_index(manifest, project)
+    return {"inputs_sha256": inputs, "sha256": sha256(target.read_bytes())}
 
 
 def _remove_unowned(names: list[str], manifest: Manifest, out_dir: Path) -> list[str]:

@@ -44,9 +44,10 @@ class Valid:
 class Checked:
     """The outcome of checking a set of briefs."""
 
-    briefs: list[Valid] = field(default_factory=list)
+    briefs: list[Valid] = field(default_factory=list)  # unless only their names were kept
     problems: list[Problem] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # as the writer sees their paths
+    passed: list[str] = field(default_factory=list)  # as the writer sees their paths
 
     @property
     def errors(self) -> list[Problem]:
@@ -64,22 +65,34 @@ class Checker:
         self.project = project
         self.today = today
         self.owners: dict[str, str] = dict(owners or {})
+        self._folders: dict[Path, Path] = {}  # project and theme folders resolved, once per Checker
 
-    def inside(self, path: Path) -> None:
+    def _resolved(self, folder: Path) -> Path:
+        if folder not in self._folders:
+            self._folders[folder] = folder.resolve()
+        return self._folders[folder]
+
+    def inside(self, path: Path, real: Path | None = None) -> None:
         """Refuse a brief that is (or sits behind) a link to a file outside its project, or that lies in the
-        theme folder (the organisation's trusted templates, hashed for the build cache)."""
-        root, real, theme = self.project.brief_root(path).resolve(), path.resolve(), self.project.theme.folder
+        theme folder (the organisation's trusted templates, hashed for the build cache); ``real``: the
+        path resolved already."""
+        root, real, theme = (
+            self._resolved(self.project.brief_root(path)),
+            real or path.resolve(),
+            self.project.theme.folder,
+        )
         if not real.is_relative_to(root):
             message = f"refused: the brief is a link to a file outside the project {root}"
             raise BriefgenError.at(display_path(path), message)
-        if theme is not None and real.is_relative_to(theme.resolve()):
+        if theme is not None and real.is_relative_to(self._resolved(theme)):
             message = f"refused: the brief lies inside the theme folder {theme}; keep briefs and the theme apart"
             raise BriefgenError.at(display_path(path), message)
 
-    def read(self, path: Path) -> bytes:
-        """The bytes of a brief file inside the project: a regular file, its size checked before it is read."""
-        self.inside(path)
-        return read_brief(path, display_path(path))
+    def read(self, path: Path, real: Path | None = None, name: str | None = None) -> bytes:
+        """The bytes of a brief file inside the project: a regular file, its size checked before it is read
+        (``real`` and ``name``: the path resolved and as the writer sees it, when known already)."""
+        self.inside(path, real)
+        return read_brief(path, name or display_path(path))
 
     def check(self, path: Path, raw: bytes | None = None, source: Source | None = None) -> Valid:
         """Load (unless ``source`` or ``raw`` is given), validate and check the content of one brief, and claim
@@ -152,21 +165,32 @@ def checked_translation(valid: Valid, originals: Originals) -> Valid:
     return replace(valid, warnings=tuple(sorted((*valid.warnings, *problems), key=lambda p: (p.line, p.col))))
 
 
-def check(paths: list[Path], project: Project, today: dt.date | None = None) -> Checked:
-    """Load and validate every brief under ``paths``; collect every problem of every file, in file order."""
+def check(paths: list[Path], project: Project, today: dt.date | None = None, *, keep: bool = True) -> Checked:
+    """Load and validate every brief under ``paths``; collect every problem of every file, in file order.
+
+    Without ``keep`` (`validate`) each brief that is no translation is let go once checked, keeping its
+    warnings: memory stays about the same however many there are, as what the cross-brief checks need is an
+    id and a name per brief (Checker.owners), and a translation finds its original by reading it again."""
     files, problems = find_briefs(paths)
     result = Checked(problems=problems)
     checker = Checker(project, today=today)
-    outcomes: list[tuple[str, Valid | Exception]] = []
+    outcomes: list[tuple[str, Valid | Exception | tuple[Problem, ...]]] = []
+    known: dict[str, Original] = {}
     for path in files:
         try:
-            outcomes.append((display_path(path), checker.check(path)))
+            valid = checker.check(path)
         except Withheld:
             continue
         except Exception as exc:  # BriefgenError, or a bug met by this brief alone: the others are still checked
             outcomes.append((display_path(path), exc))
-    valids = [v for _, v in outcomes if isinstance(v, Valid)]
-    originals = Originals(project, files, {v.id: Original(v.path, v.source, v.brief) for v in valids})
+            continue
+        translation = valid.brief.translation_of is not None or valid.brief.translated_from is not None
+        if keep or translation:
+            outcomes.append((valid.source.name, valid))
+            known[valid.id] = Original(valid.path, valid.source, valid.brief)
+        else:
+            outcomes.append((valid.source.name, valid.warnings))
+    originals = Originals(project, files, known)
     for name, outcome in outcomes:  # translations once every original is known
         if isinstance(outcome, Valid):
             try:
@@ -180,7 +204,10 @@ def check(paths: list[Path], project: Project, today: dt.date | None = None) -> 
                 else [Problem.internal(name, "checking it", outcome)]
             )
             result.failed.append(name)
-        else:
-            result.problems += outcome.warnings
+            continue
+        result.problems += outcome.warnings if isinstance(outcome, Valid) else outcome
+        result.passed.append(name)
+        if keep and isinstance(outcome, Valid):
             result.briefs.append(outcome)
+    return result
     return result

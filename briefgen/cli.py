@@ -93,14 +93,14 @@ def validate_cmd(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: 
     from briefgen.report import summary_line
 
     ctx.meta[REPORT] = fmt
-    result = check(default_paths(paths), project_from(allow_remote=allow_remote))
+    result = check(default_paths(paths), project_from(allow_remote=allow_remote), keep=False)
     # a final brief's past watch dates prompt for a new edition: --strict does not fail on that warning
     strict_warnings = [p for p in result.warnings if p.strict] if strict else []
     failed = bool(result.errors) or bool(strict_warnings)
     failed_briefs = set(result.failed)
     if strict:  # a brief with a warning fails too
-        failed_briefs |= {p.path for p in strict_warnings} & {valid.source.name for valid in result.briefs}
-    total = len(result.briefs) + len(result.failed)
+        failed_briefs |= {p.path for p in strict_warnings} & set(result.passed)
+    total = len(result.passed) + len(result.failed)
     counts = {"errors": len(result.errors), "warnings": len(result.warnings)}
     summary = summary_line(failed=failed, briefs=total, failed_briefs=len(failed_briefs), **counts)
     report_problems(result.problems, fmt, briefs=total, summary=summary)

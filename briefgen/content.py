@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefgen import markdown
+from briefgen import markdown, markdown_depth
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import Source, walk_strings
 from briefgen.resources import Policy, Refused, image_data_uri
@@ -23,7 +23,7 @@ def check_content(source: Source, policy: Policy, base_dir: Path) -> dict[str, s
     images: dict[str, str] = {}
     problems: list[Problem] = []
     for loc, text in walk_strings(source.data):
-        if markdown.loses_text(text) or markdown.too_deep_inline(text):
+        if markdown_depth.loses_text(text) or markdown_depth.too_deep_inline(text):
             problems.append(source.problem(loc, TOO_DEEP))
             continue  # its images are not parsed: the field would be cut short
         for src in markdown.image_sources(text):

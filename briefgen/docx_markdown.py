@@ -24,6 +24,7 @@ from markdown_it.token import Token
 from briefgen import markdown
 from briefgen.docx_parts import hyperlink, link_run, new_list, set_lang, web_url, xml_text
 from briefgen.markdown import Citations
+from briefgen.typography import han_language
 
 # kana means Japanese, Hangul Korean, other Han the brief's CJK language (zh-Hans unless an actor says)
 _CJK_RUN = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff00-\uffef]+")
@@ -95,6 +96,7 @@ class MarkdownWriter:
     images: Mapping[str, str]  # src -> data: URI, read when the brief was checked
     max_width: int  # EMU: an image is never wider than the text
     lang: str | None = None
+    language: str | None = None  # the brief's, for its quotation marks
     pictures: int = field(default=0)
 
     def blocks(self, container: DocumentObject | _Cell, text: str, *, style: str | None = None) -> None:
@@ -102,7 +104,7 @@ class MarkdownWriter:
         lists: list[tuple[str, int | None]] = []  # (style, numbering id) of each open list
         quote = 0
         paragraph: Paragraph | None = None
-        for token in markdown.parse(text):
+        for token in markdown.parse(text, self.language):
             kind = token.type
             if kind in ("bullet_list_open", "ordered_list_open"):
                 ordered = kind == "ordered_list_open"
@@ -147,7 +149,7 @@ class MarkdownWriter:
     def inline(self, paragraph: Paragraph, text: str) -> None:
         """The field's inline content added to ``paragraph`` (blocks, if any, joined by line breaks)."""
         first = True
-        for token in markdown.parse(text):
+        for token in markdown.parse(text, self.language):
             if token.type == "inline":
                 if not first:
                     paragraph.add_run().add_break()
@@ -174,7 +176,8 @@ class MarkdownWriter:
                     run = link_run(link, paragraph, text)
                     _styled(run, {**look, "code": kind == "code_inline"})
                 else:
-                    add_text(paragraph, text, lang=self.lang, **look, code=kind == "code_inline")
+                    lang = self.lang or han_language(self.language)
+                    add_text(paragraph, text, lang=lang, **look, code=kind == "code_inline")
             elif kind == "hardbreak":
                 paragraph.add_run().add_break()
             elif kind == "citation":

@@ -69,7 +69,9 @@ class Sections:
         self.edition = edition
         self.marks = PortionMarks(portions)
         self.citations = Citations([s.id for s in brief.sources], {s.id: s.title for s in brief.sources})
-        self.md = MarkdownWriter(document, self.citations, images, text_width(project))
+        self.md = MarkdownWriter(
+            document, self.citations, images, text_width(project), language=project.language_of(brief)
+        )
         self.actors = {a.id: a for a in brief.actors}
         self.tables: list[tuple[Table, list[float]]] = []  # and their columns' shares of the text width
         self.summary = project.edition_variant == "summary"

@@ -35,6 +35,7 @@ from briefgen.docx_parts import (
     update_fields_on_open,
 )
 from briefgen.docx_sections import MUTED, text_width
+from briefgen.docx_typography import finish_document
 from briefgen.editions import Edition
 from briefgen.marking import Portions
 from briefgen.model import Brief
@@ -58,6 +59,7 @@ def docx_bytes(
     page_setup(document, project.config.page_size)
     document_language(document, project.language_of(brief))  # as the HTML's lang
     _WordBrief(document, brief, project, images, portions, edition).write()
+    finish_document(document, project.language_of(brief))  # French spaces, right to left
     update_fields_on_open(document)
     drop_thumbnail(document)
     out = io.BytesIO()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from briefgen import __version__
@@ -40,6 +41,9 @@ class Entry:
     translation_of: str = ""  # the id of the brief it translates
     digest: str = ""  # of all the fields above: an entry edited by hand is not trusted
     withheld: bool = False  # a shard's note that this brief is above its release: `index` drops it
+    # file name -> [size, mtime_ns, ctime_ns, inode] when it was written or last hashed: an output whose stat
+    # is unchanged is not read again (a write, or a reset mtime, changes its ctime; the kernel sets that)
+    stamps: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def translation(self) -> tuple[str, str]:
@@ -53,25 +57,42 @@ class Manifest:
 
     version: str = __version__
     entries: dict[str, Entry] = field(default_factory=dict)  # by source path
+    index: dict[str, str] = field(default_factory=dict)  # the index page's "inputs_sha256" and "sha256"
 
     def to_json(self) -> str:
         briefs = [
             {**_said(self.entries[key]), "digest": entry_digest(self.entries[key])} for key in sorted(self.entries)
         ]
-        return json.dumps({"briefgen": self.version, "briefs": briefs}, ensure_ascii=False, indent=2) + "\n"
+        said: dict[str, object] = {"briefgen": self.version, "briefs": briefs}
+        if self.index:
+            said["index"] = self.index
+        return json.dumps(said, ensure_ascii=False, indent=2) + "\n"
+
+
+def index_inputs(manifest: Manifest, *shaping: str) -> str:
+    """A hash of what the index page is made from: every entry as it reads (its stamps and digest aside), and
+    ``shaping`` (the project's digest, the build time it shows)."""
+    said = [_said(manifest.entries[key]) for key in sorted(manifest.entries)]
+    listed = [{k: v for k, v in entry.items() if k not in ("stamps", "digest")} for entry in said]
+    return sha256(json.dumps([listed, shaping], sort_keys=True, ensure_ascii=False, default=str).encode())
 
 
 class ManifestError(Exception):
     """The manifest is missing fields, mistyped or not JSON."""
 
 
+_FIELDS = tuple(f.name for f in fields(Entry))
+
+
 def _said(entry: Entry) -> dict[str, object]:
-    """What an entry says (``withheld`` only where it is true, so other entries read as they always have)."""
-    fields = asdict(entry)
-    for key in ("withheld", "language", "translation_of"):  # said only when set: older entries keep their digests
-        if not fields[key]:
-            del fields[key]
-    return fields
+    """What an entry says (``withheld``, ``stamps``, ``language`` and ``translation_of`` only where set, so
+    other entries read as they always have, with their digests). Its lists and mappings are the entry's own, not
+    copies: it is for JSON, not to be changed."""
+    said = {name: getattr(entry, name) for name in _FIELDS}
+    for key in ("withheld", "stamps", "language", "translation_of"):
+        if not said[key]:
+            del said[key]
+    return said
 
 
 def entry_digest(entry: Entry) -> str:
@@ -84,6 +105,12 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def stamp(path: Path) -> list[int]:
+    """What the file system says of a file without reading it: size, mtime and ctime in ns, inode."""
+    info = os.stat(path)
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+
+
 def parse_manifest(text: str) -> Manifest:
     """Read a manifest; raise ManifestError if it was damaged or edited into something else."""
     try:
@@ -91,6 +118,9 @@ def parse_manifest(text: str) -> Manifest:
         if not isinstance(data, dict) or not isinstance(data.get("briefs"), list):
             raise ManifestError("not a briefgen manifest")
         manifest = Manifest(version=str(data.get("briefgen", "")))
+        index = data.get("index", {})
+        if isinstance(index, dict) and all(isinstance(v, str) for v in index.values()):
+            manifest.index = index  # else not trusted: the page is made again
         for item in data["briefs"]:
             entry = Entry(**item)
             _check_entry(entry)
@@ -114,6 +144,12 @@ def _check_entry(entry: Entry) -> None:
         isinstance(k, str) and is_output_name(k) and isinstance(v, str) for k, v in entry.outputs.items()
     ):
         raise ManifestError(f"bad outputs for {entry.source!r}")
+    stamps = entry.stamps
+    if not isinstance(stamps, dict) or not all(
+        k in entry.outputs and isinstance(v, list) and len(v) == 4 and all(type(n) is int for n in v)
+        for k, v in stamps.items()
+    ):
+        raise ManifestError(f"bad stamps for {entry.source!r}")
     if not isinstance(entry.errors, list) or not isinstance(entry.tags, list):
         raise ManifestError(f"bad entry for {entry.source!r}")
     if not all(isinstance(t, str) for t in [*entry.errors, *entry.tags]):

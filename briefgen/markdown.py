@@ -1,13 +1,17 @@
 """Markdown in brief fields: CommonMark without raw HTML, safe links, numbered citations.
 
 One parser serves both outputs: HTML through markdown-it-py's renderer, Markdown through
-mdformat's renderer (which re-escapes anything that could become live markup).
+mdformat's renderer (which re-escapes anything that could become live markup). Within ``parsed_once()``
+(one brief's outputs) each field is parsed once and its tokens shared by every format.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import re
-from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -17,6 +21,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from briefgen.model import CITATION_RE
+from briefgen.typography import quotes_for
 
 if TYPE_CHECKING:  # mdformat is imported where Markdown is written: validating needs only the parser
     from mdformat.renderer import RenderContext, RenderTreeNode
@@ -76,7 +81,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _make_parser() -> MarkdownIt:
+def make_parser() -> MarkdownIt:
     # typographer for curly quotes and apostrophes only ("smartquotes"; not the (c)/-- "replacements")
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True}).enable("smartquotes")
     # headings inside a field would break the document outline
@@ -168,128 +173,139 @@ class _MarkdownCitations:
 
 
 MAX_NESTING = 20  # markdown-it's limit (commonmark preset): anything nested deeper is dropped
-# fields with brackets deeper than this, or longer, are refused without a second parse: a real field is
-# never like that, and unmatched brackets cost the inline parser time in proportion to depth x length
-_CHECKED_DEPTH, _CHECKED_LENGTH = 5 * MAX_NESTING, 100_000
-_PARSER = _make_parser()
-_FINDER = _make_parser()  # sees every image: links it would refuse are still images the policy must refuse
+_PARSER = make_parser()
+_FINDER = make_parser()  # sees every image: links it would refuse are still images the policy must refuse
 _FINDER.validateLink = lambda url: True  # type: ignore[method-assign]
 _MD_OPTIONS: dict[str, Any] = {"parser_extension": [_MarkdownCitations], "mdformat": {"number": True}}
-_DEEP = _make_parser()  # room to spare: where its tokens differ from _PARSER's, _PARSER dropped text
-_DEEP.options["maxNesting"] = 5 * MAX_NESTING
+
+
+@functools.cache
+def _parser_for(quotes: str | None) -> MarkdownIt:
+    """The parser whose typographer makes a language's quotation marks (None: English, the usual one)."""
+    if quotes is None:
+        return _PARSER
+    md = make_parser()
+    md.options["quotes"] = quotes
+    return md
+
+
+@functools.cache
+def _parser(lang: str | None) -> MarkdownIt:
+    return _parser_for(quotes_for(lang))
 
 
 _SPACE_BEFORE_CITE = re.compile(r"[ \t\n]+(?=<sup class=\"cite\">)")
 
 
-def to_html(text: str, citations: Citations, *, inline: bool = False, images: Mapping[str, str] | None = None) -> str:
-    """Render a Markdown field to HTML; ``inline`` drops the wrapping paragraph; ``images`` maps src to data URI."""
+def to_html(
+    text: str,
+    citations: Citations,
+    *,
+    inline: bool = False,
+    images: Mapping[str, str] | None = None,
+    lang: str | None = None,
+) -> str:
+    """Render a Markdown field to HTML; ``inline`` drops the wrapping paragraph; ``images`` maps src to data URI;
+    ``lang``, the brief's language, chooses the quotation marks."""
     env: dict[str, Any] = {"citations": citations, "images": images or {}}
-    html = str(_PARSER.renderInline(text, env) if inline else _PARSER.render(text, env))
+    tokens, _ = _tokens(text, "inline" if inline else "block", lang)
+    parser = _parser(lang)
+    html = str(parser.renderer.render(tokens, parser.options, env))
     # a reference number sits on the word it follows, so a line never starts with one
     return _SPACE_BEFORE_CITE.sub("", html)
 
 
-def parse(text: str) -> list[Token]:
-    """The tokens of a Markdown field as to_html reads them, for a format that walks them (Word)."""
-    return list(_PARSER.parse(text, {"citations": Citations([]), "images": {}}))
+def parse(text: str, lang: str | None = None) -> list[Token]:
+    """The tokens of a Markdown field as to_html reads them, for a format that walks them (Word); read only."""
+    return _tokens(text, "block", lang)[0]
 
 
-def to_markdown(text: str, citations: Citations) -> str:
-    """Re-render a Markdown field as clean CommonMark, with anything unsafe escaped.
+def to_markdown(text: str, citations: Citations, lang: str | None = None) -> str:
+    """Re-render a Markdown field as clean CommonMark, with anything unsafe escaped."""
+    tokens, parsed_env = _tokens(text, "markdown", lang)
+    from briefgen import markdown_plain  # as mdformat, imported where Markdown is written
 
-    The field ends with a line break before parsing: a code fence left open runs to the end of its field,
-    and mdformat closes it on a line of its own only when the code ends with one.
-    """
-    env: dict[str, Any] = {"citations": citations}
-    tokens = _PARSER.parse(text if text.endswith("\n") else text + "\n", env)
+    plain = markdown_plain.to_markdown(tokens, lambda ids: _citation_link(ids, citations))
+    if plain is not None:
+        return plain
+    env: dict[str, Any] = {**parsed_env, "citations": citations}  # the link references the parse found
     from mdformat.renderer import MDRenderer
 
     return MDRenderer().render(tokens, _MD_OPTIONS, env).strip()
 
 
-# container markers at the start of a line: a quote takes one parser level, a list two (list and item)
-_QUOTE_OR_ITEM = re.compile(r"(>)[ \t]?|(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
+# --- one parse per field and brief
+
+Parsed = tuple[list[Token], dict[str, Any]]  # the tokens and what the parse left in its env (link references)
+_PARSES: ContextVar[dict[tuple[str, str, str | None], Parsed] | None] = ContextVar("briefgen_parses", default=None)
+PARSE_COUNT = [0]  # parses of a field by the renderers' parser, for tests to count
 
 
-def _block_depth(text: str) -> int:
-    """An upper bound of the parser levels quotes and lists take: markers counted as above, and the
-    indentation in spaces on top (a nested item is indented by at least its two levels)."""
-    depth = 0
-    for line in text.splitlines():
-        expanded = line.expandtabs(4)
-        rest = expanded.lstrip(" ")
-        levels = len(expanded) - len(rest)
-        while marker := _QUOTE_OR_ITEM.match(rest):
-            levels += 1 if marker.group(1) else 2
-            rest = rest[marker.end() :].lstrip(" ")
-        depth = max(depth, levels)
-    return depth
+@contextlib.contextmanager
+def parsed_once() -> Iterator[None]:
+    """Parse each Markdown field once within this block (one brief's formats) and share its tokens.
 
-
-def _bracket_depth(text: str) -> int:
-    """How deep unescaped ``[`` go before their ``]``: the inline parser's nesting."""
-    if text.count("[") <= MAX_NESTING - 2:  # nearly every field: fewer brackets than the limit, no walk
-        return text.count("[")
-    depth = brackets = 0
-    for char in re.sub(r"\\.", "", text):
-        brackets += (char == "[") - (char == "]")
-        depth = max(depth, brackets)
-    return depth
-
-
-def nesting_depth(text: str) -> int:
-    """An upper bound of how deep quotes, lists and brackets nest in a Markdown field, in parser levels."""
-    return max(_block_depth(text), _bracket_depth(text))
-
-
-def loses_text(text: str) -> bool:
-    """Whether markdown-it would drop part of a field for nesting deeper than MAX_NESTING.
-
-    ``nesting_depth``, an upper bound, settles nearly every field at once; a field it cannot clear (a few
-    dozen unmatched ``[``, deeply indented code) is parsed again with five times the room, and only
-    differing tokens mean loss.
-    """
-    if nesting_depth(text) <= MAX_NESTING - 2:
-        return False
-    if _bracket_depth(text) > _CHECKED_DEPTH or len(text) > _CHECKED_LENGTH:
-        return True
+    Renderers only read tokens (the HTML renderer's own image rule, which writes ``alt``, is replaced)."""
+    reset = _PARSES.set({})
     try:
-        deep = _DEEP.parse(text, {"citations": Citations([])})
-    except RecursionError:
-        return True
-    kept = _PARSER.parse(text, {"citations": Citations([])})
-    return [t.as_dict() for t in kept] != [t.as_dict() for t in deep]
+        yield
+    finally:
+        _PARSES.reset(reset)
 
 
-# emphasis nests one level per pair of delimiters: a field with fewer of them cannot be too deep
-_EMPHASIS = re.compile(r"[*_]")
+def _tokens(text: str, kind: str, lang: str | None = None) -> Parsed:
+    """The tokens of ``text`` for ``kind``: "block" (HTML, Word), "inline" (HTML without the paragraph) or
+    "markdown" (block, with a closing line break), from this brief's parses when there are some."""
+    parses = _PARSES.get()
+    if parses is None:
+        return _parse(text, kind, None, lang)
+    key = (text, kind, lang)
+    if key not in parses:
+        parses[key] = _parse(text, kind, parses, lang)
+    return parses[key]
 
 
-def too_deep_inline(text: str) -> bool:
-    """Whether emphasis and links nest deeper than MAX_NESTING - 2 levels (200 nested ``**`` exhaust the
-    Markdown renderer's recursion); only a field with that many delimiters is parsed to find out."""
-    limit = MAX_NESTING - 2
-    if len(_EMPHASIS.findall(text)) + text.count("[") <= 2 * limit:
-        return False
-    for token in _PARSER.parse(text, {"citations": Citations([])}):
-        depth = 0
-        for child in token.children or []:
-            depth += child.nesting
-            if depth > limit:
-                return True
-    return False
+def _parse(text: str, kind: str, parses: dict[tuple[str, str, str | None], Parsed] | None, lang: str | None) -> Parsed:
+    env: dict[str, Any] = {}
+    if kind == "markdown":
+        # the field ends with a line break before parsing: a code fence left open runs to the end of its field,
+        # and mdformat closes it on a line of its own only when the code ends with one. Without fences or
+        # indented code the break changes no token (only their content takes the last line's break).
+        if parses is not None:
+            tokens, env = _tokens(text, "block", lang)
+            if text.endswith("\n") or not any(t.type in ("fence", "code_block") for t in tokens):
+                return tokens, env
+        text = text if text.endswith("\n") else text + "\n"
+    elif kind == "inline" and parses is not None:
+        # a field that is one paragraph of exactly its text has the inline tokens renderInline would make
+        tokens, env = _tokens(text, "block", lang)
+        if [t.type for t in tokens] == _ONE_PARAGRAPH and tokens[1].content == _normalized(text):
+            return [tokens[1]], env
+        env = {}
+    PARSE_COUNT[0] += 1
+    parser = _parser(lang)
+    if kind == "inline":
+        return parser.parseInline(text, env), env
+    return parser.parse(text, env), env
 
 
-def to_markdown_cell(text: str, citations: Citations) -> str:
+_ONE_PARAGRAPH = ["paragraph_open", "inline", "paragraph_close"]
+
+
+def _normalized(text: str) -> str:
+    """The text as markdown-it parses it (its core rule "normalize")."""
+    return re.sub(r"\r\n?", "\n", text).replace("\0", "\ufffd")
+
+
+def to_markdown_cell(text: str, citations: Citations, lang: str | None = None) -> str:
     """Markdown for one table cell: a single line with `|` escaped; block content (lists, code,
     several paragraphs) cannot live in a cell, so it becomes its plain text."""
-    rendered = to_markdown(text, citations)
+    rendered = to_markdown(text, citations, lang)
     block = rendered.startswith(("- ", "* ", "+ ", "> ", "```", "~~~", "    ")) or re.match(r"\d+[.)] ", rendered)
     if "\n" not in rendered and not block:
         return rendered.replace("|", "\\|")
     words = []
-    for token in _PARSER.parse(text, {"citations": citations}):
+    for token in parse(text, lang):
         if token.type in ("code_block", "fence"):
             words.append(escape_markdown(token.content))
         for child in token.children or []:

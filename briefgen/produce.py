@@ -6,6 +6,7 @@ import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefgen import markdown
 from briefgen.check import Valid
 from briefgen.errors import Problem
 from briefgen.formats import FORMATS
@@ -30,12 +31,13 @@ def make_outputs(
     subject = prepare(valid, project, pdf_writer)
     files: dict[str, bytes] = {}
     warnings: list[Problem] = []
-    for name in project.formats:
-        fmt = FORMATS[name]
-        # each format's module is imported when a brief is first made in it (tests/test_layout.py places them)
-        output: Output = importlib.import_module(fmt.module).render(subject, project)
-        files[f"{valid.id}{'-summary' if project.edition_variant == 'summary' else ''}{fmt.suffix}"] = output.data
-        warnings += output.warnings
+    with markdown.parsed_once():  # every format reads the same tokens of each field
+        for name in project.formats:
+            fmt = FORMATS[name]
+            # each format's module is imported when a brief is first made in it (tests/test_layout.py places them)
+            output: Output = importlib.import_module(fmt.module).render(subject, project)
+            files[f"{valid.id}{'-summary' if project.edition_variant == 'summary' else ''}{fmt.suffix}"] = output.data
+            warnings += output.warnings
     return files, warnings
 
 

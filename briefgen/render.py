@@ -35,6 +35,7 @@ from briefgen.risk_matrix import risk_matrix_svg, severity
 from briefgen.template_labels import TranslatedEnvironment
 from briefgen.timeline import timeline_svg
 from briefgen.typeset import keep_last_words, mark_cjk, unbroken
+from briefgen.typography import direction, han_language, space_html, space_markdown, text_direction
 
 
 class TemplateError(BriefgenError):
@@ -161,6 +162,7 @@ Marks = Callable[[str, Callable[[str], Markup]], Markup]
 
 @jinja2.pass_context
 def _cjk_filter(context: Any, value: str | None, lang: str | None = None) -> Markup:
+    lang = lang or context.get("cjk_lang")
     marks: Marks | None = context.get("marks")
     if marks is None or not value:
         return cjk_text(value, lang)
@@ -180,13 +182,15 @@ def _context(
     titles = {s.id: s.title for s in brief.sources}
     citations = markdown.Citations([s.id for s in brief.sources], titles, tr.gettext("Source %(n)s"))
     portion_marks = PortionMarks(portions)
+    lang = project.language_of(brief)
+    cjk_lang = han_language(lang)
     md: Callable[..., Any]
     pmh: Callable[..., Any]
     if fmt == "html":
 
         def html(text: str | None, inline: bool = False, mark: str = "") -> Markup:
-            rendered = markdown.to_html(text or "", citations, inline=inline, images=images)
-            return mark_cjk(marked_html(rendered, mark, inline))
+            rendered = markdown.to_html(text or "", citations, inline=inline, images=images, lang=lang)
+            return mark_cjk(marked_html(rendered, mark, inline), cjk_lang)
 
         def pmh(*loc: str | int) -> Markup:
             mark = portion_marks.of(*loc)
@@ -201,10 +205,10 @@ def _context(
     else:
 
         def md(text: str | None, inline: bool = False, mark: str = "") -> str:
-            return marked_markdown(markdown.to_markdown(text or "", citations), mark)
+            return marked_markdown(markdown.to_markdown(text or "", citations, lang), mark)
 
         def md_cell(text: str) -> str:
-            return markdown.to_markdown_cell(text, citations)
+            return markdown.to_markdown_cell(text, citations, lang)
 
         def pmh(*loc: str | int) -> str:
             mark = portion_marks.of(*loc)
@@ -231,7 +235,7 @@ def _context(
         "figures": figures,
         "short_title": short_title(brief),
         "version": __version__,
-        "lang": project.language_of(brief),
+        **_language_context(lang),
         "pm": portion_marks.of,
         "pmh": pmh,
         "pm_highest": portion_marks.highest,
@@ -259,6 +263,12 @@ def _figures(brief: Brief, tr: Translator) -> dict[str, Any]:
     }
 
 
+def _language_context(lang: str) -> dict[str, Any]:
+    """What the templates need of the brief's language: its tag, its direction, the language Han characters
+    alone are in (a CJK brief's own), and how to tell a text's direction (a source's title)."""
+    return {"lang": lang, "dir": direction(lang), "cjk_lang": han_language(lang), "text_dir": text_direction}
+
+
 def matrix_cell(brief: Brief, likelihood: str, impact: str) -> str:
     """The numbers of the risks in one cell of the Markdown risk matrix."""
     numbers = [str(n) for n, r in enumerate(brief.risks, 1) if (r.likelihood, r.impact) == (likelihood, impact)]
@@ -283,7 +293,11 @@ def render_html(
     """
     context = _context(brief, project, "html", images, edition, marks, portions)
     context["extra_css"] = theme_css(project.theme, policy)
-    return keep_last_words(_render("html", project.theme, "brief.html.j2", context, context["lang"]))
+    lang = project.language_of(brief)
+    page = space_html(_render("html", project.theme, "brief.html.j2", context, lang), lang)
+    # right to left, WeasyPrint orders an inline element by the direction alone, so a Latin phrase's last word
+    # in a span of its own would stand left of the phrase; and Arabic and Hebrew are never hyphenated anyway
+    return page if direction(lang) == "rtl" else keep_last_words(page)
 
 
 def theme_css(theme: ThemeFolder, policy: Policy | None) -> Markup:
@@ -320,7 +334,8 @@ def render_markdown(
 ) -> str:
     """Render the brief as CommonMark (``edition`` and ``portions``: as for render_html)."""
     context = _context(brief, project, "md", edition=edition, portions=portions)
-    return _tidy_blank_lines(_render("md", project.theme, "brief.md.j2", context, context["lang"]))
+    text = _tidy_blank_lines(_render("md", project.theme, "brief.md.j2", context, context["lang"]))
+    return space_markdown(text, project.language_of(brief))
 
 
 def _tidy_blank_lines(text: str) -> str:
@@ -344,6 +359,7 @@ def render_print_css(brief: Brief, project: Project) -> str:
     context = {
         "brief": brief,
         "lang": project.language_of(brief),
+        "dir": direction(project.language_of(brief)),
         "config": project.config,
         "short_title": short_title(brief),
     }
@@ -354,16 +370,14 @@ def render_index(entries: list[Any], project: Project, languages: dict[str, list
     """Render the site's front page from manifest entries (already sorted); ``languages``: by an original's id,
     the languages it and its translations can be read in (site.py)."""
     config = project.config
-    tr = translator(project.language)
-    organisation = config.organisation
+    tr, organisation = translator(project.language), config.organisation
+    named = tr.gettext("%(organisation)s briefs") % {"organisation": organisation}
     context = {
         "entries": entries,
         "languages": languages or {},
         "lang": project.language,
         "config": config,
-        "site_title": tr.gettext("%(organisation)s briefs") % {"organisation": organisation}
-        if organisation
-        else tr.gettext("Briefs"),
+        "site_title": named if organisation else tr.gettext("Briefs"),
         "built_at": project.source_date,
         "version": __version__,
         "extra_css": theme_css(project.theme, None),

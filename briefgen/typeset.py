@@ -36,6 +36,8 @@ def mark_cjk(html: str, lang: str | None = None) -> Markup:
         # hyphenating a very long word costs the PDF engine time that grows with its cube: break it anywhere
         return _LONG_WORD.sub(lambda m: f'<span class="long-word">{m.group()}</span>', text)
 
+    if not _CJK_RUN.search(html) and not _LONG_WORD.search(html):  # nearly every field: nothing in it to mark
+        return Markup(html)
     parts = re.split(r"(<[^>]*>)", html)
     return Markup("".join(p if p.startswith("<") else mark(p) for p in parts))
 
@@ -67,7 +69,12 @@ _INLINE = frozenset(
 )
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>")
 _LAST_WORD = re.compile(r"([^\s<>]*[^\W\d_][^\s<>]*)(\s*)$")
+# a no-break space (French, before ? and inside « ») holds a word to its mark: "question ?" is one last word
+# (a slower pattern, used only on text that has one)
+_WORD_CHAR = r"[^ \t\n\r\f\v\x1c-\x1f\x85\u1680\u2000-\u200a\u2028\u2029\u205f\u3000<>]"
+_LAST_WORD_HELD = re.compile(f"({_WORD_CHAR}*[^\\W\\d_]{_WORD_CHAR}*)(\\s*)$")
 _ENDS = ("p", "li", "td")
+_END_STARTS = frozenset({"<p", "<P", "<l", "<L", "<t", "<T"})  # a tag that may open one of _ENDS starts so
 _BADGE = re.compile(r'<span class="confidence[ "]')
 _UNHYPHENATED = re.compile(r'class="(?:[^"]* )?(?:marking|page-marking|page-running|generated)[ "]')  # banners
 
@@ -82,7 +89,7 @@ def keep_last_words(html: str) -> str:
     opened: dict[str, str] = {}
     badges = _badge_text(tokens)
     for index, token in enumerate(tokens):
-        match = _TAG.fullmatch(token)
+        match = _TAG.fullmatch(token) if token.startswith("</") or token[:2] in _END_STARTS else None
         if not match or match.group(2).lower() not in _ENDS:
             continue
         name = match.group(2).lower()
@@ -123,7 +130,20 @@ def _wrap_last_word(tokens: list[str], end: int, badges: set[int]) -> None:
             continue
         if token.startswith("<"):  # a comment or a declaration
             return
-        word = _LAST_WORD.search(token)
+        held = "\u00a0" in token or "\u202f" in token  # the slower pattern only where it may differ
+        word = _LAST_WORD_HELD.search(token) if held else _last_word(token)
         if word:
             tokens[k] = token[: word.start()] + f'<span class="last-word">{word.group(1)}</span>' + word.group(2)
             return
+
+
+def _last_word(text: str) -> re.Match[str] | None:
+    """``_LAST_WORD.search(text)``, tried only where it can match: at the start of the last run of non-space
+    (a search from the text's start tries every position, and was most of the time of a page's HTML)."""
+    stripped = text.rstrip()
+    start = max(stripped.rfind(c) for c in "<>") + 1
+    for at in range(len(stripped) - 1, start - 1, -1):
+        if stripped[at].isspace():
+            start = at + 1
+            break
+    return _LAST_WORD.match(text, start)

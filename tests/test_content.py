@@ -10,7 +10,8 @@ from click.testing import Result
 from helpers import PNG, brief, write_tree
 
 from briefgen.content import TOO_DEEP
-from briefgen.markdown import MAX_NESTING, too_deep_inline
+from briefgen.markdown import MAX_NESTING
+from briefgen.markdown_depth import too_deep_inline
 
 Run = Callable[..., Result]
 DEEP_STRONG = "**" * 200 + "x" + "**" * 200  # exhausted the Markdown renderer's recursion while validate passed

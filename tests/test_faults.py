@@ -592,8 +592,8 @@ def test_faults_leave_the_folder_clean_of_temporaries_after_a_good_build(project
 # (module, name) of what each stage calls, as the stage's module sees it
 STAGES = {
     "reading": ("briefgen.check", "read_brief"),
-    "parsing for its images": ("briefgen.build", "parse_source"),
-    "hashing its images": ("briefgen.build", "_image_digest"),
+    "parsing for its images": ("briefgen.inputs", "parse_source"),
+    "hashing its images": ("briefgen.build", "image_digest"),
     "parsing": ("briefgen.check", "parse_source"),
     "validating": ("briefgen.check", "validate"),
     "checking its content": ("briefgen.check", "check_content"),

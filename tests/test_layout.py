@@ -40,7 +40,10 @@ ORDER = [
     "briefgen.editions",
     "briefgen.translation",  # translations: their original found, the stamp of its content, what changed since
     # a set of briefs checked: schema, Markdown that renders whole, images that can be read
+    "briefgen.markdown_plain",  # plain paragraphs written as mdformat writes them, without it
+    "briefgen.typography",  # per language: quotation marks, French spaces, the writing direction
     "briefgen.markdown",
+    "briefgen.markdown_depth",  # how deep a field nests, and whether the parser would drop part of it
     "briefgen.content",
     "briefgen.check",
     # rendering
@@ -61,6 +64,7 @@ ORDER = [
     "briefgen.docx_parts",  # OOXML python-docx has no API for: content controls, fields, shading, a stable zip
     "briefgen.docx_markdown",  # a Markdown field as Word paragraphs and runs
     "briefgen.docx_sections",  # the brief's sections as paragraphs and native tables
+    "briefgen.docx_typography",  # French spaces and right to left in the finished document
     "briefgen.docx_frame",  # the brief's frame, implications, options and the annex
     "briefgen.docx_writer",  # the frame: properties, header and footer, title block, contents
     # the output formats and one brief's outputs
@@ -74,6 +78,7 @@ ORDER = [
     "briefgen.redline",  # a brief rendered with its changes since an earlier edition marked
     # many briefs: manifest, site, workers, the incremental build
     "briefgen.manifest",
+    "briefgen.inputs",  # what a brief's outputs are made from, hashed, and whether they are up to date
     "briefgen.site",
     "briefgen.workers",
     "briefgen.build",

@@ -8,7 +8,8 @@ import re
 import pytest
 from markdown_it import MarkdownIt
 
-from briefgen.markdown import Citations, escape_markdown, loses_text, safe_url, to_html, to_markdown
+from briefgen.markdown import Citations, escape_markdown, safe_url, to_html, to_markdown
+from briefgen.markdown_depth import loses_text
 from briefgen.model import citation_ids
 
 # --- citations

@@ -1,0 +1,68 @@
+"""Plain paragraphs of a Markdown field (text, line breaks and citations, nothing mdformat would escape)
+written as mdformat writes them, at a fraction of its cost: most fields of a brief are like that.
+
+mdformat's text renderer changes only tabs, runs of spaces, backslashes, ``* _ [ ] < ` &``, "\\n\\n" and a
+"!" before a link; its paragraph renderer strips each line and escapes a line that starts like other syntax
+(``# > - * + =``, digits, a thematic break, HTML), and writes leading or trailing whitespace as a character
+reference. A field with none of those is its text with runs of spaces made one and its lines stripped.
+tests/test_speed.py holds this to mdformat's own output.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from markdown_it.token import Token
+
+_ESCAPED = re.compile(r"[\t\n\\*_\[\]<>`&]")
+_LINE_SYNTAX = re.compile(r"[#>*+\-=_<0-9]")
+_SPACES = re.compile(" {2,}")
+_ONE_PARAGRAPH = ["paragraph_open", "inline", "paragraph_close"]
+
+
+def to_markdown(tokens: Sequence[Token], cite: Callable[[list[str]], str]) -> str | None:
+    """The Markdown mdformat writes for ``tokens`` if they are plain paragraphs, else None (``cite``: a
+    citation's ids as Markdown); it numbers citations only when it returns the Markdown."""
+    if not _plain(tokens):
+        return None
+    paragraphs = []
+    for inline in tokens[1::3]:
+        lines = [line.strip() for line in _joined(inline.children or [], None).split("\n")]
+        if not all(line and not _LINE_SYNTAX.match(line) for line in lines):
+            return None
+        paragraphs.append(inline)
+    return "\n\n".join(
+        "\n".join(line.strip() for line in _joined(p.children or [], cite).split("\n")) for p in paragraphs
+    )
+
+
+def _joined(children: Sequence[Token], cite: Callable[[list[str]], str] | None) -> str:
+    """The paragraph's text, runs of spaces made one, its citations as ``cite`` writes them (as "[]" if None)."""
+    parts = []
+    for child in children:
+        if child.type == "text":
+            parts.append(_SPACES.sub(" ", child.content))
+        elif child.type == "softbreak":
+            parts.append("\n")
+        else:
+            parts.append(cite(child.meta["ids"]) if cite else "[]")
+    return "".join(parts)
+
+
+def _plain(tokens: Sequence[Token]) -> bool:
+    from mdformat.codepoints import UNICODE_WHITESPACE
+
+    if not tokens or [t.type for t in tokens] != _ONE_PARAGRAPH * (len(tokens) // 3):
+        return False
+    for inline in tokens[1::3]:
+        for child in inline.children or []:
+            if child.type == "text" and _ESCAPED.search(child.content):
+                return False
+            if child.type not in ("text", "softbreak", "citation") or (
+                child.type == "citation" and child.meta["in_link"]
+            ):
+                return False
+        if inline.content[:1] in UNICODE_WHITESPACE or inline.content[-1:] in UNICODE_WHITESPACE:
+            return False  # mdformat writes it as a character reference
+    return True
