@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test lint check bench schema clean fuzz
+.PHONY: build test lint check bench schema clean fuzz catalogues
 
 build: $(STAMP)
 	$(BIN)/briefgen build briefs/
@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml scripts/setup-system.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pybabel -q compile -d briefgen/locales -D briefgen
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -45,6 +46,16 @@ fuzz: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/briefgen schema > schema/brief.schema.json
 	$(BIN)/python -c 'from briefgen.diff_report import diff_schema_text as t; print(t(), end="")' > schema/diff.schema.json
+
+# The labels' message catalogues: extract every label of the code and the default templates into the .pot,
+# merge it into each language's .po (new labels untranslated, for tests/test_i18n.py to name), compile the .mo.
+POT := briefgen/locales/briefgen.pot
+catalogues: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k mark:1c,2 --add-location file --sort-output -w 120 \
+	  --project briefgen --version 0.1.0 --copyright-holder briefgen --msgid-bugs-address "" -o $(POT) .
+	$(BIN)/pybabel -q update -i $(POT) -d briefgen/locales -D briefgen --no-fuzzy-matching --ignore-obsolete \
+	  --width 120 --ignore-pot-creation-date
+	$(BIN)/pybabel -q compile -d briefgen/locales -D briefgen
 
 clean:
 	rm -rf $(VENV) .system-test-deps node_modules .fuzz-corpus output/*.pdf output/*.html output/*.md

@@ -10,6 +10,7 @@ from pathlib import Path
 from briefgen.content import check_content
 from briefgen.editions import check_previous
 from briefgen.errors import BriefgenError, Problem
+from briefgen.i18n import SHIPPED, translator
 from briefgen.load import Source, display_path, find_briefs, parse_source, read_brief
 from briefgen.marking import Portions
 from briefgen.model import Brief
@@ -119,6 +120,7 @@ class Checker:
         if brief.previous:
             check_previous(source, brief, path, self.project)
         images = check_content(source, self.project.policy(path), path.parent)
+        warnings += language_warnings(source, brief.language)
         valid = Valid(path, source, brief, tuple(warnings), images, portions)
         self._claim(valid)
         return valid
@@ -135,6 +137,18 @@ class Checker:
             self.owners[valid.id] = name
             return
         raise BriefgenError([*valid.warnings, Problem(name, line, col, "id", message)])
+
+
+def language_warnings(source: Source, language: str | None) -> list[Problem]:
+    """A warning at a brief's `language:` when briefgen has no catalogue for it (its labels stay English)."""
+    if language is None or translator(language).known:
+        return []
+    shipped = ", ".join(sorted(lang.replace("_", "-") for lang in SHIPPED))
+    message = (
+        f"briefgen has no labels in '{language}': its labels, dates and numbers stay in British English"
+        f" (catalogues: {shipped}; the README's Languages says how to add one)"
+    )
+    return [source.problem(("language",), message, severity="warning")]
 
 
 def checked_translation(valid: Valid, originals: Originals) -> Valid:

@@ -8,9 +8,7 @@ from docx.shared import Pt
 
 from briefgen.docx_markdown import add_text
 from briefgen.docx_sections import MUTED, Sections
-from briefgen.model import format_cutoff
-from briefgen.render import SCALES, label
-from briefgen.yardstick import CREDIBILITY, RELIABILITY
+from briefgen.i18n import grades_in, scales_in
 
 
 class FrameSections(Sections):
@@ -20,48 +18,49 @@ class FrameSections(Sections):
         brief = self.brief
         if brief.key_question:
             question = self.doc.add_paragraph()
-            add_text(question, "Key question: ", bold=True)
+            add_text(question, self._("Key question:") + " ", bold=True)
             self._plain(question, brief.key_question, "key_question", "Key question", bold=True)
 
     def _frame_meta(self) -> None:
         """The document number, the cut-off and the people of the brief, under the title block's meta line."""
         brief = self.brief
-        pairs = [
-            ("Reference", brief.reference, "reference"),
-            ("Information as of", format_cutoff(brief.cutoff) if brief.cutoff else None, None),
-            ("Prepared by", brief.prepared_by, "prepared_by"),
-            ("Cleared by", brief.cleared_by, "cleared_by"),
-            ("Coordinated with", "; ".join(brief.coordinated_with) or None, None),
-            ("Distribution", "; ".join(brief.distribution) or None, None),
+        pairs = [  # (the label, its value, the field's path, the content control's name)
+            (self._("Reference:"), brief.reference, "reference", "Reference"),
+            (self._("Information as of"), self.tr.cutoff(brief.cutoff) if brief.cutoff else None, None, ""),
+            (self._("Prepared by:"), brief.prepared_by, "prepared_by", "Prepared by"),
+            (self._("Cleared by:"), brief.cleared_by, "cleared_by", "Cleared by"),
+            (self._("Coordinated with:"), "; ".join(brief.coordinated_with) or None, None, ""),
+            (self._("Distribution:"), "; ".join(brief.distribution) or None, None, ""),
         ]
-        for name, value, path in pairs:
+        for name, value, path, alias in pairs:
             if value is None:
                 continue
             line = self.doc.add_paragraph()
-            add_text(line, f"{name}{'' if name.endswith('of') else ':'} ", bold=True, colour=MUTED)
+            add_text(line, f"{name} ", bold=True, colour=MUTED)
             if path:
-                self._plain(line, value, path, name)
+                self._plain(line, value, path, alias)
             else:
                 add_text(line, value)
         if brief.scope:
-            add_text(self.doc.add_paragraph(), "Scope", bold=True, colour=MUTED, size=Pt(9))
+            add_text(self.doc.add_paragraph(), self._("Scope"), bold=True, colour=MUTED, size=Pt(9))
             self._markdown(self.doc, brief.scope, "scope", "Scope")
 
     def _implications(self) -> None:
         brief = self.brief
         if brief.implications and not self.summary:
-            self._heading("Implications for us", None, mark=("implications",))
+            self._heading(self._("Implications for us"), None, mark=("implications",))
             self._markdown(self.doc, brief.implications, "implications", "Implications", ("implications",))
 
     def _options(self) -> None:
         if not self.brief.options or self.summary:
             return
-        self._heading("Options", None)
+        self._heading(self._("Options"), None)
         for i, option in enumerate(self.brief.options):
-            self._heading(option.title, f"options[{i}].title", level=2, prefix=f"Option {i + 1}: ", mark=("options", i))
+            prefix = self._("Option %(n)s: %(title)s") % {"n": i + 1, "title": ""}
+            self._heading(option.title, f"options[{i}].title", level=2, prefix=prefix, mark=("options", i))
             if option.description:
                 self._markdown(self.doc, option.description, f"options[{i}].description", option.title)
-            for side, key, items in (("For", "pros", option.pros), ("Against", "cons", option.cons)):
+            for side, key, items in ((self._("For"), "pros", option.pros), (self._("Against"), "cons", option.cons)):
                 if items:
                     add_text(self.doc.add_paragraph(), side, bold=True, colour=MUTED)
                     self._points(items, f"options[{i}].{key}", ())
@@ -69,36 +68,48 @@ class FrameSections(Sections):
     def _annex(self) -> None:
         if self.summary:
             return
-        self._heading("Annex: How to read this brief", None)
-        add_text(
-            self.doc.add_paragraph(),
-            "Risks are rated on two five-step scales; their product places each risk on the matrix and sets its"
-            " severity (low, medium, high, extreme). Key judgements state the analyst's confidence.",
+        self._heading(self._("Annex: How to read this brief"), None)
+        parts = (
+            self._(
+                "Risks are rated on two five-step scales; their product places each risk on the matrix and sets its"
+                " severity (low, medium, high, extreme)."
+            ),
+            self._("Key judgements state the analyst's confidence."),
         )
+        add_text(self.doc.add_paragraph(), " ".join(parts))
         scales = [
-            ("likelihood", "Likelihood: how probable the risk is within the brief's horizon"),
-            ("impact", "Impact: how much it would matter if it happened"),
-            ("confidence", "Confidence in key judgements"),
+            ("likelihood", self._("Likelihood: how probable the risk is within the brief's horizon")),
+            ("impact", self._("Impact: how much it would matter if it happened")),
+            ("confidence", self._("Confidence in key judgements")),
         ]
+        meanings = scales_in(self.tr)
+        headers = [self._("Level"), self._("Meaning")]
         for scale, caption_text in scales:
-            self._scale(caption_text, ["Level", "Meaning"], [(label(s), m) for s, m in SCALES[scale]])
+            self._scale(caption_text, headers, [(self.value(s, scale), m) for s, m in meanings[scale]])
         yardstick = self.project.yardstick_in(self.brief.language)
         if yardstick:
-            add_text(
-                self.doc.add_paragraph(),
-                f"Key judgements state how likely they are in the terms of the {yardstick.name} yardstick, and the"
-                f" analyst's confidence in the judgement. {yardstick.note}".rstrip(),
+            said = self._(
+                "Key judgements state how likely they are in the terms of the %(name)s yardstick, and the analyst's"
+                " confidence in the judgement."
             )
+            add_text(self.doc.add_paragraph(), f"{said % {'name': yardstick.name}} {yardstick.note}".rstrip())
             rows = [(t.label.capitalize(), t.range) for t in yardstick.terms]
-            self._scale(f"{yardstick.name} probability yardstick", ["Term", "Probability"], rows)
+            caption_text = self._("%(name)s probability yardstick") % {"name": yardstick.name}
+            self._scale(caption_text, [self._("Term"), self._("Probability")], rows)
         if any(s.grade for s in self.brief.sources):
-            add_text(
-                self.doc.add_paragraph(),
+            said = self._(
                 "Sources are graded on the Admiralty system: a letter for the source's reliability, a digit for the"
-                " credibility of its information, judged apart ([B2]: usually reliable, probably true).",
+                " credibility of its information, judged apart (\\[B2\\]: usually reliable, probably true)."
             )
-            for caption_text, grades in (("Source reliability", RELIABILITY), ("Information credibility", CREDIBILITY)):
-                self._scale(caption_text, ["Grade", "Meaning"], [(f"{g} {name}", m) for g, name, m in grades])
+            add_text(self.doc.add_paragraph(), said.replace("\\[", "[").replace("\\]", "]"))
+            grades = grades_in(self.tr)
+            for scale, caption_text in (
+                ("reliability", self._("Source reliability")),
+                ("credibility", self._("Information credibility")),
+            ):
+                self._scale(
+                    caption_text, [self._("Grade"), self._("Meaning")], [(f"{g} {n}", m) for g, n, m in grades[scale]]
+                )
 
     def _scale(self, caption_text: str, headers: list[str], rows: list[tuple[str, str]]) -> None:
         table = self._table(caption_text, headers, [0.3, 0.7])

@@ -33,12 +33,13 @@ from briefgen.docx_parts import (
 )
 from briefgen.editions import Edition
 from briefgen.estimates import likelihood_label, risk_rows
+from briefgen.i18n import translator
 from briefgen.markdown import Citations
 from briefgen.marking import Portions
-from briefgen.model import IMPACTS, LIKELIHOODS, Brief, format_date
+from briefgen.model import IMPACTS, LIKELIHOODS, Brief
 from briefgen.portion_marks import PortionMarks
 from briefgen.project import Project
-from briefgen.render import label, link_ok
+from briefgen.render import link_ok
 from briefgen.risk_matrix import SEVERITY_COLOURS, severity
 
 ACCENT = RGBColor(0x1F, 0x3A, 0x5F)
@@ -75,6 +76,8 @@ class Sections:
         self.tables: list[tuple[Table, list[float]]] = []  # and their columns' shares of the text width
         self.summary = project.edition_variant == "summary"
         self.risk_rows = [(n - 1, r) for n, r in risk_rows(brief, project.edition_variant)]
+        self.tr = translator(project.language_of(brief))  # the labels' language; the brief's words stay its own
+        self._, self.date, self.value = self.tr.gettext, self.tr.date, self.tr.value
 
     # -- helpers ------------------------------------------------------------------------------------------------
 
@@ -155,7 +158,7 @@ class Sections:
     # the brief's sections -----------------------------------------------------------------------------------
 
     def _bluf(self) -> None:
-        self._heading("Bottom line up front", None)
+        self._heading(self._("Bottom line up front"), None)
         box = self.doc.add_table(rows=1, cols=1)
         self.tables.append((box, [1.0]))
         cant_split(box)  # the box moves to the next page whole rather than break
@@ -165,25 +168,25 @@ class Sections:
         self._cell_markdown(cell, self.brief.summary, "summary", "Bottom line up front", ("summary",))
         if not self.brief.key_points:
             return
-        self._heading("Key judgements", None, level=2)
-        table = self._table(None, ["#", "Judgement", "Likelihood, confidence"], [0.06, 0.7, 0.24])
+        self._heading(self._("Key judgements"), None, level=2)
+        table = self._table(None, ["#", self._("Judgement"), self._("Likelihood, confidence")], [0.06, 0.7, 0.24])
         yardstick = self.project.yardstick_in(self.brief.language)
         for i, point in enumerate(self.brief.key_points):
             number, text, confidence = self._row(table)
             add_text(number.paragraphs[0], str(i + 1))
             self._inline(text.paragraphs[0], point.text, f"key_points[{i}].text", "Key judgement", ("key_points", i))
             said = [likelihood_label(point.likelihood, yardstick)] if point.likelihood else []
-            said += [f"{label(point.confidence)} confidence"] if point.confidence else []
-            said += ["Desk assessment"] if point.basis else []
-            add_text(confidence.paragraphs[0], "; ".join(said) or "—")
+            said += [self.tr.confidence(point.confidence)] if point.confidence else []
+            said += [self._("Desk assessment")] if point.basis else []
+            add_text(confidence.paragraphs[0], self._("; ").join(said) or "—")
 
     def _trigger(self) -> None:
         trigger = self.brief.trigger
-        self._heading(trigger.title, "trigger.title", prefix="Trigger: ", mark=("trigger",))
+        self._heading(trigger.title, "trigger.title", prefix=self._("Trigger:") + " ", mark=("trigger",))
         if trigger.date or trigger.actors:
             byline = self.doc.add_paragraph()
             if trigger.date:
-                add_text(byline, format_date(trigger.date), colour=MUTED)
+                add_text(byline, self.date(trigger.date), colour=MUTED)
             for n, actor_id in enumerate(trigger.actors):
                 add_text(byline, " · " if n == 0 and trigger.date else ", " if n else "", colour=MUTED)
                 actor = self.actors[actor_id]
@@ -192,7 +195,8 @@ class Sections:
         self._points(trigger.points, "trigger.points", ("trigger", "points"))
         if not self.brief.actors:
             return
-        table = self._table("Key actors", ["Actor", "Role", "Affiliation"], [0.34, 0.38, 0.28])
+        headers = [self._("Actor"), self._("Role"), self._("Affiliation")]
+        table = self._table(self._("Key actors"), headers, [0.34, 0.38, 0.28])
         for i, actor in enumerate(self.brief.actors):
             name, role, affiliation = self._row(table)
             self._mark(name.paragraphs[0], "actors", i)
@@ -214,7 +218,7 @@ class Sections:
     def _motivations(self) -> None:
         if not self.brief.motivations:
             return
-        self._heading("Motivations", None)
+        self._heading(self._("Motivations"), None)
         for i, m in enumerate(self.brief.motivations):
             self._heading(m.title, f"motivations[{i}].title", level=2, mark=("motivations", i))
             if m.actor:  # under the heading, not in it: the navigation pane and contents show the title alone
@@ -227,8 +231,9 @@ class Sections:
     def _asks(self) -> None:
         if not self.brief.asks:
             return
-        self._heading("Asks", None)
-        table = self._table("Who asks what of whom", ["Asked by → of", "Ask", "Sources"], [0.24, 0.62, 0.14])
+        self._heading(self._("Asks"), None)
+        headers = [self._("Asked by → of"), self._("Ask"), self._("Sources")]
+        table = self._table(self._("Who asks what of whom"), headers, [0.24, 0.62, 0.14])
         for i, ask in enumerate(self.brief.asks):
             parties, text, sources = self._row(table)
             by, of = self.actors[ask.by], self.actors[ask.of]
@@ -239,9 +244,10 @@ class Sections:
             self._cell_markdown(text, ask.ask, f"asks[{i}].ask", "Ask")
             if ask.quote:
                 quote = text.add_paragraph(style="Quote")
-                add_text(quote, "“")
+                opening, closing = self._("“%(quote)s”").split("%(quote)s")
+                add_text(quote, opening)
                 self._plain(quote, ask.quote, f"asks[{i}].quote", "Quote")
-                add_text(quote, "”")
+                add_text(quote, closing)
             for n, source_id in enumerate(ask.sources):
                 number = self.citations.number(source_id)
                 paragraph = sources.paragraphs[0]
@@ -254,44 +260,46 @@ class Sections:
         risks = self.brief.risks
         if not risks:
             return
-        self._heading("Risks", None)
+        self._heading(self._("Risks"), None)
         if not self.summary:
             self._matrix()
-        table = self._table(
-            "Risks by likelihood and impact",
-            ["#", "Risk", "Risk to", "Likelihood", "Impact", "Severity"],
-            [0.05, 0.44, 0.12, 0.14, 0.13, 0.12],
-        )
+        headers = ["#", self._("Risk"), self._("Risk to"), self._("Likelihood"), self._("Impact"), self._("Severity")]
+        table = self._table(self._("Risks by likelihood and impact"), headers, [0.05, 0.44, 0.12, 0.14, 0.13, 0.12])
         for i, risk in self.risk_rows:
             number, text, whose, likelihood_cell, impact_cell, severity_cell = self._row(table)
-            to = self.actors[risk.to].name if risk.to and risk.to != "us" else risk.to
-            add_text(whose.paragraphs[0], to or "—")
+            add_text(whose.paragraphs[0], self._whose(risk) or "—")
             self._mark(text.paragraphs[0], "risks", i)
             add_text(number.paragraphs[0], str(i + 1), bold=True)  # numbered as in the full edition
             self._plain(text.paragraphs[0], risk.title, f"risks[{i}].title", "Risk", bold=True)
             if risk.description and not self.summary:
                 self._cell_markdown(text, risk.description, f"risks[{i}].description", "Risk")
             if risk.mitigation and not self.summary:
-                add_text(text.add_paragraph(), "Mitigation", bold=True, colour=MUTED, size=Pt(8))
+                add_text(text.add_paragraph(), self._("Mitigation"), bold=True, colour=MUTED, size=Pt(8))
                 self._cell_markdown(text, risk.mitigation, f"risks[{i}].mitigation", "Mitigation")
-            add_text(likelihood_cell.paragraphs[0], label(risk.likelihood))
-            add_text(impact_cell.paragraphs[0], label(risk.impact))
+            add_text(likelihood_cell.paragraphs[0], self.value(risk.likelihood, "likelihood"))
+            add_text(impact_cell.paragraphs[0], self.value(risk.impact, "impact"))
             band = severity(risk.likelihood, risk.impact)
             shade(severity_cell, SEVERITY_COLOURS[band].lstrip("#").upper())
-            add_text(severity_cell.paragraphs[0], label(band))
+            add_text(severity_cell.paragraphs[0], self.value(band, "severity"))
+
+    def _whose(self, risk: Any) -> str:
+        """Whose risk it is: an actor's name, or us."""
+        return self.actors[risk.to].name if risk.to and risk.to != "us" else self._("us") if risk.to else ""
 
     def _matrix(self) -> None:
         risks = self.brief.risks
         shows = self.marks.highest("risks")
+        said = self._(
+            "Risk matrix: each number is a risk in the table below, placed by likelihood (rows) and impact (columns)"
+        )
         matrix = self._table(
-            (f"{shows} " if shows else "")
-            + "Risk matrix: each number is a risk in the table below, placed by likelihood (rows) and impact (columns)",
-            ["Likelihood \\ Impact", *[label(i) for i in IMPACTS]],
+            (f"{shows} " if shows else "") + said,
+            [self._("Likelihood \\ Impact"), *[self.value(i, "impact") for i in IMPACTS]],
             [0.2, 0.16, 0.16, 0.16, 0.16, 0.16],
         )
         for likelihood in reversed(LIKELIHOODS):
             cells = matrix.add_row().cells  # type: ignore[no-untyped-call]
-            add_text(cells[0].paragraphs[0], label(likelihood), bold=True)
+            add_text(cells[0].paragraphs[0], self.value(likelihood, "likelihood"), bold=True)
             for cell, impact in zip(cells[1:], IMPACTS, strict=True):
                 shade(cell, SEVERITY_COLOURS[severity(likelihood, impact)].lstrip("#").upper())
                 numbers = [str(n) for n, r in enumerate(risks, 1) if (r.likelihood, r.impact) == (likelihood, impact)]
@@ -299,52 +307,45 @@ class Sections:
                 add_text(cell.paragraphs[0], ", ".join(numbers), bold=True)
         cant_split(matrix)
         legend = self.doc.add_paragraph()
-        add_text(legend, "Severity (likelihood step × impact step): ", colour=MUTED, size=Pt(8))
-        add_text(legend, "low 1–4, medium 5–9, high 10–16, extreme 20–25.", colour=MUTED, size=Pt(8))
+        add_text(legend, self._("Severity (likelihood step × impact step):") + " ", colour=MUTED, size=Pt(8))
+        add_text(legend, self._("low 1–4, medium 5–9, high 10–16, extreme 20–25."), colour=MUTED, size=Pt(8))
         if any(r.to for r in risks):
-            add_text(legend, " Whose risk: ", colour=MUTED, size=Pt(8))
-            owners = [
-                f"{n} {self.actors[r.to].name if r.to and r.to != 'us' else r.to or '—'}"
-                for n, r in enumerate(risks, 1)
-            ]
-            add_text(legend, "; ".join(owners) + ".", colour=MUTED, size=Pt(8))
+            add_text(legend, f" {self._('Whose risk:')} ", colour=MUTED, size=Pt(8))
+            owners = [f"{n} {self._whose(r) or '—'}" for n, r in enumerate(risks, 1)]
+            add_text(legend, self._("; ").join(owners) + ".", colour=MUTED, size=Pt(8))
 
     def _watch_list(self) -> None:
         if not self.brief.watch_list:
             return
-        self._heading("Watch list", None)
-        table = self._table(
-            "What to watch and what would signal change",
-            ["What to watch", "Indicator", "By", "Status"],
-            [0.26, 0.48, 0.14, 0.12],
-        )
+        self._heading(self._("Watch list"), None)
+        headers = [self._("What to watch"), self._("Indicator"), self._("By"), self._("Status")]
+        table = self._table(self._("What to watch and what would signal change"), headers, [0.26, 0.48, 0.14, 0.12])
         for i, item in enumerate(self.brief.watch_list):
             title, indicator, by, status = self._row(table)
             self._mark(title.paragraphs[0], "watch_list", i)
             self._plain(title.paragraphs[0], item.title, f"watch_list[{i}].title", "What to watch", bold=True)
             self._cell_markdown(indicator, item.indicator, f"watch_list[{i}].indicator", "Indicator")
-            add_text(by.paragraphs[0], format_date(item.by) if item.by else "—")
-            add_text(status.paragraphs[0], label(item.status))
+            add_text(by.paragraphs[0], self.date(item.by) if item.by else "—")
+            add_text(status.paragraphs[0], self.value(item.status, "watch"))
 
     def _historical_context(self) -> None:
         context = self.brief.historical_context
         if context is None:
             return
-        self._heading("Historical context", None, mark=("historical_context",))
+        self._heading(self._("Historical context"), None, mark=("historical_context",))
         if context.summary:
-            summary = context.summary
             self._markdown(
-                self.doc, summary, "historical_context.summary", "Historical context", ("historical_context",)
+                self.doc, context.summary, "historical_context.summary", "Historical context", ("historical_context",)
             )
         index = {id(e): n for n, e in enumerate(context.events)}
         if context.events:
             # the timeline as a table of dated events: editable under tracked changes, read by screen readers
-            table = self._table("Timeline of events", ["Date", "Event"], [0.18, 0.82])
+            table = self._table(self._("Timeline of events"), [self._("Date"), self._("Event")], [0.18, 0.82])
             for event in context.timeline:
                 path = f"historical_context.events[{index[id(event)]}]"
                 when, what = self._row(table)
                 self._mark(what.paragraphs[0], "historical_context", "events", index[id(event)])
-                add_text(when.paragraphs[0], event.date.label)
+                add_text(when.paragraphs[0], self.tr.partial(event.date))
                 self._plain(what.paragraphs[0], event.title, f"{path}.title", "Event", bold=True)
                 if event.description:
                     self._cell_markdown(what, event.description, f"{path}.description", "Event")
@@ -357,7 +358,7 @@ class Sections:
         brief = self.brief
         if not brief.sources:
             return
-        self._heading("Sources", None)
+        self._heading(self._("Sources"), None)
         index = {s.id: n for n, s in enumerate(brief.sources)}
         for number, source_id in enumerate(self.citations.ordered(), 1):
             source, i = brief.sources[index[source_id]], index[source_id]
@@ -377,14 +378,14 @@ class Sections:
                 add_text(entry, ". ")
                 self._plain(entry, source.publisher, f"sources[{i}].publisher", "Publisher")
             if source.date:
-                add_text(entry, f", {format_date(source.date)}")
+                add_text(entry, f", {self.date(source.date)}")
             add_text(entry, ".")
             if source.kind:
-                add_text(entry, f" {label(source.kind)}.")
+                add_text(entry, f" {self.value(source.kind, 'kind')}.")
             if source.url:
                 add_text(entry, f" {source.url}", colour=MUTED, size=Pt(8))
             if source.accessed:
-                add_text(entry, f" Accessed {format_date(source.accessed)}.")
+                add_text(entry, " " + self._("Accessed %(date)s.") % {"date": self.date(source.accessed)})
             bookmark(entry, f"source_{number}", number)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Mapping
 
 import docx
@@ -37,9 +38,9 @@ from briefgen.docx_sections import MUTED, text_width
 from briefgen.docx_typography import finish_document
 from briefgen.editions import Edition
 from briefgen.marking import Portions
-from briefgen.model import Brief, format_date
+from briefgen.model import Brief
 from briefgen.project import Project
-from briefgen.render import label, short_title
+from briefgen.render import release_note, short_title
 
 REFERENCE_DOCX = "reference.docx"  # a theme's Word styles (and header logo), like Pandoc's --reference-doc
 
@@ -102,10 +103,12 @@ class _WordBrief(FrameSections):
             if len(shares) > 1:  # not the BLUF's box
                 small_text(table, Pt(9))
         end = self.doc.add_paragraph()
-        add_text(end, f"Made with briefgen {__version__}", colour=MUTED, size=Pt(8))
-        if self.project.config.organisation:
-            add_text(end, f" for {self.project.config.organisation}", colour=MUTED, size=Pt(8))
-        add_text(end, ".", colour=MUTED, size=Pt(8))
+        organisation = self.project.config.organisation
+        made = self._("Made with briefgen %(version)s for %(organisation)s.")
+        made = made if organisation else self._("Made with briefgen %(version)s.")
+        made %= {"version": __version__, "organisation": organisation}
+        for run in (made[:-1], ".") if made.endswith(".") else (made,):  # the closing stop a run of its own, as ever
+            add_text(end, run, colour=MUTED, size=Pt(8))
 
     def _sections(self) -> None:
         for i, section in enumerate(self.brief.sections):
@@ -122,8 +125,8 @@ class _WordBrief(FrameSections):
         props.keywords = ", ".join(brief.tags)
         props.identifier = brief.id or ""
         props.category = brief.classification or ""
-        props.content_status = label(brief.status)
-        props.comments = f"Made with briefgen {__version__}"
+        props.content_status = self.value(brief.status, "status")
+        props.comments = f"Made with briefgen {__version__}"  # metadata for tools, like the generator tag
         props.last_modified_by = ""
         props.revision = 1
         props.version = f"release {self.project.release}" if self.project.release else ""  # review refuses it
@@ -142,22 +145,22 @@ class _WordBrief(FrameSections):
         if self.brief.status == "draft":
             draft = head.add_paragraph()
             draft.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            add_text(draft, "DRAFT", bold=True, colour=RGBColor(0xC6, 0x28, 0x28), size=Pt(9))
+            add_text(draft, self._("DRAFT"), bold=True, colour=RGBColor(0xC6, 0x28, 0x28), size=Pt(9))
         running = head.add_paragraph()
         running.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        number = f"Edition {self.edition.number} · " if self.edition is not None and self.edition.number else ""
-        add_text(
-            running, f"{short_title(self.brief)} · {number}{format_date(self.brief.date)}", colour=MUTED, size=Pt(8)
-        )
+        numbered = self.edition is not None and self.edition.number
+        number = self._("Edition %(n)s") % {"n": self.edition.number} + " · " if self.edition and numbered else ""
+        add_text(running, f"{short_title(self.brief)} · {number}{self.date(self.brief.date)}", colour=MUTED, size=Pt(8))
         foot = section.footer
         bottom = foot.paragraphs[0] if foot.paragraphs and not foot.paragraphs[0].text else foot.add_paragraph()
         self._marking_line(bottom, marking)
         pages = foot.add_paragraph()
         pages.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        for part in ("Page ", ("PAGE", "1"), " of ", ("NUMPAGES", "1")):
-            if isinstance(part, tuple):
-                add_field(pages, *part)
-            else:
+        said = self._("Page %(page)s of %(pages)s")
+        for part in re.split(r"(%\(pages?\)s)", said):
+            if part in ("%(page)s", "%(pages)s"):
+                add_field(pages, *(("PAGE", "1") if part == "%(page)s" else ("NUMPAGES", "1")))
+            elif part:
                 add_text(pages, part)
         for run in pages.runs:
             run.font.size = Pt(8)
@@ -172,28 +175,31 @@ class _WordBrief(FrameSections):
         if self.project.config.organisation:
             add_text(self.doc.add_paragraph(), self.project.config.organisation, bold=True, colour=MUTED)
         kind = self.doc.add_paragraph()
-        add_text(kind, "BRIEF", colour=MUTED, size=Pt(9))
+        add_text(kind, self._("BRIEF"), colour=MUTED, size=Pt(9))
         if brief.status == "draft":
-            add_text(kind, " · DRAFT", bold=True, colour=RGBColor(0xC6, 0x28, 0x28), size=Pt(9))
+            add_text(kind, f" · {self._('DRAFT')}", bold=True, colour=RGBColor(0xC6, 0x28, 0x28), size=Pt(9))
         self._plain(self.doc.add_paragraph(style="Title"), brief.title, "title", "Title")
         if brief.subtitle:
             self._plain(self.doc.add_paragraph(style="Subtitle"), brief.subtitle, "subtitle", "Subtitle")
         self._key_question()
-        if self.project.release_note:
-            add_text(self.doc.add_paragraph(), self.project.release_note, bold=True, colour=MUTED)
+        note = release_note(self.project, self.tr)
+        if note:
+            add_text(self.doc.add_paragraph(), note, bold=True, colour=MUTED)
         meta = self.doc.add_paragraph()
-        pairs = [("Date", format_date(brief.date))]
+        pairs = [(self._("Date:"), self.date(brief.date))]
         if self.edition is not None and self.edition.number:
-            pairs.append(("Edition", str(self.edition.number)))
+            pairs.append((self._("Edition:"), str(self.edition.number)))
         if brief.updated:
-            pairs.append(("Updated", format_date(brief.updated)))
-        pairs += [("Status", label(brief.status)), ("Classification", brief.classification or "")]
+            pairs.append((self._("Updated:"), self.date(brief.updated)))
+        status = self.value(brief.status, "status")
+        pairs += [(self._("Status:"), status), (self._("Classification:"), brief.classification or "")]
         for n, (name, value) in enumerate(pairs):
-            add_text(meta, ("" if n == 0 else "   ") + f"{name}: ", bold=True, colour=MUTED)
+            add_text(meta, ("" if n == 0 else "   ") + f"{name} ", bold=True, colour=MUTED)
             add_text(meta, value)
         if brief.authors:
             authors = self.doc.add_paragraph()
-            add_text(authors, "Author: " if len(brief.authors) == 1 else "Authors: ", bold=True, colour=MUTED)
+            said = self.tr.ngettext("Author:", "Authors:", len(brief.authors))
+            add_text(authors, f"{said} ", bold=True, colour=MUTED)
             for i, author in enumerate(brief.authors):
                 self._plain(authors, author.name, f"authors[{i}].name", "Author")
                 if author.role:
@@ -201,19 +207,20 @@ class _WordBrief(FrameSections):
                     self._plain(authors, author.role, f"authors[{i}].role", "Author's role", colour=MUTED)
                     add_text(authors, ")")
                 if i < len(brief.authors) - 1:
-                    add_text(authors, "; ")
+                    add_text(authors, self._("; "))
 
     def _changes(self) -> None:
         """What has changed since the previous edition (editions.whats_changed), after the BLUF, as in the HTML."""
         edition = self.edition
         if edition is None or not edition.compared or edition.previous_date is None:
             return
-        self._heading("What has changed", None)
-        since = f"the previous edition, of {format_date(edition.previous_date)}"
-        add_text(
-            self.doc.add_paragraph(),
-            f"Since {since}:" if edition.changes else f"No changes of substance since {since}.",
+        self._heading(self._("What has changed"), None)
+        said = (
+            self._("Since the previous edition, of %(date)s:")
+            if edition.changes
+            else self._("No changes of substance since the previous edition, of %(date)s.")
         )
+        add_text(self.doc.add_paragraph(), said % {"date": self.date(edition.previous_date)})
         for change in edition.changes:
             item = self.doc.add_paragraph(style="List Bullet")
             for text, title in change.parts:
@@ -222,7 +229,7 @@ class _WordBrief(FrameSections):
     def _contents(self) -> None:
         """A TOC field Word fills in on opening (page numbers, links); until then it shows the headings."""
         heading = self.doc.add_paragraph(style="TOC Heading")
-        add_text(heading, "Contents")
+        add_text(heading, self._("Contents"))
         start = self.doc.add_paragraph()
         field_begin(start, 'TOC \\o "1-1" \\h \\z \\u')
         for title in self._toc_titles():  # compact, so the title block, contents and BLUF share page 1
@@ -234,21 +241,22 @@ class _WordBrief(FrameSections):
 
     def _toc_titles(self) -> list[str]:
         brief = self.brief
-        titles = ["Bottom line up front"]
-        titles += ["Implications for us"] if brief.implications else []
-        titles += ["Options"] if brief.options else []
-        titles.append(f"Trigger: {brief.trigger.title}")
+        _ = self._
+        titles = [_("Bottom line up front")]
+        titles += [_("Implications for us")] if brief.implications else []
+        titles += [_("Options")] if brief.options else []
+        titles.append(f"{_('Trigger:')} {brief.trigger.title}")
         if self.edition is not None and self.edition.compared:
-            titles.insert(1, "What has changed")
+            titles.insert(1, _("What has changed"))
         optional = [
-            (brief.motivations, "Motivations"),
-            (brief.asks, "Asks"),
-            (brief.risks, "Risks"),
-            (brief.watch_list, "Watch list"),
-            (brief.historical_context, "Historical context"),
+            (brief.motivations, _("Motivations")),
+            (brief.asks, _("Asks")),
+            (brief.risks, _("Risks")),
+            (brief.watch_list, _("Watch list")),
+            (brief.historical_context, _("Historical context")),
         ]
         titles += [title for present, title in optional if present]
         titles += [s.title for s in brief.sections]
         if brief.sources:
-            titles.append("Sources")
-        return [*titles, "Annex: How to read this brief"]
+            titles.append(_("Sources"))
+        return [*titles, _("Annex: How to read this brief")]

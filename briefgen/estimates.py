@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from briefgen.i18n import translator
 from briefgen.model import Brief, Risk
 from briefgen.project import Project
 from briefgen.yardstick import CREDIBILITY, RELIABILITY, Yardstick
@@ -18,7 +19,7 @@ def estimates(brief: Brief, project: Project) -> dict[str, Any]:
         if risk.to is None:
             return ""
         if risk.to == "us":
-            return "us"
+            return translator(project.language_of(brief)).gettext("us")
         actor = brief.actor(risk.to)
         return actor.affiliation or actor.name  # a table cell: "China", not the state's full name
 

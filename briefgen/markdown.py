@@ -32,9 +32,12 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 class Citations:
     """Numbers sources in order of first citation; uncited sources come after."""
 
-    def __init__(self, source_ids: Sequence[str], titles: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, source_ids: Sequence[str], titles: Mapping[str, str] | None = None, label: str = "Source %(n)s"
+    ) -> None:
         self.known = list(source_ids)
         self.titles = dict(titles or {})  # the words a screen reader speaks for a citation's link
+        self.label = label  # ... after these, in the brief's language
         self.numbers: dict[str, int] = {}
 
     def number(self, source_id: str) -> int:
@@ -124,7 +127,8 @@ def _render_citation_html(
         if tokens[idx].meta["in_link"]:
             links.append(str(n))
             continue
-        title = f"Source {n}: {citations.titles[source_id]}" if source_id in citations.titles else f"Source {n}"
+        said = citations.label % {"n": n}
+        title = f"{said}: {citations.titles[source_id]}" if source_id in citations.titles else said
         links.append(f'<a href="#source-{source_id}" class="cite-ref" title="{escape_html(title)}">{n}</a>')
     return f'<sup class="cite">[{", ".join(links)}]</sup>'
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -159,9 +159,9 @@ class Scheme:
             folders.setdefault(folder, level.id)
         return found
 
-    def omits(self, level: Marking) -> str:
-        """What a release edition says of itself."""
-        return f"This edition omits material above {self.level(level).banner}."
+    def omits(self, level: Marking, gettext: Callable[[str], str] = str) -> str:
+        """What a release edition says of itself (``gettext``: in the brief's language)."""
+        return gettext("This edition omits material above %(banner)s.") % {"banner": self.level(level).banner}
 
 
 def _joined(level: str, controls: tuple[str, ...]) -> str:

@@ -7,8 +7,10 @@ inserted unescaped.
 from __future__ import annotations
 
 import html
+import re
 
 from briefgen.errors import Problem
+from briefgen.i18n import translator
 
 EVENTS_PATH = "/__briefgen/events"
 EVERYTHING = "*"  # a change name that reloads every open page
@@ -109,9 +111,12 @@ _LINKS_CSS = (
 def insert_preview_links(text: str, pdf_name: str) -> str:
     """Put a bar at the top of a brief's page linking its PDF and the index (the preview's pages only)."""
     href = html.escape(pdf_name, quote=True)
+    lang = re.search(r'<html lang="([A-Za-z0-9-]+)"', text)  # the bar speaks the page's language
+    tr = translator(lang.group(1) if lang else "en-GB")
+    pdf, every = html.escape(tr.gettext("PDF")), html.escape(tr.gettext("All briefs"))
     bar = (
-        f'<p class="preview-links" style="{_LINKS_CSS}"><a href="{href}" style="color:#fff">PDF</a> · '
-        '<a href="index.html" style="color:#fff">All briefs</a></p>'
+        f'<p class="preview-links" style="{_LINKS_CSS}"><a href="{href}" style="color:#fff">{pdf}</a> · '
+        f'<a href="index.html" style="color:#fff">{every}</a></p>'
     )
     start = text.lower().find("<body")
     end = text.find(">", start) if start >= 0 else -1

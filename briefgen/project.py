@@ -172,7 +172,7 @@ class Project:
         digest.update(json.dumps([__version__, settings, options], sort_keys=True).encode())
         package = Path(__file__).resolve().parent
         # the package's own code too, so a development change without a version bump still rebuilds
-        digest.update(_folder_digest(package, (".py",), "package").encode())
+        digest.update(_folder_digest(package, (".py", ".po"), "package").encode())  # a translation too
         for folder in self.theme.folders:
             digest.update(_folder_digest(folder, THEME_SUFFIXES, "theme").encode())
         if self.theme.extra_css and self.theme.folder:

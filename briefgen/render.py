@@ -22,42 +22,20 @@ from briefgen.editions import Edition
 from briefgen.errors import BriefgenError, Problem
 from briefgen.estimates import estimates
 from briefgen.formats import index_links
+from briefgen.i18n import SCALES as SCALES  # docx_frame and themes' tests read them here
+from briefgen.i18n import Translator, grades_in, scales_in, theme_label_problems, translator
 from briefgen.load import display_path
 from briefgen.marking import Portions
-from briefgen.model import CONFIDENCES, IMPACTS, LIKELIHOODS, Brief, format_cutoff, format_date
+from briefgen.model import IMPACTS, LIKELIHOODS, Brief
+from briefgen.model import format_date as format_date  # tests and old themes import it from here
 from briefgen.portion_marks import PortionMarks, marked_html, marked_markdown
 from briefgen.project import CSS_URL, Project, ThemeFolder
 from briefgen.resources import Policy, Refused
 from briefgen.risk_matrix import risk_matrix_svg, severity
+from briefgen.template_labels import TranslatedEnvironment
 from briefgen.timeline import timeline_svg
 from briefgen.typeset import keep_last_words, mark_cjk, unbroken
 from briefgen.typography import direction, han_language, space_html, space_markdown, text_direction
-
-# What each step of the scales means: shown in the annex "How to read this brief".
-SCALES: dict[str, list[tuple[str, str]]] = {
-    "likelihood": [
-        ("rare", "Could happen only in exceptional circumstances (under 5%)."),
-        ("unlikely", "Could happen but is not expected (5-25%)."),
-        ("possible", "Might well happen (25-50%)."),
-        ("likely", "Will probably happen (50-80%)."),
-        ("almost-certain", "Is expected to happen (over 80%)."),
-    ],
-    "impact": [
-        ("minimal", "Negligible effect; no change of course needed."),
-        ("minor", "Limited, short-lived effect, handled in normal business."),
-        ("moderate", "Noticeable effect on interests or relations; needs attention at desk level."),
-        ("major", "Serious damage to interests or relations; needs senior attention."),
-        ("severe", "Lasting, strategic damage; needs ministerial attention."),
-    ],
-    "confidence": [
-        ("low", "Fragmentary or poorly corroborated information; plausible alternatives remain."),
-        ("moderate", "Credibly sourced and plausible, but not corroborated enough for high confidence."),
-        ("high", "Well-corroborated information from reliable sources; little doubt remains."),
-    ],
-}
-assert [s for s, _ in SCALES["likelihood"]] == list(LIKELIHOODS)
-assert [s for s, _ in SCALES["impact"]] == list(IMPACTS)
-assert [s for s, _ in SCALES["confidence"]] == list(CONFIDENCES)
 
 
 class TemplateError(BriefgenError):
@@ -76,22 +54,30 @@ class TemplateError(BriefgenError):
         return cls([Problem(shown, line or 0, 0, "", f"template error: {exc.message or exc}")])
 
 
-def _render(kind: str, theme: ThemeFolder, name: str, context: dict[str, Any]) -> str:
+def _render(kind: str, theme: ThemeFolder, name: str, context: dict[str, Any], language: str) -> str:
+    if theme.folder is not None:
+        problems = theme_label_problems(theme.folder)
+        if problems:
+            raise TemplateError(problems)
     try:
-        return _environment(kind, theme).get_template(name).render(context)
+        return _environment(kind, theme, language).get_template(name).render(context)
     except jinja2.TemplateError as exc:
         raise TemplateError.of(exc) from None
 
 
 @functools.cache
-def _environment(kind: str, theme: ThemeFolder) -> jinja2.Environment:
+def _environment(kind: str, theme: ThemeFolder, language: str) -> jinja2.Environment:
     # a theme's file replaces the default of the same name; "default/<name>" always reaches the default,
     # so a theme's brief.html.j2 can {% extends "default/brief.html.j2" %} and override only some blocks
     defaults = jinja2.FileSystemLoader(str(TEMPLATES_DIR))
     loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"default": defaults})]
     if theme.folder:
         loaders.append(jinja2.FileSystemLoader(str(theme.folder)))
-    env = jinja2.Environment(
+    # one environment per language: its labels' translations are compiled into it once, and no render
+    # installs callables into an environment another may be using
+    tr = translator(language)
+    env = TranslatedEnvironment(
+        tr,
         loader=jinja2.ChoiceLoader([*loaders, defaults]),
         autoescape=kind == "html",
         undefined=jinja2.StrictUndefined,
@@ -100,11 +86,15 @@ def _environment(kind: str, theme: ThemeFolder) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     # in HTML (and so the PDF) a date never breaks across lines; Markdown keeps plain spaces
-    env.filters["date"] = (lambda value: unbroken(format_date(value))) if kind == "html" else format_date
+    env.filters["date"] = (lambda value: unbroken(tr.date(value))) if kind == "html" else tr.date
     env.filters["unbroken"] = unbroken
-    env.filters["cutoff"] = format_cutoff
+    env.filters["cutoff"] = tr.cutoff
+    env.filters["partial"] = tr.partial
+    env.filters["built"] = tr.moment
     env.filters["zip"] = zip
-    env.filters["label"] = label
+    env.filters["label"] = lambda value, scale="": tr.value(value, scale) if scale else label(value)
+    env.filters["css_counters"] = css_counters
+    env.globals["confidence"] = tr.confidence
     env.filters["mdtext"] = markdown.escape_markdown
     env.filters["css_string"] = css_string
     env.filters["cjk"] = _cjk_filter  # cjk_text, or a redline's marks
@@ -125,6 +115,13 @@ def link_ok(url: str) -> bool:
 def label(value: str) -> str:
     """almost-certain -> Almost certain."""
     return value.replace("-", " ").capitalize()
+
+
+def css_counters(text: str) -> str:
+    """Page {page} of {pages} -> "Page " counter(page) " of " counter(pages): a translated line of CSS content."""
+    parts = re.split(r"\{(pages?)\}", text)
+    out = [css_string(p) if i % 2 == 0 else f"counter({p})" for i, p in enumerate(parts) if p or i % 2]
+    return " ".join(out)
 
 
 def css_string(value: str) -> str:
@@ -181,7 +178,9 @@ def _context(
     marks: Marks | None = None,
     portions: Portions | None = None,
 ) -> dict[str, Any]:
-    citations = markdown.Citations([s.id for s in brief.sources], {s.id: s.title for s in brief.sources})
+    tr = translator(project.language_of(brief))
+    titles = {s.id: s.title for s in brief.sources}
+    citations = markdown.Citations([s.id for s in brief.sources], titles, tr.gettext("Source %(n)s"))
     portion_marks = PortionMarks(portions)
     lang = project.language_of(brief)
     cjk_lang = han_language(lang)
@@ -202,12 +201,7 @@ def _context(
                 return html(text, inline, mark)
             return marks(text, lambda other: html(other, inline, mark))
 
-        figures = {
-            "risk_matrix": Markup(risk_matrix_svg(brief.risks)) if brief.risks else "",
-            "timeline": Markup(
-                timeline_svg(brief.historical_context.timeline if brief.historical_context else [], brief.trigger)
-            ),
-        }
+        figures = _figures(brief, tr)
     else:
 
         def md(text: str | None, inline: bool = False, mark: str = "") -> str:
@@ -235,7 +229,7 @@ def _context(
         "source_index": {s.id: i for i, s in enumerate(brief.sources)},
         "actors": {a.id: a for a in brief.actors},
         "severity": severity,
-        "scales": SCALES,
+        "scales": scales_in(tr),
         "likelihoods": LIKELIHOODS,
         "impacts": IMPACTS,
         "figures": figures,
@@ -245,11 +239,27 @@ def _context(
         "pm": portion_marks.of,
         "pmh": pmh,
         "pm_highest": portion_marks.highest,
-        "release_note": project.release_note,
+        "release_note": release_note(project, tr),
         "edition": edition or Edition(brief.edition),
         "sentence": sentence_html if fmt == "html" else sentence_markdown,
         "marks": marks,
         **estimates(brief, project),
+        "grades": grades_in(tr),
+    }
+
+
+def release_note(project: Project, tr: Translator) -> str | None:
+    """What a release edition says of itself, in the brief's language (Project.release_note, translated)."""
+    level, scheme = project.release_marking, project.scheme
+    return scheme.omits(level, tr.gettext) if scheme and level else None
+
+
+def _figures(brief: Brief, tr: Translator) -> dict[str, Any]:
+    """The risk matrix and the timeline as SVG markup, their words in the brief's language."""
+    events = brief.historical_context.timeline if brief.historical_context else []
+    return {
+        "risk_matrix": Markup(risk_matrix_svg(brief.risks, tr=tr)) if brief.risks else "",
+        "timeline": Markup(timeline_svg(events, brief.trigger, tr=tr)),
     }
 
 
@@ -284,7 +294,7 @@ def render_html(
     context = _context(brief, project, "html", images, edition, marks, portions)
     context["extra_css"] = theme_css(project.theme, policy)
     lang = project.language_of(brief)
-    page = space_html(_render("html", project.theme, "brief.html.j2", context), lang)
+    page = space_html(_render("html", project.theme, "brief.html.j2", context, lang), lang)
     # right to left, WeasyPrint orders an inline element by the direction alone, so a Latin phrase's last word
     # in a span of its own would stand left of the phrase; and Arabic and Hebrew are never hyphenated anyway
     return page if direction(lang) == "rtl" else keep_last_words(page)
@@ -324,7 +334,7 @@ def render_markdown(
 ) -> str:
     """Render the brief as CommonMark (``edition`` and ``portions``: as for render_html)."""
     context = _context(brief, project, "md", edition=edition, portions=portions)
-    text = _tidy_blank_lines(_render("md", project.theme, "brief.md.j2", context))
+    text = _tidy_blank_lines(_render("md", project.theme, "brief.md.j2", context, context["lang"]))
     return space_markdown(text, project.language_of(brief))
 
 
@@ -353,26 +363,28 @@ def render_print_css(brief: Brief, project: Project) -> str:
         "config": project.config,
         "short_title": short_title(brief),
     }
-    return _render("css", project.theme, "print.css.j2", context)
+    return _render("css", project.theme, "print.css.j2", context, project.language_of(brief))
 
 
 def render_index(entries: list[Any], project: Project, languages: dict[str, list[Any]] | None = None) -> str:
     """Render the site's front page from manifest entries (already sorted); ``languages``: by an original's id,
     the languages it and its translations can be read in (site.py)."""
     config = project.config
+    tr, organisation = translator(project.language), config.organisation
+    named = tr.gettext("%(organisation)s briefs") % {"organisation": organisation}
     context = {
         "entries": entries,
         "languages": languages or {},
         "lang": project.language,
         "config": config,
-        "site_title": f"{config.organisation} briefs" if config.organisation else "Briefs",
+        "site_title": named if organisation else tr.gettext("Briefs"),
         "built_at": project.source_date,
         "version": __version__,
         "extra_css": theme_css(project.theme, None),
         "links": index_links(),
         "banner": index_banner(entries, project),
     }
-    return _render("html", project.theme, "index.html.j2", context)
+    return _render("html", project.theme, "index.html.j2", context, project.language)
 
 
 def index_banner(entries: list[Any], project: Project) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from briefgen.i18n import Translator, translator
 from briefgen.model import IMPACTS, LIKELIHOODS, Risk, severity
 from briefgen.svg import INK, MUTED, esc, num, svg_open, text_width
 
@@ -31,10 +32,6 @@ _PITCH = 2 * _MARKER_R + _MARKER_GAP
 _COLS = int((_CELL_W - 2 * _MARKER_PAD + _MARKER_GAP) // _PITCH)  # markers in one row of a cell
 
 
-def _level_name(level: str) -> str:
-    return level.replace("-", " ")
-
-
 def _marker_layout(count: int, cx: float, cy: float) -> list[tuple[float, float]]:
     """Centres for ``count`` markers in a cell centred on (cx, cy): rows of ``_COLS``, each row centred."""
     rows = math.ceil(count / _COLS)
@@ -46,14 +43,21 @@ def _marker_layout(count: int, cx: float, cy: float) -> list[tuple[float, float]
     return out
 
 
-def _description(risks: Sequence[Risk]) -> str:
+def _description(risks: Sequence[Risk], tr: Translator) -> str:
     if not risks:
-        return "Risk matrix of likelihood against impact; no risks recorded."
-    return "Risks by likelihood and impact: " + "; ".join(
-        f"{n}. {r.title}: {_level_name(r.likelihood)} likelihood, {_level_name(r.impact)} impact"
-        f" ({severity(r.likelihood, r.impact)} severity)"
+        return tr.gettext("Risk matrix of likelihood against impact; no risks recorded.")
+    said = tr.gettext("%(n)s. %(title)s: %(likelihood)s likelihood, %(impact)s impact (%(severity)s severity)")
+    rated = [
+        {
+            "n": n,
+            "title": r.title,
+            "likelihood": tr.value(r.likelihood, "likelihood").lower(),
+            "impact": tr.value(r.impact, "impact").lower(),
+            "severity": tr.value(severity(r.likelihood, r.impact), "severity").lower(),
+        }
         for n, r in enumerate(risks, 1)
-    )
+    ]
+    return tr.gettext("Risks by likelihood and impact:") + " " + tr.gettext("; ").join(said % r for r in rated)
 
 
 def _cells(cell_h: float) -> list[str]:
@@ -77,36 +81,36 @@ def _cells(cell_h: float) -> list[str]:
     return parts
 
 
-def _axes(cell_h: float) -> list[str]:
+def _axes(cell_h: float, tr: Translator) -> list[str]:
     """Level names along both axes, and the axis titles."""
     grid_w, grid_h = 5 * _CELL_W, 5 * cell_h
     grid_bottom = _TOP + grid_h
     parts = ['<g class="axis likelihood-axis" text-anchor="end">']
     for li, likelihood in enumerate(LIKELIHOODS):
         cy = _TOP + (4 - li + 0.5) * cell_h
-        parts.append(f'<text x="{num(_LEFT - 8)}" y="{num(cy + 4)}">{esc(_level_name(likelihood)).capitalize()}</text>')
+        parts.append(f'<text x="{num(_LEFT - 8)}" y="{num(cy + 4)}">{esc(tr.value(likelihood, "likelihood"))}</text>')
     parts.append("</g>")
     mid_y = _TOP + grid_h / 2
     parts.append(
         f'<text class="axis-title" x="22" y="{num(mid_y)}" text-anchor="middle" font-size="13" font-weight="bold"'
-        f' transform="rotate(-90 22 {num(mid_y)})">Likelihood</text>'
+        f' transform="rotate(-90 22 {num(mid_y)})">{esc(tr.gettext("Likelihood"))}</text>'
     )
     parts.append('<g class="axis impact-axis" text-anchor="middle">')
     for ii, impact in enumerate(IMPACTS):
         cx = _LEFT + (ii + 0.5) * _CELL_W
-        parts.append(f'<text x="{num(cx)}" y="{num(grid_bottom + 17)}">{esc(_level_name(impact)).capitalize()}</text>')
+        parts.append(f'<text x="{num(cx)}" y="{num(grid_bottom + 17)}">{esc(tr.value(impact, "impact"))}</text>')
     parts.append("</g>")
     parts.append(
         f'<text class="axis-title" x="{num(_LEFT + grid_w / 2)}" y="{num(grid_bottom + 38)}" text-anchor="middle"'
-        ' font-size="13" font-weight="bold">Impact</text>'
+        f' font-size="13" font-weight="bold">{esc(tr.gettext("Impact"))}</text>'
     )
     return parts
 
 
-def _legend(grid_bottom: float) -> list[str]:
+def _legend(grid_bottom: float, tr: Translator) -> list[str]:
     """The severity legend, centred under the grid."""
-    legend: list[tuple[str, str | None]] = [("Severity:", None)] + [
-        (band.capitalize(), band) for band in SEVERITY_COLOURS
+    legend: list[tuple[str, str | None]] = [(tr.gettext("Severity:"), None)] + [
+        (tr.value(band, "severity"), band) for band in SEVERITY_COLOURS
     ]
     widths = [text_width(text) + (18 if band else 0) for text, band in legend]
     x = _LEFT + (5 * _CELL_W - sum(widths) - 14 * (len(legend) - 1)) / 2
@@ -145,7 +149,7 @@ def _markers(risks: Sequence[Risk], cells: dict[tuple[int, int], list[int]], cel
     return parts
 
 
-def risk_matrix_svg(risks: Sequence[Risk], *, id_prefix: str = "rm") -> str:
+def risk_matrix_svg(risks: Sequence[Risk], *, id_prefix: str = "rm", tr: Translator | None = None) -> str:
     """A 5x5 likelihood/impact matrix with each risk as a numbered marker in its cell.
 
     Likelihood runs up the Y axis (rare at the bottom), impact along the X axis (minimal at the left).
@@ -163,10 +167,12 @@ def risk_matrix_svg(risks: Sequence[Risk], *, id_prefix: str = "rm") -> str:
     grid_bottom = _TOP + 5 * cell_h
     height = grid_bottom + 78
 
-    parts = [svg_open(_WIDTH, height, id_prefix, "risk-matrix", "Risk matrix", _description(risks))]
+    tr = tr or translator("en-GB")
+    title = tr.gettext("Risk matrix")
+    parts = [svg_open(_WIDTH, height, id_prefix, "risk-matrix", title, _description(risks, tr))]
     parts += _cells(cell_h)
-    parts += _axes(cell_h)
-    parts += _legend(grid_bottom)
+    parts += _axes(cell_h, tr)
+    parts += _legend(grid_bottom, tr)
     parts += _markers(risks, cells, cell_h)
     parts.append("</svg>")
     return "".join(parts)

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from briefgen.i18n import Translator, translator
 from briefgen.model import Event, PartialDate, Trigger
 from briefgen.svg import MUTED, esc, num, svg_open, text_width, wrap
 from briefgen.timeline_axis import BREAK_W, TICK_GAP, Segment, axis_segments, frac, period
@@ -47,6 +48,8 @@ class _Item:
     x1: float = 0.0
     anchor: str = "start"
     lines: tuple[str, ...] = ()  # the date, then the title's lines
+    shown: str = ""  # the date as the label shows it, in the brief's language
+    trigger_word: str = "Trigger:"
 
     @property
     def key(self) -> str:
@@ -54,29 +57,31 @@ class _Item:
 
     @property
     def label(self) -> str:
-        return self.date.label
+        return self.shown or self.date.label
 
 
-def _item(date: PartialDate, title: str, trigger: bool, order: int) -> _Item:
-    return _Item(date, *period(date), date.midpoint, title, trigger, order)
+def _item(date: PartialDate, title: str, trigger: bool, order: int, tr: Translator) -> _Item:
+    item = _Item(date, *period(date), date.midpoint, title, trigger, order)
+    item.shown, item.trigger_word = tr.partial(date), tr.gettext("Trigger:")
+    return item
 
 
-def _items(events: Sequence[Event], trigger: Trigger | None) -> list[_Item]:
+def _items(events: Sequence[Event], trigger: Trigger | None, tr: Translator) -> list[_Item]:
     """The events in input order, then the trigger if dated, unless an event has its date and title."""
-    items = [_item(e.date, e.title, False, n) for n, e in enumerate(events)]
+    items = [_item(e.date, e.title, False, n, tr) for n, e in enumerate(events)]
     if trigger is not None and trigger.date is not None:
         trigger_date = PartialDate.parse(trigger.date)
         same = [i for i in items if i.date == trigger_date and i.title.casefold() == trigger.title.casefold()]
         if same:
             same[0].trigger = True
         else:
-            items.append(_item(trigger_date, trigger.title, True, len(items)))
+            items.append(_item(trigger_date, trigger.title, True, len(items), tr))
     return items
 
 
 def _event_lines(item: _Item, width: float) -> tuple[str, ...]:
     """The date, then the whole title wrapped on up to three lines (more only if it cannot fit the figure)."""
-    title = "Trigger: " + item.title if item.trigger else item.title
+    title = f"{item.trigger_word} {item.title}" if item.trigger else item.title
     limit = width - 2 * (_EDGE + _LABEL_PAD)
     return (item.label, *wrap(title, _TITLE_W, _TITLE_LINES, limit=limit, bold=item.trigger))
 
@@ -196,8 +201,8 @@ def _label_text(item: _Item, tx: float, y0: float, colour: str) -> str:
     title_fill = f' fill="{colour}"' if item.trigger else ""
     for k, line in enumerate(title_lines):
         if item.trigger and k == 0:
-            rest = line.removeprefix("Trigger:").lstrip(" ")
-            svg = f'<tspan font-weight="bold">Trigger:</tspan>{" " if rest else ""}{esc(rest)}'
+            rest = line.removeprefix(item.trigger_word).lstrip(" ")
+            svg = f'<tspan font-weight="bold">{esc(item.trigger_word)}</tspan>{" " if rest else ""}{esc(rest)}'
         else:
             svg = esc(line)
         texts.append(f'<text x="{num(tx)}" y="{num(y0 + 12 + (k + 1) * _LINE_H)}"{title_fill}>{svg}</text>')
@@ -218,7 +223,7 @@ def _labelled_events(items: list[_Item], axis_y: float, offsets: _Lanes) -> list
             leader_end = y0
         y1 = y0 + box_h
         colour = _TRIGGER_COLOUR if item.trigger else _EVENT_COLOUR
-        tip = f"{item.label}: {'Trigger: ' if item.trigger else ''}{item.title}"
+        tip = f"{item.label}: {item.trigger_word + ' ' if item.trigger else ''}{item.title}"
         parts.append(
             f'<g class="event{" trigger" if item.trigger else ""}" data-date="{esc(item.key)}"'
             f' data-x="{num(item.x)}"><title>{esc(tip)}</title>'
@@ -245,16 +250,21 @@ def _labelled_events(items: list[_Item], axis_y: float, offsets: _Lanes) -> list
     return parts
 
 
-def _description(items: list[_Item], count: int, labelled: bool) -> str:
+def _description(items: list[_Item], count: int, labelled: bool, tr: Translator) -> str:
     """Every event in date order; or, without labels, only the range of ``count`` events and the trigger."""
     if labelled:
         chronological = sorted(items, key=lambda i: (i.date, i.trigger, i.order))
-        return "Events in date order: " + "; ".join(
-            f"{i.label}: {'trigger: ' if i.trigger else ''}{i.title}" for i in chronological
+        trigger = tr.gettext("trigger:") + " "
+        return (tr.gettext("Events in date order:") + " ") + tr.gettext("; ").join(
+            f"{i.label}: {trigger if i.trigger else ''}{i.title}" for i in chronological
         )
     first, *_, last = sorted(items[:count], key=lambda i: i.date)  # the trigger, if added, is last
-    desc = f"{count} events from {first.label} to {last.label}; labels omitted, see the list of events."
-    return desc + "".join(f" Trigger: {i.label}: {i.title}." for i in items if i.trigger)
+    desc = tr.gettext("%(count)s events from %(first)s to %(last)s; labels omitted, see the list of events.") % {
+        "count": count,
+        "first": first.label,
+        "last": last.label,
+    }
+    return desc + "".join(f" {i.trigger_word} {i.label}: {i.title}." for i in items if i.trigger)
 
 
 def _axis(segments: list[Segment[_Item]], axis_y: float) -> list[str]:
@@ -305,7 +315,7 @@ def _unlabelled_events(items: list[_Item], axis_y: float) -> list[str]:
     parts.append("</g>")
     for item in items:
         if item.trigger:
-            tip = f"{item.label}: Trigger: {item.title}"
+            tip = f"{item.label}: {item.trigger_word} {item.title}"
             parts.append(
                 f'<g class="event trigger" data-date="{esc(item.key)}" data-x="{num(item.x)}">'
                 f"<title>{esc(tip)}</title>{_trigger_mark(item.x, axis_y)}</g>"
@@ -338,7 +348,9 @@ def _tick_texts(segments: list[Segment[_Item]], axis_y: float) -> list[str]:
     return parts
 
 
-def timeline_svg(events: Sequence[Event], trigger: Trigger | None = None, *, id_prefix: str = "tl") -> str:
+def timeline_svg(
+    events: Sequence[Event], trigger: Trigger | None = None, *, id_prefix: str = "tl", tr: Translator | None = None
+) -> str:
     """A horizontal timeline of events (and the trigger, if dated), with non-colliding labels.
 
     Dots sit at ``date.midpoint``; a date known only to the month or year also gets a bar spanning the
@@ -356,10 +368,11 @@ def timeline_svg(events: Sequence[Event], trigger: Trigger | None = None, *, id_
     step, in a ``<g class="dots">``), the period bars and the trigger, and the ``<desc>`` says that
     the labels are left out, so time and size stay bounded however long the list of events is.
     """
-    items = _items(events, trigger)
+    tr = tr or translator("en-GB")
+    items = _items(events, trigger, tr)
     if not items:
         return ""
-    segments = axis_segments(items, _AXIS_MARGIN, _TL_WIDTH - 2 * _AXIS_MARGIN)
+    segments = axis_segments(items, _AXIS_MARGIN, _TL_WIDTH - 2 * _AXIS_MARGIN, tr)
     for segment in segments:
         for item in segment.items:
             item.x = segment.x(item.mid)
@@ -371,8 +384,8 @@ def timeline_svg(events: Sequence[Event], trigger: Trigger | None = None, *, id_
     axis_y = 6 + (_ABOVE_GAP + above if above else 10)
     height = axis_y + (_BELOW_GAP + below + 6 if below else 26)
 
-    desc = _description(items, len(events), labelled)
-    parts = [svg_open(_TL_WIDTH, height, id_prefix, "timeline", "Timeline", desc)]
+    desc = _description(items, len(events), labelled, tr)
+    parts = [svg_open(_TL_WIDTH, height, id_prefix, "timeline", tr.gettext("Timeline"), desc)]
     parts += _axis(segments, axis_y)
     parts += _periods(segments, axis_y, labelled)
     parts += _labelled_events(items, axis_y, offsets) if labelled else _unlabelled_events(items, axis_y)

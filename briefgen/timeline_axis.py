@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
+from briefgen.i18n import Translator
 from briefgen.model import PartialDate
 from briefgen.svg import text_width
 
@@ -203,8 +204,11 @@ def tick_dates(kind: str, step: int, start: dt.date, end: dt.date) -> list[dt.da
     return [c for c in candidates if low <= c <= high]
 
 
-def tick_labels(kind: str, ticks: list[dt.date]) -> list[str]:
-    """Labels for year, month or day ticks: the first in full, later ones only as much as changed."""
+def tick_labels(kind: str, ticks: list[dt.date], tr: Translator | None = None) -> list[str]:
+    """Labels for year, month or day ticks: the first in full, later ones only as much as changed (in the
+    translator's language, British English without one)."""
+    if tr is not None and not tr.british:
+        return _tick_labels_in(kind, ticks, tr)
     out = []
     for k, tick in enumerate(ticks):
         month = tick.strftime("%b")
@@ -218,7 +222,21 @@ def tick_labels(kind: str, ticks: list[dt.date]) -> list[str]:
     return out
 
 
-def choose_ticks(start: dt.date, end: dt.date, width: float) -> list[tuple[float, str]]:
+def _tick_labels_in(kind: str, ticks: list[dt.date], tr: Translator) -> list[str]:
+    out = []
+    for k, tick in enumerate(ticks):
+        if kind == "year":
+            out.append(str(tick.year))
+        elif kind == "month":
+            first = k == 0 or tick.month == 1
+            out.append(tr.partial(PartialDate(tick.year, tick.month)) if first else tr.month(tick.month))
+        else:
+            full = k == 0 or (tick.month == 1 and tick.day == 1)
+            out.append(tr.partial(PartialDate(tick.year, tick.month, tick.day)) if full else tr.day_month(tick))
+    return out
+
+
+def choose_ticks(start: dt.date, end: dt.date, width: float, tr: Translator | None = None) -> list[tuple[float, str]]:
     """The finest tick step with at most ``_MAX_TICK_INTERVALS`` intervals whose labels do not collide."""
     chosen: list[tuple[float, str]] = []
     span_days = (end - start).days
@@ -229,7 +247,7 @@ def choose_ticks(start: dt.date, end: dt.date, width: float) -> list[tuple[float
         dates = tick_dates(kind, step, start, end)
         if len(dates) < 2 or len(dates) - 1 > _MAX_TICK_INTERVALS:
             continue
-        labels = tick_labels(kind, dates)
+        labels = tick_labels(kind, dates, tr)
         where = [frac(d) for d in dates]
         scale = width / (where[-1] - where[0])
         chosen = list(zip(where, labels, strict=True))
@@ -242,7 +260,7 @@ def choose_ticks(start: dt.date, end: dt.date, width: float) -> list[tuple[float
     return chosen
 
 
-def axis_segments(items: Iterable[S], left: float, width: float) -> list[Segment[S]]:
+def axis_segments(items: Iterable[S], left: float, width: float, tr: Translator | None = None) -> list[Segment[S]]:
     """Lay out an axis from ``left`` over ``width``: broken at large gaps, each segment with its own ticks."""
     groups = split_axis(items, width)
     segments: list[Segment[S]] = []
@@ -258,7 +276,7 @@ def axis_segments(items: Iterable[S], left: float, width: float) -> list[Segment
             lo, hi = frac(start), frac(end)
             segment = Segment(group, x, x + seg_w, lo, hi, [(lo, ""), (hi, "")], [((lo + hi) / 2, str(start.year))])
         else:
-            ticks = choose_ticks(start, end, seg_w)
+            ticks = choose_ticks(start, end, seg_w, tr)
             lo, hi = min(ticks[0][0], frac(start)), max(ticks[-1][0], frac(end))  # (years near 9999)
             segment = Segment(group, x, x + seg_w, lo, hi, ticks)
         segments.append(segment)

@@ -24,6 +24,7 @@ ORDER = [
     "briefgen.fields",  # the field types and scales of the format
     "briefgen.yardstick_words",  # the yardsticks' words in French, German, Spanish
     "briefgen.yardstick",  # the estimative yardsticks (PHIA, ICD 203) and the probability words outside them
+    "briefgen.i18n",  # the labels, dates and numbers briefgen adds, in the brief's language (Babel)
     "briefgen.model",
     "briefgen.marking",  # portion markings: schemes, each portion's marking, the banner
     "briefgen.release",  # a release edition cut from the data: nothing above its level reaches the model
@@ -54,6 +55,7 @@ ORDER = [
     "briefgen.portion_marks",  # (S) before each portion, as every format prints it
     "briefgen.typeset",  # unbroken dates, unhyphenated last words, CJK runs tagged
     "briefgen.estimates",  # likelihoods on the yardstick, whose risk, the summary's risks: as every format shows them
+    "briefgen.template_labels",  # a language's Jinja environment: constant labels translated as templates compile
     "briefgen.render",
     "briefgen.engine_check",  # what the PDF engine needs of the system, in words
     "briefgen.pdf",

@@ -93,3 +93,10 @@ def test_an_installed_wheel_renders_and_starts_briefs_outside_the_checkout(wheel
     assert done.returncode == 0, done.stderr
     for name in ("example-port-strike.html", "example-port-strike.md"):
         assert (work / "installed" / name).read_bytes() == (work / "checkout" / name).read_bytes()
+
+
+def test_the_wheel_carries_the_message_catalogues(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    catalogues = {p.relative_to(ROOT).as_posix() for p in (ROOT / "briefgen/locales").rglob("*.po")}
+    assert "briefgen/locales/fr/LC_MESSAGES/briefgen.po" in catalogues
+    assert catalogues | {"briefgen/locales/briefgen.pot"} <= names

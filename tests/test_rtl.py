@@ -14,6 +14,7 @@ import tinycss2
 from helpers import CASES, Rendered, load, minimal_data, parse_html, pdffonts, run_tool, settings, write_brief
 
 from briefgen.config import Config
+from briefgen.i18n import translator
 from briefgen.pdf import printable_html
 from briefgen.produce import render_brief
 from briefgen.render import render_html, render_print_css
@@ -77,7 +78,8 @@ def test_the_print_stylesheet_swaps_the_page_number_and_the_organisation_right_t
     ltr = _bottom_boxes(render_print_css(brief.model_copy(update={"language": "en-GB"}), project))
     assert "counter(page)" in rtl["bottom-left"] and "counter(page)" in ltr["bottom-right"]
     assert "Desk" in rtl["bottom-right"] and "Desk" in ltr["bottom-left"]
-    assert ("DRAFT" in rtl["bottom-right"]) == (status == "draft")
+    draft = translator("ar").gettext("DRAFT")  # the margin box says it in the brief's language (مسودة)
+    assert (draft in rtl["bottom-right"]) == (status == "draft") == ("DRAFT" in ltr["bottom-left"])
 
 
 def _boxes(box: Any) -> Iterator[Any]:
@@ -109,10 +111,11 @@ def test_the_pdf_mirrors_the_bluf_box_tables_and_margin_boxes(laid_out: Any) -> 
     bluf = next(b for b in _boxes(page) if "bluf" in _classes(b) and b.element_tag == "section")
     assert (bluf.border_left_width, bluf.border_right_width > 0) == (0, True)
     table = next(b for b in _boxes(page) if "options-table" in _classes(b))
-    headers = {_text(b): b for b in _boxes(table) if b.element_tag == "th" and _text(b) in ("Option", "Against")}
-    assert headers["Option"].position_x > headers["Against"].position_x  # the first column on the right
+    option, against = (translator("ar").gettext(label) for label in ("Option", "Against"))  # the labels in Arabic
+    headers = {_text(b): b for b in _boxes(table) if b.element_tag == "th" and _text(b) in (option, against)}
+    assert headers[option].position_x > headers[against].position_x  # the first column on the right
     margins = {b.at_keyword: _text(b) for b in page.children if hasattr(b, "at_keyword")}
-    assert margins["@bottom-left"].startswith("Page 1 of")
+    assert margins["@bottom-left"].startswith(translator("ar").gettext("Page %(page)s of %(pages)s").split("%")[0])
     assert margins["@bottom-right"] == ""  # no organisation
 
 
