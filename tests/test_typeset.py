@@ -250,3 +250,22 @@ def test_han_characters_alone_are_in_the_language_of_a_cjk_brief(tmp_path: Path)
     assert ("ja", "北京") in spans and ("ja", "月") in spans and not any(lang == "zh-Hans" for lang, _ in spans)
     english = parse_html(render_html(load(write_brief(tmp_path, "en", minimal_data(title="北京"))).brief, PROJECT))
     assert ("zh-Hans", "北京") in {(s.get("lang"), s.text()) for s in english.iter("span") if s.get("lang")}
+
+
+def test_a_cjk_risk_table_keeps_its_scale_words_and_headers_whole(tmp_path: Path) -> None:
+    from weasyprint import HTML
+
+    from briefgen.pdf import printable_html
+    from briefgen.render import render_print_css
+
+    long = "Europe's support for one side pushes regional powers closer to the other, and trust strains. " * 3
+    risk = {"title": "A risk", "likelihood": "likely", "impact": "moderate", "description": long}
+    brief = load(write_brief(tmp_path, "ja", minimal_data(language="ja", risks=[risk]))).brief
+    page = HTML(string=printable_html(render_html(brief, PROJECT), render_print_css(brief, PROJECT))).render()
+    lines = [
+        "".join(b.text for b in _boxes(line) if hasattr(b, "text"))
+        for line in _boxes(page.pages[0]._page_box)
+        if type(line).__name__ == "LineBox"
+    ]
+    for word in ("中程度", "可能性が高い", "深刻度", "リスクの対象"):  # each would break between characters
+        assert word in lines, (word, [line for line in lines if line and line[0] in word])
