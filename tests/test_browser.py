@@ -91,8 +91,10 @@ def test_a_phone_shows_the_timeline_as_its_list_and_tables_as_cards(
             "() => ({timeline: [...document.querySelectorAll('svg.timeline')].some(s => s.checkVisibility()),"
             " events: [...document.querySelectorAll('.events li')].filter(l => l.checkVisibility()).length,"
             " rows: [...document.querySelectorAll('table.risk-table tbody tr, table.watch-table tbody tr,"
-            " table.actors tbody tr')].map(r => [getComputedStyle(r).display, r.getBoundingClientRect().width]),"
-            " heads: [...document.querySelectorAll('table.risk-table thead, table.watch-table thead')]"
+            " table.actors tbody tr, table.options-table tbody tr')]"
+            ".map(r => [getComputedStyle(r).display, r.getBoundingClientRect().width]),"
+            " heads: [...document.querySelectorAll('table.risk-table thead, table.watch-table thead,"
+            " table.options-table thead')]"
             ".map(h => h.getBoundingClientRect().height)})"
         )
         events = render_once(name, ("md", "html")).brief.historical_context
