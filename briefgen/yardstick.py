@@ -144,17 +144,40 @@ def scan(text: str, yardstick: Yardstick) -> list[tuple[int, str, Term, bool]]:
     """Every probability word of ``text``, longest first where two overlap: its offset, the words as written, the
     yardstick's step it names (or, for a word not in the yardstick, the step to use instead) and whether it is
     one of those loose words."""
-    candidates = [(w, t, False) for t in yardstick.terms for w in t.words]
-    words = LOOSE_WORDS if yardstick.loose is None else yardstick.loose
-    candidates += [(w, yardstick.nearest(p), True) for w, p in words.items() if not yardstick.own_term(w)]
     taken = [False] * len(text)
     found = []
-    for word, step, loose in sorted(candidates, key=lambda c: -len(c[0])):
-        for match in _word_re(word, "" if loose else yardstick.ending).finditer(text):
+    lowered = text.lower()
+    for first, pattern, step, loose in _candidates(yardstick):
+        if first not in lowered:  # nearly every word of a text's check: not there at all, no search
+            continue
+        for match in pattern.finditer(text):
             if not any(taken[match.start() : match.end()]):
                 taken[match.start() : match.end()] = [True] * (match.end() - match.start())
                 found.append((match.start(), match.group(), step, loose))
     return sorted(found, key=lambda f: f[0])
+
+
+_CANDIDATES: dict[int, tuple[Yardstick, list[tuple[str, re.Pattern[str], Term, bool]]]] = {}
+
+
+def _candidates(yardstick: Yardstick) -> list[tuple[str, re.Pattern[str], Term, bool]]:
+    """The words ``scan`` looks for, longest first: each one's first word in lower case (to skip a text without
+    it), its pattern, its step and whether it is loose; made once per yardstick (a brief's check scans some
+    twenty texts, each against every word)."""
+    cached = _CANDIDATES.get(id(yardstick))
+    if cached is not None and cached[0] is yardstick:
+        return cached[1]
+    candidates = [(w, t, False) for t in yardstick.terms for w in t.words]
+    words = LOOSE_WORDS if yardstick.loose is None else yardstick.loose
+    candidates += [(w, yardstick.nearest(p), True) for w, p in words.items() if not yardstick.own_term(w)]
+    made = [
+        (word.split()[0].lower(), _word_re(word, "" if loose else yardstick.ending), step, loose)
+        for word, step, loose in sorted(candidates, key=lambda c: -len(c[0]))
+    ]
+    if len(_CANDIDATES) >= 16:  # a yardstick in another language may be made per brief: keep a few
+        _CANDIDATES.clear()
+    _CANDIDATES[id(yardstick)] = (yardstick, made)  # the yardstick kept with them: its id is not reused meanwhile
+    return made
 
 
 def loose_words(text: str, yardstick: Yardstick) -> Iterator[tuple[int, str, Term]]:

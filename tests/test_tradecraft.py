@@ -576,3 +576,11 @@ def test_german_and_spanish_terms(language: str, text: str, found: list[tuple[st
     assert [w for _, w, _ in loose_words("vielleicht, quizás, seguramente", yardstick)] == (
         ["vielleicht"] if language == "de" else ["quizás", "seguramente"]
     )
+
+
+def test_the_words_a_yardstick_scans_for_are_made_once_and_found_in_any_case() -> None:
+    from briefgen.yardstick import PHIA, _candidates, scan
+
+    assert _candidates(PHIA) is _candidates(PHIA)
+    found = [(words, step.term, loose) for _, words, step, loose in scan("It is HIGHLY Likely, PERHAPS.", PHIA)]
+    assert found == [("HIGHLY Likely", "highly likely", False), ("PERHAPS", "realistic possibility", True)]
