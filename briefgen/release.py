@@ -159,6 +159,8 @@ def _pruned(source: Source, removed: set[PathKey], root: str) -> Source:
         items[:] = [items[i] for i in keep]
 
     def move(table: dict[PathKey, Any]) -> dict[PathKey, Any]:
+        if not removed:  # the full edition, or a release that cuts nothing: every position where it was
+            return dict(table)
         out = {}
         for loc, value in table.items():
             new = _moved(loc, moves)
