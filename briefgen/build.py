@@ -148,7 +148,9 @@ class _Build:
                 raw = reader.read(path, real, name)
                 source = parse_for_images(raw, name)
                 images, editions = image_digest(source, path, project), edition_digest(raw, source, path, project)
-                inputs = project.digest + source_digest(raw, name, project) + images + editions
+                if source is None and project.release is not None:  # its digest is of the cut: parsed once here
+                    source = parse_source(raw, name)
+                inputs = project.digest + source_digest(raw, name, project, source) + images + editions
                 inputs = sha256((inputs + self._original_digest(raw, source, path)).encode())
             except BriefgenError as exc:
                 if project.release is not None:  # unreadable, so its marking is unknown: not in this release

@@ -65,16 +65,18 @@ def image_digest(source: Source | None, path: Path, project: Project) -> str:
     return digest
 
 
-def source_digest(raw: bytes, name: str, project: Project) -> str:
+def source_digest(raw: bytes, name: str, project: Project, source: Source | None = None) -> str:
     """The hash a manifest records of a brief's source. A release records the hash of what it released, not
     of the whole file: with the file's hash, a reader of the release could confirm a guess at what was cut."""
     if project.release is None:
         return sha256(raw)
     try:
-        source = _released(parse_source(raw, name), project)
+        released = _released(source or parse_source(raw, name), project)  # ``source``: raw parsed already
     except BriefgenError:
         return ""
-    return sha256(json.dumps(source.data, sort_keys=True, ensure_ascii=False, default=str).encode()) if source else ""
+    if released is None:
+        return ""
+    return sha256(json.dumps(released.data, sort_keys=True, ensure_ascii=False, default=str).encode())
 
 
 def _released(source: Source, project: Project) -> Source | None:
