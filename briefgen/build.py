@@ -154,7 +154,7 @@ class _Build:
                 inputs = sha256((inputs + self._original_digest(raw, source, path)).encode())
             except BriefgenError as exc:
                 if project.release is not None:  # unreadable, so its marking is unknown: not in this release
-                    self.withheld.add(key)
+                    self._withhold(key)
                     continue
                 self._record_failure(key, "", name, exc.problems)
                 continue
@@ -182,6 +182,14 @@ class _Build:
             return ""
         return original_digest(data, path, self.originals)
 
+    def _withhold(self, key: str) -> None:
+        """A brief not in this release (above it, or unreadable so of unknown marking): no outputs, nothing said."""
+        self.withheld.add(key)
+        if self.shard:  # its old outputs, listed in the merged manifest, go now; `index` drops its entry
+            merged, _ = read_manifest(self.project.out_dir)
+            self.dropped += list(merged.entries[key].outputs) if key in merged.entries else []
+            self.manifest.entries[key] = Entry("", key, "", "", withheld=True)
+
     def _validate(self, pending: list[_Pending]) -> list[Task]:
         """Validate changed briefs here, before any rendering, so that a bad or clashing one writes nothing."""
         checker = Checker(self.project, owners=self._owners())
@@ -193,11 +201,7 @@ class _Build:
                 originals.add(Original(valid.path, valid.source, valid.brief))
                 valid = checked_translation(valid, originals)
             except Withheld:  # above this release: no outputs here, and nothing said of it
-                self.withheld.add(item.key)
-                if self.shard:  # its old outputs, listed in the merged manifest, go now; `index` drops its entry
-                    merged, _ = read_manifest(self.project.out_dir)
-                    self.dropped += list(merged.entries[item.key].outputs) if item.key in merged.entries else []
-                    self.manifest.entries[item.key] = Entry("", item.key, "", "", withheld=True)
+                self._withhold(item.key)
                 continue
             except Exception as exc:  # BriefgenError, or a bug met by this brief alone
                 problems = (
@@ -206,11 +210,13 @@ class _Build:
                     else [Problem.internal(item.name, "checking it", exc)]
                 )
                 self.report(Step.START, item.name, 0.0)
-                self._record_failure(item.key, source_digest(item.raw, item.name, self.project), item.name, problems)
+                digest = source_digest(item.raw, item.name, self.project, item.source)
+                self._record_failure(item.key, digest, item.name, problems)
                 self.report(Step.FAILED, item.name, 0.0)
                 continue
             self.result.problems += valid.warnings
-            tasks.append(Task(valid, item.key, source_digest(item.raw, item.name, self.project), item.inputs_sha256))
+            digest = source_digest(item.raw, item.name, self.project, item.source)
+            tasks.append(Task(valid, item.key, digest, item.inputs_sha256))
         return tasks
 
     def _owners(self) -> dict[str, str]:

@@ -210,4 +210,3 @@ def check(paths: list[Path], project: Project, today: dt.date | None = None, *, 
         if keep and isinstance(outcome, Valid):
             result.briefs.append(outcome)
     return result
-    return result

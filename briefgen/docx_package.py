@@ -36,7 +36,7 @@ TEXTS = {f"{W}t", f"{W}delText", f"{W}tab", f"{W}br", f"{W}cr"}
 _WEB = ("http", "https", "mailto")
 
 DOCUMENT, COMMENTS, CORE = "word/document.xml", "word/comments.xml", "docProps/core.xml"
-STORY = re.compile(r"word/(header\d+|footer\d+|footnotes|endnotes)\.xml\Z")  # text outside the body
+STORY = re.compile(r"word/(header\d{1,4}|footer\d{1,4}|footnotes|endnotes)\.xml\Z")  # text outside the body
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,8 @@ def change_of(node: Any) -> Any:
 
 def is_range(node: Any) -> bool:
     """A tracked change of a range of runs: not one in w:rPr or w:trPr (a paragraph mark, a table row)."""
-    return node.tag in CHANGES and not str(node.getparent().tag).endswith("Pr")
+    parent = node.getparent()
+    return node.tag in CHANGES and parent is not None and not str(parent.tag).endswith("Pr")
 
 
 def own_texts(node: Any, within: Any = None) -> Iterator[str]:

@@ -70,6 +70,13 @@ def _original_text(paragraph: Any) -> str:
     return " ".join("".join(kept).split())
 
 
+def _holder(change: Any, tag: str) -> Any:
+    """The run or paragraph whose properties hold a formatting change (None in a document made otherwise)."""
+    props = change.getparent()
+    holder = props.getparent() if props is not None else None
+    return holder if holder is not None and holder.tag == tag else None
+
+
 def field_path(tag: str) -> PathKey | None:
     """``risks[2].description`` -> ("risks", 2, "description"); None when the tag is not a field's path."""
     parts = re.findall(r"[A-Za-z_]\w*|\d+", tag) if _PATH.match(tag) else None
@@ -113,16 +120,18 @@ class _Walk:
                 self.add(kind, node.get(f"{W}author"), text)
                 self.before += text if kind in ("del", "moveFrom") else ""  # what the YAML still has
             elif (
-                node.tag in _ANCHORS and (ident := node.get(f"{W}id", "")) in self.docx.comments.keys() - self.anchored
+                node.tag in _ANCHORS
+                and (ident := node.get(f"{W}id", "")) in self.docx.comments
+                and ident not in self.anchored
             ):
                 self.anchored.add(ident)
                 author, text = self.docx.comments[ident]
                 self.marks.append(Mark("comment", author, text, self.field, self.where(), -1, story=self.story))
-            elif node.tag == f"{W}rPrChange" and node.getparent().getparent().tag == f"{W}r":
-                self.formatted = node.getparent().getparent()
+            elif node.tag == f"{W}rPrChange" and _holder(node, f"{W}r") is not None:
+                self.formatted = _holder(node, f"{W}r")
                 self.add("format", node.get(f"{W}author"), "".join(own_texts(self.formatted)))
-            elif node.tag == f"{W}pPrChange":
-                self.add("format", node.get(f"{W}author"), "".join(own_texts(node.getparent().getparent())))
+            elif node.tag == f"{W}pPrChange" and _holder(node, f"{W}p") is not None:
+                self.add("format", node.get(f"{W}author"), "".join(own_texts(_holder(node, f"{W}p"))))
             elif node.tag in _REFERENCES:
                 inserted = self.marks[-1] if self.marks and change_of(node) is not None else None
                 inserted = inserted if inserted and inserted.kind == "ins" and not inserted.text else None

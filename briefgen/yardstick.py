@@ -146,9 +146,11 @@ def scan(text: str, yardstick: Yardstick) -> list[tuple[int, str, Term, bool]]:
     one of those loose words."""
     taken = [False] * len(text)
     found = []
-    lowered = text.lower()
+    # nearly every word is not in a text at all: skipped without a search; only in ASCII text, where lower()
+    # folds case as the pattern's re.I does (not so for İ, ſ or σ/ς)
+    lowered = text.lower() if text.isascii() else None
     for first, pattern, step, loose in _candidates(yardstick):
-        if first not in lowered:  # nearly every word of a text's check: not there at all, no search
+        if lowered is not None and first not in lowered:
             continue
         for match in pattern.finditer(text):
             if not any(taken[match.start() : match.end()]):
@@ -173,6 +175,7 @@ def _candidates(yardstick: Yardstick) -> list[tuple[str, re.Pattern[str], Term, 
     made = [
         (word.split()[0].lower(), _word_re(word, "" if loose else yardstick.ending), step, loose)
         for word, step, loose in sorted(candidates, key=lambda c: -len(c[0]))
+        if word.split()  # a blank term or alias of a custom yardstick names nothing
     ]
     if len(_CANDIDATES) >= 16:  # a yardstick in another language may be made per brief: keep a few
         _CANDIDATES.clear()

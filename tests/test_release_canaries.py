@@ -1117,6 +1117,22 @@ def test_a_sharded_release_drops_a_brief_raised_above_it(project: Path, run: Run
     assert_no_leak(folder_files(folder), WITHHELD, "sharded release U after raising")
 
 
+def test_a_sharded_release_drops_a_brief_that_no_longer_reads(project: Path, run: Run) -> None:
+    """Unreadable, its marking is unknown: not in the release, and its old outputs go with it."""
+    two_brief_project(project, secret_root="U")
+    for k in ("1/2", "2/2"):
+        assert run("build", "--release", "U", "--format", "md", "-j", "1", "--shard", k).exit_code == 0
+    assert run("index", "--out", "output/release-u", "-q").exit_code == 0
+    folder = project / "output" / "release-u"
+    assert (folder / "zqxcwiid.md").exists()
+    path = project / "briefs" / "zqxcwith.yaml"
+    path.write_text(path.read_text().replace('marking: "U"', 'marking: "S"') + "broken: [unclosed\n")
+    for k in ("1/2", "2/2"):
+        run("build", "--release", "U", "--format", "md", "-j", "1", "--shard", k)
+    run("index", "--out", "output/release-u", "-q")
+    assert_no_leak(folder_files(folder), WITHHELD, "sharded release U after the brief broke")
+
+
 LEAK_DIFF = (
     "LEAK: a release's 'What has changed' box (a brief naming `previous:`) quotes a portion the new edition "
     "marks above the release: raised from U to S, it is 'removed' from the U release, and named there"

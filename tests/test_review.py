@@ -561,3 +561,24 @@ def test_a_footnote_is_read_at_the_field_its_reference_lies_in(project: Path, ru
         'cleared.docx: outside the brief\'s fields (in a footnote): Jane Doe inserted "?"',
         "ok: 1 brief, 0 errors, 0 warnings, 3 notes",
     ]
+
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+@pytest.mark.parametrize(
+    ("part", "xml"),
+    [
+        ("word/footer1.xml", f"<w:ftr {_W}><w:rPrChange/></w:ftr>"),
+        ("word/header1.xml", f"<w:hdr {_W}><w:pPrChange/></w:hdr>"),
+        ("word/footer2.xml", f"<w:ins {_W}><w:r><w:t>x</w:t></w:r></w:ins>"),
+        ("word/footnotes.xml", f"<w:rPrChange {_W}/>"),
+        ("word/header" + "9" * 5000 + ".xml", f"<w:hdr {_W}/>"),
+    ],
+)
+def test_odd_parts_outside_the_body_are_read_without_failing(project: Path, run: Run, part: str, xml: str) -> None:
+    ed = Edition("x")
+    ed.field("summary", ("The bottom line is likely a strike.",))
+    Path("cleared.docx").write_bytes(rezip(ed.data(), {part: xml.encode()}))
+    result = run("review", "cleared.docx")
+    assert result.exit_code == 0 and "internal error" not in result.stderr, result.stderr

@@ -584,3 +584,4 @@ def test_the_words_a_yardstick_scans_for_are_made_once_and_found_in_any_case() -
     assert _candidates(PHIA) is _candidates(PHIA)
     found = [(words, step.term, loose) for _, words, step, loose in scan("It is HIGHLY Likely, PERHAPS.", PHIA)]
     assert found == [("HIGHLY Likely", "highly likely", False), ("PERHAPS", "realistic possibility", True)]
+    assert [w for _, w, _, _ in scan("It is İMPROBABLE that", ICD203)] == ["İMPROBABLE"]  # re.I folds İ, lower() not
