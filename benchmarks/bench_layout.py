@@ -22,6 +22,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench_render import _PageLayouts  # noqa: E402  (the sibling benchmark's page counter)
 
 # the contents as WeasyPrint's leader() drew them before: a text box per dot
 LEADER = (
@@ -84,18 +85,6 @@ def boxes(box: Any) -> Iterator[Any]:
     yield box
     for child in getattr(box, "children", ()):
         yield from boxes(child)
-
-
-class _PageLayouts(logging.Handler):
-    """Count the pages WeasyPrint lays out (its progress log)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        self.count += "Creating layout - Page" in message and "up-to-date" not in message
 
 
 def counts(html: str, css: str, options: dict[str, Any]) -> tuple[int, int, int]:
