@@ -89,6 +89,24 @@ def test_the_warning_names_the_changed_section_and_goes_after_restamping(project
     assert (result.exit_code, lines(result)) == (0, ["ok: 2 briefs, 0 errors, 0 warnings"])
 
 
+def test_render_warns_of_a_stale_translation_and_still_writes_it(project: Path, run: Run) -> None:
+    write_tree(project, {"orig.yaml": ORIGINAL})
+    write_tree(project, {"orig.fr.yaml": translation(stamp_of(run, "orig.yaml"))})
+    (project / "orig.yaml").write_text(ORIGINAL.replace("The bottom line.", "A new bottom line."))
+    result = run("render", "orig.fr.yaml", "--format", "md", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert lines(result) == [
+        "orig.fr.yaml:3:18: warning: translated_from: the original 'orig' has changed since it was translated:"
+        " summary; bring the translation up to date, then stamp it again with `briefgen translation-stamp orig.yaml`"
+    ]
+    assert (project / "out" / "orig.fr.md").is_file()
+    (project / "orig.fr.yaml").write_text(translation(stamp_of(run, "orig.yaml"), of="nope"))
+    failed = run("render", "orig.fr.yaml", "--format", "md", "--out", "out2")
+    assert failed.exit_code == 1
+    assert lines(failed)[0].startswith("orig.fr.yaml:2:17: translation_of: no brief has the id 'nope'")
+    assert not (project / "out2").exists()
+
+
 def test_every_changed_section_is_named_in_the_brief_order(project: Path, run: Run) -> None:
     write_tree(project, {"orig.yaml": ORIGINAL})
     write_tree(project, {"orig.fr.yaml": translation(stamp_of(run, "orig.yaml"))})
