@@ -234,6 +234,7 @@ BRIEF_FILES: dict[str, Callable[[Path], Path]] = {
     "real": lambda _: REAL_BRIEF,
     "long": lambda folder: write_brief(folder, "long-brief", long_data()),
     "example": lambda _: EXAMPLE_BRIEF,
+    "french": lambda _: REAL_BRIEF.with_name(REAL_BRIEF.stem + ".fr.yaml"),
     "injection": lambda folder: write_brief(folder, "injection", injection_data()),
 }
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from helpers import AXE_JS, Rendered, axe_violations, need
 
-BRIEFS = ["real", "example"]
+BRIEFS = ["real", "example", "french"]
 
 
 def open_page(browser: Any, html: Path, width: int, height: int) -> tuple[Any, Any, list[str]]:
@@ -108,5 +108,11 @@ def test_a_phone_shows_the_timeline_as_its_list_and_tables_as_cards(
             ".map(t => [t.textContent, t.getClientRects().length])"
         )
         assert [d for d in dates if d[1] > 1] == []
+        # nor does a label of the title block ("Rédigé / par")
+        labels = page.evaluate(
+            "() => [...document.querySelectorAll('.meta dt')].map(t => { const r = document.createRange();"
+            " r.selectNodeContents(t); return [t.textContent, r.getClientRects().length]; })"
+        )
+        assert labels and [label for label in labels if label[1] > 1] == []
     finally:
         context.close()
