@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
-from briefgen.editions import chain_digest
+from briefgen.editions import chain_digest, whats_changed
 from briefgen.errors import BriefgenError
 from briefgen.load import Source, display_path, parse_source, walk_strings
 from briefgen.manifest import Entry, sha256, stamp
@@ -21,6 +21,7 @@ from briefgen.markdown import image_sources
 from briefgen.project import Project
 from briefgen.release import Withheld, release_of
 from briefgen.resources import Refused
+from briefgen.validate import validate
 
 
 def parse_for_images(raw: bytes, name: str) -> Source | None:
@@ -38,10 +39,28 @@ def edition_digest(raw: bytes, source: Source | None, path: Path, project: Proje
     if b"previous:" not in raw and not project.since:
         return ""
     try:
-        data = (source or parse_source(raw, display_path(path))).data
+        source = source or parse_source(raw, display_path(path))
     except BriefgenError:  # reported when it is validated
         return ""
-    return chain_digest(data, path, project)
+    if project.release is not None:
+        return _shown_editions(source, path, project)
+    return chain_digest(source.data, path, project)
+
+
+def _shown_editions(source: Source, path: Path, project: Project) -> str:
+    """A release hashes what it shows of the brief's editions (its number, the previous edition's date and the
+    changes told), not the earlier editions' files: they hold what the release withholds, and their hash in its
+    manifest would let a reader confirm a guess at them. This validates the brief and its previous edition."""
+    released = _released(source, project)
+    if released is None:
+        return ""
+    try:
+        edition = whats_changed(validate(released, classification=project.config.classification)[0], path, project)
+    except BriefgenError:  # reported when it is built
+        return "error"
+    changes = [{f.name: getattr(c, f.name) for f in fields(c) if f.name != "parts"} for c in edition.changes]
+    shown = [edition.number, str(edition.previous_date), edition.previous_name, changes]
+    return sha256(json.dumps(shown, sort_keys=True, ensure_ascii=False, default=str).encode())
 
 
 def image_digest(source: Source | None, path: Path, project: Project) -> str:

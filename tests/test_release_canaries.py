@@ -1081,6 +1081,39 @@ def test_a_withheld_image_is_no_input_of_a_release(project: Path, run: Run) -> N
     assert "built 1" in run("build", "--release", "U", "--format", "md", "-j", "1").stderr
 
 
+def test_a_release_manifest_holds_no_hash_of_an_earlier_full_edition(project: Path, run: Run) -> None:
+    """A release's inputs are what it shows of the editions: a change to a withheld portion of the previous
+    edition leaves its manifest as it was (its hash there would confirm a guess at the portion), while a change
+    the release tells rebuilds it."""
+
+    def old(secret: str, public: str = "A public point.") -> str:
+        data = {**banner_brief(date="2025-11-20", id="old"), "key_points": [{"text": public}]}
+        data["risks"] = [{"title": f"Risk {secret}", "likelihood": "likely", "impact": "major", "marking": "S"}]
+        return to_yaml(data) + "\n"
+
+    new = {**banner_brief(id="new", previous="old.yaml"), "key_points": [{"text": "A public point, reworded."}]}
+    write_tree(project, {"briefgen.toml": toml_for("us", ["U"]), "briefs/new.yaml": to_yaml(new) + "\n"})
+    (project / "briefs" / "old.yaml").write_text(old("zqxcedaa"))
+
+    def built() -> tuple[str, str]:
+        result = run("build", "briefs/new.yaml", "--release", "U", "--format", "md", "-j", "1")
+        assert result.exit_code == 0, result.stderr
+        manifest = (project / "output" / "release-u" / "manifest.json").read_text()
+        return manifest, result.stderr
+
+    first, _ = built()
+    assert "What has changed" in (project / "output" / "release-u" / "new.md").read_text()
+    full = hashlib.sha256((project / "briefs" / "old.yaml").read_bytes()).hexdigest()
+    assert full not in first
+    (project / "briefs" / "old.yaml").write_text(old("zqxcedbb"))  # only its withheld risk changes
+    again, said = built()
+    assert "unchanged 1" in said, said
+    assert json.loads(again)["briefs"] == json.loads(first)["briefs"]
+    (project / "briefs" / "old.yaml").write_text(old("zqxcedbb", "Another public point."))  # the release tells this
+    _, said = built()
+    assert "built 1" in said, said
+
+
 def test_render_release_writes_only_the_release(project: Path, run: Run) -> None:
     path = write_canary_project(project, "uk")
     out = project / "out-os"
