@@ -79,7 +79,9 @@ def _word_re(word: str, ending: str = "", writing: Writing = SPACED) -> re.Patte
     parts = [re.escape(part) for part in word.split()]
     for swap, replacement in writing.swaps:
         parts = [re.sub(swap, replacement, part) for part in parts]
-    body = writing.before + writing.joint.join(parts) + ending
+    body = (
+        writing.before + writing.joint.join(parts) + ending + (f"(?!{writing.not_after})" if writing.not_after else "")
+    )
     return re.compile(rf"(?<![\w-])({body})(?![\w-])" if writing.spaced else f"({body})", re.I)
 
 

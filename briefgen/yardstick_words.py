@@ -18,6 +18,7 @@ class Writing:
     swaps: tuple[tuple[str, str], ...] = ()  # (regular expression, replacement) rewriting a word's pattern
     ignore: tuple[str, ...] = ()  # words that hold a probability word but are none (Chinese 可能性, possibility)
     loose_ending: str = ""  # the ending a loose word may take (Arabic agrees them as it does the terms)
+    not_after: str = ""  # what a word may not be followed by: a negation written after it (Japanese とは言えない)
 
 
 SPACED = Writing()

@@ -18,11 +18,13 @@ from briefgen.yardstick_words import Words, Writing
 # possibility"); 現実的な可能性 is the calque of "realistic possibility", in use in translations of UK
 # assessments. After 可能性 the particles が, は and the attributive の are the same term (可能性は低い,
 # 可能性の高いシナリオ); an -i adjective conjugates (高く, 高かった); its negation (可能性は高くない, "not high")
-# is a loose word of its own, longer than the term, so it is never read as the term.
+# is a loose word of its own, longer than the term, so it is never read as the term; a phrase negated after it
+# (可能性が高いとは言えない, "cannot be called likely"; ほぼ確実ではない) is no term at all.
 JAPANESE_WRITING = Writing(
     spaced=False,
-    swaps=((r"^可能性[がはの]", "可能性[がはの]"), (r"い$", "(?:い|く|かっ)")),
+    swaps=((r"^可能性[がはの]", "可能性[がはの]"), (r"い$", "(?:い|く(?!な)|かっ)")),
     ignore=("不確実",),  # uncertain: not 確実に (certainly)
+    not_after="とは(?:言え|いえ|限ら)な|わけではな|ではな|じゃな",
 )
 JAPANESE_LOOSE: dict[str, float] = {
     "おそらく": 65,

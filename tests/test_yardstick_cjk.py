@@ -66,6 +66,8 @@ def test_japanese_longest_and_negated_forms() -> None:
         ("ほぼ確実", "ほぼ確実", False),
     ]
     assert found("ja", "不確実な情報、可能性が高まる") == []  # uncertain; "rises": no likelihood
+    # negated after the phrase: "cannot be called likely", "not almost certain", "not necessarily not high"
+    assert found("ja", "可能性が高いとは言えない。ほぼ確実ではない。可能性が高くないとは限らない。") == []
 
 
 def test_a_japanese_judgement_is_held_to_its_terms_at_its_line_and_column() -> None:
