@@ -29,7 +29,7 @@ from briefgen.outputs import locked, remove_leftover_temporaries, write_atomic
 from briefgen.project import Project
 from briefgen.release import Withheld
 from briefgen.site import write_index
-from briefgen.translation import Original, Originals, original_digest
+from briefgen.translation import Member, Original, Originals, alternates, original_digest
 from briefgen.workers import Done, Report, Step, Task, run, warm_workers
 
 
@@ -117,6 +117,7 @@ class _Build:
     keys: set[str] = field(default_factory=set)  # the manifest keys of every brief under this build's paths
     withheld: set[str] = field(default_factory=set)  # briefs marked above this release: their old outputs go
     originals: Originals | None = None  # the briefs a translation may translate: those under this build's paths
+    kept_items: dict[str, _Pending] = field(default_factory=dict)  # the briefs left as they are, by key
 
     def run(self, paths: list[Path], jobs: int, force: bool) -> None:
         out_dir = self.project.out_dir
@@ -126,7 +127,9 @@ class _Build:
         pending = self._plan(paths, force)
         if jobs > 1 and len(pending) > 1:  # the workers' warm-up runs while the briefs are validated here
             warm_workers(self.project, _languages(item.raw for item in pending))
-        tasks = self._validate(pending)
+        tasks = self._with_alternates(self._validate(pending))
+        for item in self.kept_items.values():  # said once its translations are known to leave it as it is
+            self.report(Step.UNCHANGED, item.name, 0.0)
         self._render(tasks, jobs)
         self._finish()
 
@@ -165,8 +168,8 @@ class _Build:
             kept = up_to_date(previous, inputs, project.out_dir) if previous and not force else None
             if kept:
                 self.manifest.entries[key] = kept
+                self.kept_items[key] = _Pending(path, name, key, raw, source, inputs)
                 result.unchanged.append(name)
-                self.report(Step.UNCHANGED, name, 0.0)
             else:
                 pending.append(_Pending(path, name, key, raw, source, inputs))
         return pending
@@ -218,6 +221,39 @@ class _Build:
             digest = source_digest(item.raw, item.name, self.project, item.source)
             tasks.append(Task(valid, item.key, digest, item.inputs_sha256))
         return tasks
+
+    def _with_alternates(self, tasks: list[Task]) -> list[Task]:
+        """Each page links its original and translations built with it (translation.alternates); a brief left
+        as it is whose links changed (a translation added, withheld from a release, gone) is made again. Not
+        in a shard, which sees only some of them."""
+        project = self.project
+        page = f"{'-summary' if project.edition_variant == 'summary' else ''}.html"
+        if self.shard or "html" not in project.formats:
+            return tasks
+
+        def member(entry: Entry) -> Member:
+            shown = f"{entry.id}{page}" if f"{entry.id}{page}" in entry.outputs and not entry.withheld else ""
+            return Member(entry.id, entry.language or project.language, entry.translation_of, shown)
+
+        # what the manifest will list: as the last build's manifest lists what its pages were made with
+        outside = [
+            e for k, e in self.old.entries.items() if k not in self.keys and (project.out_dir.parent / k).exists()
+        ]
+        old = alternates(member(e) for e in self.old.entries.values())
+        now = [member(e) for e in [*self.manifest.entries.values(), *outside]]
+        for task in tasks:
+            brief = task.valid.brief
+            now.append(
+                Member(task.valid.id, project.language_of(brief), brief.translation_of or "", task.valid.id + page)
+            )
+        new = alternates(now)
+        changed = {e.id for e in self.manifest.entries.values() if new.get(e.id) != old.get(e.id)}
+        again = [item for key, item in self.kept_items.items() if self.manifest.entries[key].id in changed]
+        for item in again:
+            self.result.unchanged.remove(item.name)
+            del self.manifest.entries[item.key], self.kept_items[item.key]
+        tasks += self._validate(again)
+        return [replace(t, valid=replace(t.valid, alternates=new.get(t.valid.id, ()))) for t in tasks]
 
     def _owners(self) -> dict[str, str]:
         """The ids taken already: by briefs of this build left as they are, and by briefs built here before

@@ -16,7 +16,7 @@ from briefgen.marking import Portions
 from briefgen.model import Brief
 from briefgen.project import Project
 from briefgen.release import Withheld, release_of
-from briefgen.translation import Original, Originals, check_translation
+from briefgen.translation import Alternate, Original, Originals, check_translation
 from briefgen.validate import validate
 
 RESERVED_IDS = frozenset({"index", "manifest"})  # the site's own pages
@@ -33,6 +33,7 @@ class Valid:
     warnings: tuple[Problem, ...] = ()
     images: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     portions: Portions | None = field(default=None, hash=False, compare=False)  # with a marking scheme
+    alternates: tuple[Alternate, ...] = ()  # its page's languages, when it is built with its translations
 
     @property
     def id(self) -> str:

@@ -284,6 +284,7 @@ def render_html(
     edition: Edition | None = None,
     marks: Marks | None = None,
     portions: Portions | None = None,
+    alternates: tuple[Any, ...] = (),  # translation.Alternate: the page in its other languages
 ) -> str:
     """Render the brief as one self-contained HTML page (``images``: from collect_images); ``edition``
     (editions.whats_changed) numbers it and puts its changes after the bottom line up front; ``portions``:
@@ -292,7 +293,7 @@ def render_html(
     A theme's extra.css may use files of the project through ``url()``; they are embedded as data: URIs.
     """
     context = _context(brief, project, "html", images, edition, marks, portions)
-    context["extra_css"] = theme_css(project.theme, policy)
+    context |= {"extra_css": theme_css(project.theme, policy), "alternates": alternates}
     lang = project.language_of(brief)
     page = space_html(_render("html", project.theme, "brief.html.j2", context, lang), lang)
     # right to left, WeasyPrint orders an inline element by the direction alone, so a Latin phrase's last word

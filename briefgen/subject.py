@@ -67,6 +67,7 @@ class Subject:
                 policy=self.policy,
                 edition=self.edition(project),
                 portions=self.valid.portions,
+                alternates=self.valid.alternates,
             )
         return self._html
 

@@ -65,8 +65,14 @@ def _within(text: str, offset: int, words: str) -> tuple[str, int]:
     """The first word of ``words`` found at ``offset`` of ``text``, and which occurrence of it that is: what
     Source.locate_within finds in the file, where a phrase may be broken across lines."""
     first = words.split()[0]
+    run = _RUN.match(text, offset + len(first))
+    if run:  # a word in a language without spaces runs on into the next, a word may end a sentence (likely.):
+        first += run.group()  # found as the run Source.locate_within reads as one token
     token = re.compile(re.escape(first) + r"(?![\w.:-])")
     return first, sum(1 for m in token.finditer(text) if m.start() < offset)
+
+
+_RUN = re.compile(r"[\w.:-]*")
 
 
 def _step(term: Term) -> str:

@@ -292,3 +292,47 @@ def original_digest(data: dict[str, Any], path: Path, originals: Originals) -> s
     except BriefgenError:
         raw = b"unreadable"
     return hashlib.sha256(ident.encode() + b"\0" + raw).hexdigest()
+
+
+# --- the languages a brief's page links: <link rel="alternate" hreflang> to its original and translations
+
+
+@dataclass(frozen=True)
+class Member:
+    """A brief built with others, as its page's links need it: its id, its language (BCP 47, the project's
+    when it names none), the id of the brief it translates ("" for none) and its page ("" for none)."""
+
+    id: str
+    language: str
+    translation_of: str
+    page: str
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """One language a brief's page can be read in: its tag (for hreflang) and its page (for href)."""
+
+    lang: str
+    href: str
+
+
+def alternates(members: Iterable[Member]) -> dict[str, tuple[Alternate, ...]]:
+    """Each brief's page's languages, by id: its original first, then the translations by language, the page
+    itself among them (search engines expect the self link). A brief only where its original has a page and
+    a translation too; a language once (the first page of it); a translation whose original has no page
+    (withheld from a release, or not built) links none, as it keeps a card of its own on the index page."""
+    pages = [m for m in members if m.id and m.page]
+    originals = {m.id: m for m in pages if not m.translation_of or m.translation_of == m.id}
+    groups: dict[str, list[Member]] = {}
+    for m in pages:
+        if m.translation_of in originals and m.translation_of != m.id:
+            groups.setdefault(m.translation_of, []).append(m)
+    found: dict[str, tuple[Alternate, ...]] = {}
+    for ident, translations in groups.items():
+        group = [originals[ident], *sorted(translations, key=lambda m: (m.language.lower(), m.id))]
+        links: dict[str, Alternate] = {}
+        for m in group:
+            links.setdefault(m.language.lower(), Alternate(m.language, m.page))
+        for m in group:
+            found[m.id] = tuple(links.values())
+    return found

@@ -8,7 +8,8 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
-from briefgen.yardstick_words import LANGUAGES, TRANSLATED
+from briefgen.yardstick_words import LANGUAGES, SPACED, TRANSLATED, Writing
+from briefgen.yardstick_words_asia import ASIAN_LANGUAGES, ASIAN_TRANSLATED
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Yardstick:
     loose: Mapping[str, float] | None = field(default=None, compare=False)  # None: LOOSE_WORDS (English)
     ending: str = "(?:ly)?"  # what a term may end with in a text: English adverbs ('likely', 'almost certainly')
     original: Yardstick | None = field(default=None, compare=False)  # the English one this one's words translate
+    writing: Writing = field(default=SPACED, compare=False)  # how its language's words are found in a text
 
     def own_term(self, word: str) -> Term | None:
         """The step ``word`` names in this yardstick's language (a term or an alias, any case), or None."""
@@ -71,9 +73,32 @@ class Yardstick:
         yield from ((at, words, step) for at, words, step, loose in scan(text, self) if not loose)
 
 
-def _word_re(word: str, ending: str = "") -> re.Pattern[str]:
-    body = r"\s+".join(re.escape(part) for part in word.split())
-    return re.compile(rf"(?<![\w-])({body}{ending})(?![\w-])", re.I)
+def _word_re(word: str, ending: str = "", writing: Writing = SPACED) -> re.Pattern[str]:
+    """The pattern of ``word`` in a text: between word boundaries, its words apart by spaces; in a language
+    written without spaces, anywhere (the longest word is taken first, so 不可能 is not read as 可能)."""
+    parts = [re.escape(part) for part in word.split()]
+    for swap, replacement in writing.swaps:
+        parts = [re.sub(swap, replacement, part) for part in parts]
+    body = (
+        writing.before + writing.joint.join(parts) + ending + (f"(?!{writing.not_after})" if writing.not_after else "")
+    )
+    return re.compile(rf"(?<![\w-])({body})(?![\w-])" if writing.spaced else f"({body})", re.I)
+
+
+def _key(word: str, writing: Writing) -> tuple[str, bool]:
+    """What a text must hold for ``word`` to be in it, and whether it holds it as written (True: the key has
+    no letter case, as in Japanese, Chinese or Arabic, so any text is tested) or only in lower case (tested in
+    ASCII text only, where lower() folds case as the pattern's re.I does; not so for İ, ſ or σ/ς)."""
+    if not writing.swaps:
+        first = word.split()[0]
+        return (first, True) if _caseless(first) else (first.lower(), False)
+    pieces = [p for part in word.split() for p in re.split("|".join(s for s, _ in writing.swaps), part)]
+    longest = max(pieces, key=len)  # a piece a swap leaves as written
+    return (longest, True) if _caseless(longest) else ("", True)
+
+
+def _caseless(text: str) -> bool:
+    return all(c.lower() == c == c.upper() for c in text) and not any(c.isascii() and c.isalpha() for c in text)
 
 
 PHIA = Yardstick(
@@ -146,34 +171,50 @@ def scan(text: str, yardstick: Yardstick) -> list[tuple[int, str, Term, bool]]:
     one of those loose words."""
     taken = [False] * len(text)
     found = []
-    # nearly every word is not in a text at all: skipped without a search; only in ASCII text, where lower()
-    # folds case as the pattern's re.I does (not so for İ, ſ or σ/ς)
+    # nearly every word is not in a text at all: skipped without a search (_key says when that can be told)
     lowered = text.lower() if text.isascii() else None
-    for first, pattern, step, loose in _candidates(yardstick):
-        if lowered is not None and first not in lowered:
+    for key, exact, pattern, step, loose in _candidates(yardstick):
+        if skips(text, lowered, key, exact):
             continue
         for match in pattern.finditer(text):
             if not any(taken[match.start() : match.end()]):
                 taken[match.start() : match.end()] = [True] * (match.end() - match.start())
-                found.append((match.start(), match.group(), step, loose))
+                if step is not None:  # else a word that holds one but is none: taken, not reported
+                    found.append((match.start(), match.group(), step, loose))
     return sorted(found, key=lambda f: f[0])
 
 
-_CANDIDATES: dict[int, tuple[Yardstick, list[tuple[str, re.Pattern[str], Term, bool]]]] = {}
+def skips(text: str, lowered: str | None, key: str, exact: bool) -> bool:
+    """Whether ``text`` (``lowered``: its lower case if it is ASCII, else None) cannot hold a word whose key is
+    ``key``, without a search."""
+    if exact:
+        return key not in text
+    return lowered is not None and key not in lowered
 
 
-def _candidates(yardstick: Yardstick) -> list[tuple[str, re.Pattern[str], Term, bool]]:
-    """The words ``scan`` looks for, longest first: each one's first word in lower case (to skip a text without
-    it), its pattern, its step and whether it is loose; made once per yardstick (a brief's check scans some
-    twenty texts, each against every word)."""
+Candidate = tuple[str, bool, re.Pattern[str], Term | None, bool]
+_CANDIDATES: dict[int, tuple[Yardstick, list[Candidate]]] = {}
+
+
+def _candidates(yardstick: Yardstick) -> list[Candidate]:
+    """The words ``scan`` looks for, longest first: each one's key (what a text must hold to hold it) and
+    whether the key is as written, its pattern, its step (None: a word to leave unread) and whether it is
+    loose; made once per yardstick (a brief's check scans some twenty texts, each against every word)."""
     cached = _CANDIDATES.get(id(yardstick))
     if cached is not None and cached[0] is yardstick:
         return cached[1]
-    candidates = [(w, t, False) for t in yardstick.terms for w in t.words]
+    writing = yardstick.writing
+    candidates: list[tuple[str, Term | None, bool]] = [(w, None, True) for w in writing.ignore]  # first on a tie
+    candidates += [(w, t, False) for t in yardstick.terms for w in t.words]
     words = LOOSE_WORDS if yardstick.loose is None else yardstick.loose
     candidates += [(w, yardstick.nearest(p), True) for w, p in words.items() if not yardstick.own_term(w)]
     made = [
-        (word.split()[0].lower(), _word_re(word, "" if loose else yardstick.ending), step, loose)
+        (
+            *_key(word, writing),
+            _word_re(word, writing.loose_ending if loose else yardstick.ending, writing),
+            step,
+            loose,
+        )
         for word, step, loose in sorted(candidates, key=lambda c: -len(c[0]))
         if word.split()  # a blank term or alias of a custom yardstick names nothing
     ]
@@ -193,17 +234,34 @@ def loose_words(text: str, yardstick: Yardstick) -> Iterator[tuple[int, str, Ter
 
 
 def in_language(yardstick: Yardstick, language: str) -> Yardstick:
-    """The yardstick in the words of ``language`` (BCP 47; its primary subtag decides), or the yardstick itself
-    when it has no words in that language (an organisation's own yardstick, or a language not translated)."""
-    primary = language.split("-")[0].lower()
-    table = TRANSLATED.get((yardstick.name, primary))
+    """The yardstick in the words of ``language`` (BCP 47; its primary subtag decides, and for Chinese its
+    script: the words are Simplified, so zh-Hant, zh-TW, zh-HK and zh-MO keep the yardstick's own), or the
+    yardstick itself when it has no words in that language (an organisation's own yardstick, or a language
+    not translated)."""
+    subtags = language.lower().split("-")
+    primary = subtags[0]
+    traditional = "hant" in subtags or ("hans" not in subtags and any(s in ("tw", "hk", "mo") for s in subtags))
+    table = None if primary == "zh" and traditional else _TRANSLATED.get((yardstick.name, primary))
     if table is None or yardstick.original is not None:
         return yardstick
     words, note = table
     forms = [(w,) if isinstance(w, str) else w for w in words]
     terms = tuple(Term(f[0], t.low, t.high, f[1:]) for f, t in zip(forms, yardstick.terms, strict=True))
-    ending, loose = LANGUAGES[primary]
-    return replace(yardstick, terms=terms, note=note, language=primary, loose=loose, ending=ending, original=yardstick)
+    ending, loose, writing = _LANGUAGES[primary]
+    return replace(
+        yardstick,
+        terms=terms,
+        note=note,
+        language=primary,
+        loose=loose,
+        ending=ending,
+        original=yardstick,
+        writing=writing,
+    )
+
+
+_TRANSLATED = TRANSLATED | ASIAN_TRANSLATED
+_LANGUAGES = LANGUAGES | ASIAN_LANGUAGES
 
 
 # The Admiralty (NATO STANAG 2511) grades: the source's reliability and its information's credibility, each

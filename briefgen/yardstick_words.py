@@ -4,6 +4,25 @@ belong to no step (yardstick.py builds the translated yardstick from them)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Writing:
+    """How a language's words are found in a text, beyond its terms' endings. The default is a language
+    written with spaces: a word between word boundaries, its words apart by any spaces."""
+
+    before: str = ""  # what a term's first word may be written after, in the word (Arabic: و ف ب ل ك, ال)
+    joint: str = r"\s+"  # what stands between a term's words (Arabic: an ending, spaces, a proclitic)
+    spaced: bool = True  # False: no spaces between words (Japanese, Chinese): a term is found as a substring
+    swaps: tuple[tuple[str, str], ...] = ()  # (regular expression, replacement) rewriting a word's pattern
+    ignore: tuple[str, ...] = ()  # words that hold a probability word but are none (Chinese 可能性, possibility)
+    loose_ending: str = ""  # the ending a loose word may take (Arabic agrees them as it does the terms)
+    not_after: str = ""  # what a word may not be followed by: a negation written after it (Japanese とは言えない)
+
+
+SPACED = Writing()
+
 # The published yardsticks in other languages: the same steps and ranges, the words a desk writing in the
 # language uses for them (tradecraft.py holds a brief to the yardstick in its own language; the English term is
 # still accepted as a judgement's likelihood). Each language says which endings its terms may take in a text
@@ -186,10 +205,10 @@ TRANSLATED |= {
         " probabilidad.",
     ),
 }
-# each language's endings and loose words; CJK and Arabic have no tables yet (their words are not split by
-# spaces, so they need another way to find a term than word boundaries)
-LANGUAGES = {
-    "fr": (FRENCH_ENDING, FRENCH_LOOSE),
-    "de": (GERMAN_ENDING, GERMAN_LOOSE),
-    "es": (SPANISH_ENDING, SPANISH_LOOSE),
+# each language's endings, loose words and how its words are found (Japanese, Chinese and Arabic, whose words
+# are not all split by spaces: yardstick_words_asia.py)
+LANGUAGES: dict[str, tuple[str, dict[str, float], Writing]] = {
+    "fr": (FRENCH_ENDING, FRENCH_LOOSE, SPACED),
+    "de": (GERMAN_ENDING, GERMAN_LOOSE, SPACED),
+    "es": (SPANISH_ENDING, SPANISH_LOOSE, SPACED),
 }

@@ -23,6 +23,7 @@ ORDER = [
     "briefgen.load",
     "briefgen.fields",  # the field types and scales of the format
     "briefgen.yardstick_words",  # the yardsticks' words in French, German, Spanish
+    "briefgen.yardstick_words_asia",  # ... in Japanese, Chinese, Arabic: words found without spaces, proclitics
     "briefgen.yardstick",  # the estimative yardsticks (PHIA, ICD 203) and the probability words outside them
     "briefgen.i18n",  # the labels, dates and numbers briefgen adds, in the brief's language (Babel)
     "briefgen.model",
