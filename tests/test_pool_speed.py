@@ -7,9 +7,13 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Generator
 from pathlib import Path
 
-from helpers import EXAMPLE_BRIEF, REAL_BRIEF, write_tree
+import pytest
+from helpers import EXAMPLE_BRIEF, PROJECT, REAL_BRIEF, brief, load, minimal_data, settings, write_brief, write_tree
+
+from briefgen.build import build
 
 # Loaded by every Python process of the build: counts the set-up work a render may do only once per process
 # (cffi parsing a C type, Jinja compiling a template, a hyphenation dictionary loaded, a subprocess such as
@@ -102,3 +106,70 @@ def test_cffi_parses_an_array_type_once_whatever_its_length() -> None:
     assert [ffi.sizeof(a) for a in arrays] == [4 * n for n in (3, 1234, 4321, 3)]
     assert len(sized) == 17 and ffi.sizeof(sized) == 68
     assert not [cdecl for cdecl in parsed if cdecl.startswith("hb_codepoint_t[") and cdecl != "hb_codepoint_t[]"]
+
+
+def test_the_longest_briefs_are_rendered_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefgen import workers
+
+    sizes = {"short": 1, "long": 40, "middle": 10, "also-middle": 10}
+    tasks = [
+        workers.Task(load(write_brief(tmp_path, name, minimal_data(summary="Words. " * n))), name, "", "")
+        for name, n in sizes.items()
+    ]
+    given: list[str] = []
+
+    def in_pools(pending: list[workers.Task], *args: object) -> Generator[workers.Done, None, list[workers.Task]]:
+        given.extend(task.key for task in pending)
+        return []
+        yield
+
+    monkeypatch.setattr(workers, "_in_pools", in_pools)
+    started: list[str] = []
+    assert list(workers.run(tasks, PROJECT, 2, lambda step, name, _: started.append(Path(name).stem))) == []
+    assert given == started == ["long", "middle", "also-middle", "short"]  # briefs of one size in their order
+
+
+Calls = list[tuple[str, object]]
+
+
+@pytest.fixture
+def warm_calls(monkeypatch: pytest.MonkeyPatch) -> Calls:
+    """When the build starts the workers' warm-up, and with which languages, next to when it plans; the
+    briefs are then rendered here, one by one (no process is started)."""
+    from briefgen import build as building
+    from briefgen import workers
+
+    calls: Calls = []
+    plan = building._Build._plan
+
+    def planned(self: building._Build, paths: list[Path], force: bool) -> object:
+        calls.append(("plan", None))
+        return plan(self, paths, force)
+
+    monkeypatch.setattr(building._Build, "_plan", planned)
+    monkeypatch.setattr(building, "warm_workers", lambda project, languages: calls.append(("warm", set(languages))))
+    monkeypatch.setattr(building, "run", lambda tasks, project, jobs, report: workers.run(tasks, project, 1, report))
+    return calls
+
+
+def test_a_full_build_starts_the_warm_up_before_it_plans(tmp_path: Path, warm_calls: Calls) -> None:
+    write_tree(tmp_path, {"briefs/a.yaml": brief("A", "language: fr\n"), "briefs/b.yaml": brief("B")})
+    project = settings(formats=("md", "html"), out_dir=tmp_path / "out")
+    first = build([tmp_path / "briefs"], project, jobs=2)  # a first build: every brief is rendered
+    assert len(first.built) == 2
+    assert warm_calls == [("warm", {"fr"}), ("plan", None)]
+    warm_calls.clear()
+    build([tmp_path / "briefs"], project, jobs=2, force=True)
+    assert warm_calls == [("warm", {"fr"}), ("plan", None)]
+    warm_calls.clear()
+    (tmp_path / "briefs/b.yaml").write_text(brief("B, again", "language: de\n"), encoding="utf-8")
+    (tmp_path / "briefs/c.yaml").write_text(brief("C"), encoding="utf-8")
+    build([tmp_path / "briefs"], project, jobs=2)  # two of three changed: known once they are planned
+    assert warm_calls == [("plan", None), ("warm", {"de"})]
+    warm_calls.clear()
+    (tmp_path / "briefs/c.yaml").write_text(brief("C, again"), encoding="utf-8")
+    assert len(build([tmp_path / "briefs"], project, jobs=2).built) == 1
+    assert warm_calls == [("plan", None)]  # one brief to render: rendered here, no worker started
+    warm_calls.clear()
+    build([tmp_path / "briefs"], project, jobs=1, force=True)
+    assert warm_calls == [("plan", None)]
