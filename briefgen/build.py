@@ -124,8 +124,10 @@ class _Build:
         if warning:
             self.result.problems.append(Problem(str(out_dir / MANIFEST), 0, 0, "", warning, "warning"))
         # the workers' warm-up runs while the briefs are read, hashed and validated here: started at once when
-        # every brief will be rendered (--force, or a first build), else once the briefs to render are known
-        early = jobs > 1 and (force or not self.old.entries) and _warm_early(paths, self.project)
+        # every brief will be rendered (--force, or a first build; a shard's share is known only once planned),
+        # else once the briefs to render are known
+        everything = not self.shard and (force or not self.old.entries)
+        early = jobs > 1 and everything and _warm_early(paths, self.project)
         pending = self._plan(paths, force)
         if jobs > 1 and len(pending) > 1 and not early:
             warm_workers(self.project, _languages(item.raw for item in pending))

@@ -173,3 +173,11 @@ def test_a_full_build_starts_the_warm_up_before_it_plans(tmp_path: Path, warm_ca
     warm_calls.clear()
     build([tmp_path / "briefs"], project, jobs=1, force=True)
     assert warm_calls == [("plan", None)]
+
+
+def test_a_shard_starts_the_warm_up_once_it_knows_its_share(tmp_path: Path, warm_calls: Calls) -> None:
+    write_tree(tmp_path, {f"briefs/{n}.yaml": brief(n.upper()) for n in "abcdef"})
+    project = settings(formats=("md", "html"), out_dir=tmp_path / "out")
+    built = build([tmp_path / "briefs"], project, jobs=2, force=True, shard=(1, 2)).built
+    assert len(built) >= 2  # this shard's share of the six
+    assert warm_calls == [("plan", None), ("warm", set())]
