@@ -349,7 +349,7 @@ def _remove_deleted(old: Manifest, new: Manifest, out_dir: Path, withheld: set[s
 
 def _warm_early(paths: list[Path], project: Project) -> bool:
     """Start the workers' warm-up before the briefs are planned, with the languages their bytes name; False
-    when there are fewer than two briefs to render (no worker is needed)."""
+    when there are fewer than two briefs under ``paths`` (no worker is needed)."""
     files, _ = find_briefs(paths)
     if len(files) < 2:
         return False
