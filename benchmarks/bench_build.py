@@ -114,7 +114,9 @@ def ratios(counts: list[int], pairs: int, base: Path) -> None:
                 print(f" -j 2 workers' first briefs {shown} s, the others' median {rest:.2f} s")
             ratio = sorted(t["1"] / t["2"] for t in found)
             middle = statistics.median(ratio)
-            print(f"  {count:3} briefs: -j 1 / -j 2 median {middle:.2f}x (range {ratio[0]:.2f}-{ratio[-1]:.2f})")
+            shown = f"median {middle:.2f}x (range {ratio[0]:.2f}-{ratio[-1]:.2f})"
+            load = "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())  # other work on the same cores
+            print(f"  {count:3} briefs: -j 1 / -j 2 {shown}; load average {load}")
 
 
 def main() -> None:

@@ -124,8 +124,13 @@ class _Build:
         self.old, warning = read_manifest(out_dir) if not self.shard else (Manifest(), None)
         if warning:
             self.result.problems.append(Problem(str(out_dir / MANIFEST), 0, 0, "", warning, "warning"))
+        # the workers' warm-up runs while the briefs are read, hashed and validated here: started at once when
+        # every brief will be rendered (--force, or a first build; a shard's share is known only once planned),
+        # else once the briefs to render are known
+        everything = not self.shard and (force or not self.old.entries)
+        early = jobs > 1 and everything and _warm_early(paths, self.project)
         pending = self._plan(paths, force)
-        if jobs > 1 and len(pending) > 1:  # the workers' warm-up runs while the briefs are validated here
+        if jobs > 1 and len(pending) > 1 and not early:
             warm_workers(self.project, _languages(item.raw for item in pending))
         tasks = self._with_alternates(self._validate(pending))
         for item in self.kept_items.values():  # said once its translations are known to leave it as it is
@@ -376,6 +381,24 @@ def _remove_deleted(old: Manifest, new: Manifest, out_dir: Path, withheld: set[s
         else:
             gone += entry.outputs
     return _remove_unowned(gone, new, out_dir)
+
+
+def _warm_early(paths: list[Path], project: Project) -> bool:
+    """Start the workers' warm-up before the briefs are planned, with the languages their bytes name; False
+    when there are fewer than two briefs under ``paths`` (no worker is needed)."""
+    files, _ = find_briefs(paths)
+    if len(files) < 2:
+        return False
+    raws = []
+    for path in files:  # a glance only: the build reads each brief again, with all its checks
+        if path.is_file():  # never open a FIFO or a device
+            with contextlib.suppress(OSError), path.open("rb") as file:  # unreadable: reported when read again
+                raws.append(file.read(_GLANCE))
+    warm_workers(project, _languages(raws))
+    return True
+
+
+_GLANCE = 1 << 20  # bytes of each brief read for its `language:` (a longer brief's may then be missed)
 
 
 _LANGUAGE = re.compile(rb"""^language:[ \t]*["']?([A-Za-z0-9-]{2,35})["']?[ \t]*(?:#.*)?\r?$""", re.M)

@@ -6,6 +6,7 @@ import functools
 import gc
 import logging
 import mimetypes
+import re
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -139,6 +140,32 @@ def _lay_out(page: str, fetcher: ClosedFetcher, options: dict[str, Any]) -> tupl
         font_config=_font_config(), **options
     )
     return document.write_pdf(finisher=_accessible, **options), len(document.pages)
+
+
+_SIZED_ARRAY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[([0-9]+)\]")
+
+
+def _array_types_parsed_once(ffi: Any) -> None:
+    """Let cffi parse an array type once, whatever its length. WeasyPrint subsets each font of each PDF with
+    ``ffi.new(f"hb_codepoint_t[{n}]", glyphs)``, and cffi parses every new length as a C declaration with
+    pycparser (5 to 14 ms each; a PDF brings 10 to 20 lengths, nearly all new to a fresh worker). The same
+    array, made from the open type ``hb_codepoint_t[]`` and the same values, is parsed once per process."""
+    if getattr(ffi, "_briefgen_arrays", False):
+        return
+    sized_new = ffi.new
+
+    def new(cdecl: Any, init: Any = None) -> Any:  # about 17,000 calls a PDF: the common ones tested cheaply
+        if init is not None and isinstance(cdecl, str) and cdecl.endswith("]"):
+            match = _SIZED_ARRAY.fullmatch(cdecl)
+            if match and hasattr(init, "__len__") and len(init) == int(match[2]):
+                return sized_new(f"{match[1]}[]", init)
+        return sized_new(cdecl, init)
+
+    ffi.new = new
+    ffi._briefgen_arrays = True
+
+
+_array_types_parsed_once(weasyprint.text.ffi.ffi)
 
 
 @contextmanager

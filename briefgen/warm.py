@@ -65,6 +65,13 @@ SAMPLE = """<body><h1>Title <em>italic</em></h1><h2>Heading</h2><p class="subtit
 
 
 def _sample_pdf(html: str, css: str, languages: Sequence[str], project: Project) -> None:
+    import pypdf  # noqa: F401  # what formats.pdf.over_budget imports, whether the brief is over budget or not
+
+    from briefgen.engine_check import no_fonts, no_subsetter
+
+    if no_fonts():  # asked once per process (fc-list), as formats.pdf asks before each PDF; without fonts
+        return  # WeasyPrint dies of SIGSEGV, and the workers would be forked from nothing
+    no_subsetter()
     from briefgen.pdf import write_pdf  # WeasyPrint: only where a PDF is made
 
     # narrow, so that a word must be hyphenated: WeasyPrint loads a language's dictionary only when it needs it

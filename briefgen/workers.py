@@ -83,9 +83,11 @@ def run(tasks: list[Task], project: Project, jobs: int, report: Report) -> Gener
             report(_finished(done), task.shown, done.seconds)
             yield done
         return
-    for task in tasks:
+    # the longest first (by the size of their source): a long brief left for last would keep one core busy
+    # while the others idle; sorted is stable, so briefs of one size keep their order
+    pending = sorted(tasks, key=lambda task: -len(task.valid.source.text))
+    for task in pending:
         report(Step.START, task.shown, 0.0)
-    pending = list(tasks)
     # a worker that dies (killed, out of memory) breaks the whole pool; run what is left in a new one,
     # and after a second break one brief per pool, so only the brief that kills its worker fails
     for _attempt in range(2):
@@ -158,9 +160,9 @@ def warm_workers(project: Project, languages: Iterable[str] = ()) -> multiproces
     context = multiprocessing.get_context("forkserver")
     formats = [FORMATS[name] for name in project.formats]
     preload = ["briefgen.produce", *(f.module for f in formats)]
-    context.set_forkserver_preload(
-        [*preload, *["briefgen.pdf"] * any(f.needs_pdf_engine for f in formats), "briefgen.warm"]
-    )
+    pdf = ["briefgen.pdf"] * any(f.needs_pdf_engine for f in formats)
+    # briefgen.workers too: a worker's first task names render_task, which would otherwise import it then
+    context.set_forkserver_preload([*preload, *pdf, "briefgen.warm", "briefgen.workers"])
     told = {WARM_LANGUAGES: ",".join(warm_languages(project, languages)), WARM_FORMATS: ",".join(project.formats)}
     resource_tracker.ensure_running()  # the forkserver starts it otherwise, with the variables below set
     saved = {name: os.environ.get(name) for name in told}
