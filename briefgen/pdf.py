@@ -157,7 +157,8 @@ def _array_types_parsed_once(ffi: Any) -> None:
     def new(cdecl: Any, init: Any = None) -> Any:  # about 17,000 calls a PDF: the common ones tested cheaply
         if init is not None and isinstance(cdecl, str) and cdecl.endswith("]"):
             match = _SIZED_ARRAY.fullmatch(cdecl)
-            if match and hasattr(init, "__len__") and len(init) == int(match[2]):
+            # not text: cffi sizes char[] from bytes with a terminating NUL, char[n] without one
+            if match and isinstance(init, list | tuple) and len(init) == int(match[2]):
                 return sized_new(f"{match[1]}[]", init)
         return sized_new(cdecl, init)
 

@@ -105,6 +105,8 @@ def test_cffi_parses_an_array_type_once_whatever_its_length() -> None:
     assert [list(a) for a in arrays] == [list(range(7, 7 + n)) for n in (3, 1234, 4321, 3)]
     assert [ffi.sizeof(a) for a in arrays] == [4 * n for n in (3, 1234, 4321, 3)]
     assert len(sized) == 17 and ffi.sizeof(sized) == 68
+    text = ffi.new("char[3]", b"abc")  # text keeps cffi's own sizing: char[] would add a NUL
+    assert ffi.sizeof(text) == 3 and ffi.sizeof(ffi.new("char[]", b"abc")) == 4
     assert not [cdecl for cdecl in parsed if cdecl.startswith("hb_codepoint_t[") and cdecl != "hb_codepoint_t[]"]
 
 
