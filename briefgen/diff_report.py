@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefgen.diff import Change
+from briefgen.diff_words import NEW_BRIEF
 from briefgen.editions import Comparison, compare, compare_since, parse_ref
 from briefgen.errors import BriefgenError, json_safe, printable
+from briefgen.i18n import translator
 from briefgen.model import format_date
 
 if TYPE_CHECKING:
@@ -104,7 +106,8 @@ def to_json(comparisons: Sequence[Comparison]) -> str:
     items: list[dict[str, Any]] = []
     for comparison in comparisons:
         if comparison.old_date is None:
-            added = Change(comparison.brief.id or "", "brief", None, "added", parts=(("New brief", False),))
+            said = ((translator(comparison.language).gettext(NEW_BRIEF), False),)
+            added = Change(comparison.brief.id or "", "brief", None, "added", parts=said, language=comparison.language)
             items.append(change_json(added, comparison))
         items += [change_json(change, comparison) for change in comparison.changes]
     return json_safe(json.dumps(items, ensure_ascii=False, indent=2)) + "\n"
