@@ -220,20 +220,25 @@ CLOSED = {"likelihood": "likelihood", "impact": "impact", "confidence": "confide
 # German writes a noun with a capital inside a sentence too: a status (Entwurf) or a source's kind (Analyse)
 NOUN_VALUES = {"de": frozenset({"status", "kind"})}
 _TITLE = "\ue000"  # a private-use mark around a title's number in a formatted sentence
+# where a part ends though its text goes on: after a field's name and whose it is. A Word document writes a
+# run per part, so an English one keeps the runs it always had.
+_RUN = "\ue001"
 
 
 def words(said: Said, tr: Translator) -> tuple[Part, ...]:
     """The sentence of a change as parts in the translator's language, its titles apart and emphasised."""
     message, values, titles = _sentence(said, tr)
     if "of" in values:  # whose field: a phrase with a title of its own
-        values["of"] = tr.gettext(values["of"]) % {"title": _marked(titles, said.title)}
+        values["of"] = tr.gettext(values["of"]) % {"title": _marked(titles, said.title)} + _RUN
     pieces = tr.gettext(message) % values
+    if tr.catalogue in (None, "en") and said.key in ("date", "scale"):  # English runs as they always were
+        pieces = pieces.replace(" ", f"{_RUN} ", 1).replace(" (severity", f"{_RUN} (severity")
     parts: list[Part] = []
     for n, piece in enumerate(pieces.split(_TITLE)):
         if n % 2:
             parts.append((titles[int(piece)], True))
-        elif piece:
-            parts.append((piece, False))
+        else:
+            parts += [(run, False) for run in piece.split(_RUN) if run]
     return tuple(parts)
 
 
@@ -279,7 +284,7 @@ def _field_sentence(
     if said.key == "date":
         shown = {"old": _date(tr, old), "new": _date(tr, new)}
         return FIELD[("set" if old is None else "unset" if new is None else "moved", True)], values | shown, titles
-    values["Field"] = tr.pgettext(*FIELDS.get((said.section, said.field)) or FIELDS[(None, said.field)])
+    values["Field"] = tr.pgettext(*FIELDS.get((said.section, said.field)) or FIELDS[(None, said.field)]) + _RUN
     if said.key == "value":
         shown = {"old": _value(tr, said, old), "new": _value(tr, said, new)}
         return FIELD[("value", whose)], values | shown, titles
