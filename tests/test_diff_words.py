@@ -306,3 +306,22 @@ def test_a_key_judgements_likelihood_moved_has_no_severity() -> None:
     assert french.sentence.replace("\u00a0", " ") == (
         "Probabilité de « Lorem ipsum dolor sit amet. » relevée : probable au lieu de possible"
     )
+
+
+def test_the_text_and_markdown_reports_speak_the_new_editions_language(tmp_path: Path) -> None:
+    for lang in ("fr", "ar"):
+        write_brief(tmp_path / lang, "old", {**old_data(), "language": lang})
+        write_brief(tmp_path / lang, "new", new_data(lang))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path)
+        text = CliRunner().invoke(main, ["diff", "fr/old.yaml", "fr/new.yaml"]).output.splitlines()
+        markdown = CliRunner().invoke(main, ["diff", "fr/old.yaml", "fr/new.yaml", "--format", "markdown"]).output
+        arabic = CliRunner().invoke(main, ["diff", "ar/old.yaml", "ar/new.yaml"]).output.splitlines()
+    assert text[0] == "fr/new.yaml: depuis fr/old.yaml (28 novembre 2025): 28 modifications"
+    assert markdown.startswith(
+        "## Ce qui a changé dans les notes\n\n### A minimal brief\n\n"
+        "`fr/new.yaml`, depuis fr/old.yaml (28 novembre 2025):\n\n"
+        "- Statut\u00a0: désormais définitive (auparavant projet)\n"
+    )
+    assert "- Jugement clé reformulé\u00a0: *Lorem ipsum dolor sit.*\n" in markdown
+    assert arabic[0] == "ar/new.yaml: منذ ar/old.yaml (28 نوفمبر 2025): 28 تغييرًا"  # 11 to 99: its fifth form
