@@ -251,6 +251,14 @@ def test_the_box_speaks_the_language_in_markdown_html_and_word(built: dict[str, 
                 said = _flat(piece).replace(" ", "")  # CJK runs are spans in the HTML: compared without spaces
                 if not title and len(said) > 3:
                     assert said.strip(":：") in flat, (fmt, piece)
+    quoted = {
+        "fr": "«\u00a0Brutus\u00a0»",
+        "de": "„Brutus“",
+        "ja": "「Brutus」",
+        "zh_Hans": "“Brutus”",
+        "ar": "«Brutus»",
+    }
+    assert quoted.get(lang, "«Brutus»") in texts["docx"]  # Word quotes a title as the language does
     if lang in ("fr", "de", "es"):  # the English words a Latin-script box would show
         box = _flat(texts["md"])
         assert not [w for w in _english_in(box, lang) if w in ("added", "removed", "raised", "lowered", "severity")]
