@@ -51,7 +51,7 @@ schema: $(STAMP)
 # merge it into each language's .po (new labels untranslated, for tests/test_i18n.py to name), compile the .mo.
 POT := briefgen/locales/briefgen.pot
 catalogues: $(STAMP)
-	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k mark:1c,2 --add-location file --sort-output -w 120 \
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k mark:1c,2 -c Translators: --add-location file --sort-output -w 120 \
 	  --project briefgen --version 0.1.0 --copyright-holder briefgen --msgid-bugs-address "" -o $(POT) .
 	$(BIN)/pybabel -q update -i $(POT) -d briefgen/locales -D briefgen --no-fuzzy-matching --ignore-obsolete \
 	  --width 120 --ignore-pot-creation-date

@@ -1,8 +1,10 @@
 """The semantic diff of two editions of a brief, as data: the changes a reader cares about, in the brief's order.
 
 Items of a list are matched by id, else by title, else by text similarity (difflib ratio >= 0.6); each change
-says which rule matched. Moving an item is not a change. Wording is in ``Change.parts``, read by diff_report.py
-(text, Markdown, JSON) and by the "What has changed" box of every output format.
+says which rule matched. Moving an item is not a change. Each change holds what its sentence tells
+(``Change.said``); diff_words.py words it, in English here and in a brief's language with ``in_language``, as
+``Change.parts``, read by diff_report.py (text, Markdown, JSON) and by the "What has changed" box of every
+output format.
 """
 
 from __future__ import annotations
@@ -14,20 +16,24 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from briefgen.model import CONFIDENCES, IMPACTS, LIKELIHOODS, Brief, PartialDate, severity, shorten
+from briefgen.diff_words import Part, Said, words
+from briefgen.i18n import SOURCE_LANGUAGE, translator
+from briefgen.model import CONFIDENCES, IMPACTS, LIKELIHOODS, Brief, severity, shorten
+from briefgen.typography import Part as Spacing
+from briefgen.typography import french_spaces, quotes_for, space_parts
 
 Kind = Literal["added", "removed", "modified"]
 Rule = Literal["id", "title", "similarity"]
 SIMILAR = 0.6  # difflib ratio from which two items without a common id or title are the same item reworded
-
-Part = tuple[str, bool]  # a piece of a sentence, and whether it is a title shown emphasised
+ENGLISH = translator(SOURCE_LANGUAGE)
 
 
 @dataclass(frozen=True)
 class Change:
     """One change between two editions: ``section`` is the field (``risks``, ``historical_context.events``),
     ``item`` the item's id else its title (None for a field of the brief itself); a ``modified`` change names
-    its ``field`` with the ``old`` and ``new`` values (JSON values: text, numbers, lists of text, null)."""
+    its ``field`` with the ``old`` and ``new`` values (JSON values: text, numbers, lists of text, null). Its
+    sentence is ``parts`` in ``language``."""
 
     brief: str
     section: str
@@ -38,11 +44,21 @@ class Change:
     new: Any = None
     matched_by: Rule | None = None
     parts: tuple[Part, ...] = dataclasses.field(default=(), compare=False)
+    said: Said | None = dataclasses.field(default=None, compare=False)
+    language: str = dataclasses.field(default=SOURCE_LANGUAGE, compare=False)
 
     @property
     def sentence(self) -> str:
-        """The change in words for a reader, titles in quotes: Likelihood of “X” raised from possible to likely."""
-        return "".join(f"“{text}”" if title else text for text, title in self.parts)
+        """The change in words for a reader, titles in the language's quotes: Likelihood of “X” raised from
+        possible to likely; Probabilité de « X » relevée de possible à probable (with French spaces)."""
+        said = "".join(self.quoted(text) if title else text for text, title in self.parts)
+        spaces = french_spaces(self.language)
+        return "".join(space_parts([(said, Spacing.TEXT)], spaces)) if spaces else said
+
+    def quoted(self, title: str) -> str:
+        """A title in the double quotes of the change's language."""
+        marks = quotes_for(self.language) or "“”‘’"
+        return f"{marks[0]}{title}{marks[1]}"
 
 
 # --- how each list is matched and described: (section, noun, title of an item, the fields compared in order)
@@ -154,7 +170,6 @@ TOP = (
     "summary",
 )
 TRIGGER = ("title", "date", "summary", "points", "actors")
-LABELS = {("", "summary"): "bottom line up front", ("Ask", "by"): "asker", ("Ask", "of"): "addressee"}
 
 
 def diff_briefs(old: Brief, new: Brief) -> list[Change]:
@@ -259,7 +274,7 @@ def _list(name: str, spec: ListSpec, old: Sequence[Any], new: Sequence[Any]) -> 
     return [change for _, _, found in sorted(placed, key=lambda p: (p[0], p[1])) for change in found]
 
 
-# --- changes and their sentences
+# --- changes, and what their sentences tell
 
 
 def label_of(spec: ListSpec | None, item: Any) -> str:
@@ -269,11 +284,11 @@ def label_of(spec: ListSpec | None, item: Any) -> str:
 
 
 def _whole(name: str, spec: ListSpec, item: Any, kind: Kind) -> Change:
-    parts: list[Part] = [(f"{spec.noun} {kind}: ", False), (shorten(spec.title(item), 90), True)]
+    bands: tuple[str, ...] = ()
     if spec.section == "risks" and kind == "added":
-        band = severity(item.likelihood, item.impact)
-        parts.append((f" ({_words(item.likelihood)}, {_words(item.impact)}: {band} severity)", False))
-    return Change(name, spec.section, label_of(spec, item), kind, parts=tuple(parts))
+        bands = (item.likelihood, item.impact, severity(item.likelihood, item.impact))
+    said = Said("whole", spec.section, change=kind, title=shorten(spec.title(item), 90), bands=bands)
+    return Change(name, spec.section, label_of(spec, item), kind, parts=words(said, ENGLISH), said=said)
 
 
 def _fields(
@@ -307,76 +322,47 @@ def _change(
     title: str = "",
     models: tuple[Any, Any] = (None, None),
 ) -> Change:
-    parts = tuple(_modified(noun, key, old, new, title, models))
-    return Change(name, section or key, item, "modified", key, old, new, rule, parts)
+    said = _said(section, noun, key, old, new, title, models)
+    return Change(name, section or key, item, "modified", key, old, new, rule, words(said, ENGLISH), said)
 
 
-def _modified(noun: str, key: str, old: Any, new: Any, title: str, models: tuple[Any, Any]) -> Iterator[Part]:
-    what = LABELS.get((noun, key), key.replace("_", " "))
-    of: list[Part] = [(f" of {noun.lower()} ", False), (title, True)] if title else []
-    if noun and not title:
-        of = [(f" of the {noun.lower()}", False)]
+def _said(section: str, noun: str, key: str, old: Any, new: Any, title: str, models: tuple[Any, Any]) -> Said:
+    """What kind of sentence tells a field's change (diff_words.py words it)."""
     if key in SCALES and old in SCALES[key] and new in SCALES[key]:
         steps = SCALES[key]
         moved = "raised" if steps.index(new) > steps.index(old) else "lowered"
-        yield (what.capitalize(), False)
-        yield from [(" in " if key == "confidence" else " of ", False), (title, True)]
-        yield (f" {moved} from {_words(old)} to {_words(new)}", False)
-        if key in ("likelihood", "impact") and models[0] is not None:  # the band the risk moved to, both ratings
-            before, after = (severity(m.likelihood, m.impact) for m in models)
-            yield (f" (severity {after}, was {before})" if before != after else f" (severity still {after})", False)
-    elif noun and key in ("title", "text", "name", "ask") and title:
-        yield (f"{noun} reworded: ", False) if key in ("text", "ask") else (f"{noun} renamed: ", False)
-        if key in ("text", "ask"):
-            yield (title, True)
-        else:
-            yield from ((shorten(str(old), 90), True), (" is now ", False), (shorten(str(new), 90), True))
-    elif (key == "by" and noun == "Watch item") or (key == "date" and noun):
-        yield ("Date", False)
-        yield from of
-        yield (_moved(old, new), False)
+        bands: tuple[str, ...] = ()
+        if key in ("likelihood", "impact") and hasattr(models[0], "impact"):  # a risk: the band it moved to
+            bands = tuple(severity(m.likelihood, m.impact) for m in models)
+        return Said("scale", section, key, moved, title, old, new, bands)
+    if noun and key in ("title", "text", "name", "ask") and title:
+        return Said("reworded" if key in ("text", "ask") else "renamed", section, key, "", title, old, new)
+    if (key == "by" and noun == "Watch item") or (key == "date" and noun):
+        kind = "date"
     elif key == "status" or (
         key not in PROSE and isinstance(old, str | None) and isinstance(new, str | None) and _short(old, new)
     ):
-        yield (what.capitalize(), False)
-        yield from of
-        yield (f" changed from {old or 'none'} to {new or 'none'}", False)
+        kind = "value"
     elif isinstance(old, list) and isinstance(new, list):
-        yield (what.capitalize(), False)
-        yield from of
-        yield (_listed(old, new), False)
+        kind = "listed"
     else:
-        yield (what.capitalize(), False)
-        yield from of
-        yield (" added" if old is None else " removed" if new is None else " reworded", False)
+        kind = "text"
+    return Said(kind, section, key, "", title, old, new)
 
 
-def _moved(old: Any, new: Any) -> str:
-    shown = [PartialDate.parse(v).label if v else "" for v in (old, new)]
-    if old is None:
-        return f" set to {shown[1]}"
-    if new is None:
-        return f" removed (was {shown[0]})"
-    return f" moved from {shown[0]} to {shown[1]}"
-
-
-def _listed(old: list[Any], new: list[Any]) -> str:
-    added = [v for v in new if v not in old]
-    removed = [v for v in old if v not in new]
-    said = []
-    if added:
-        said.append("added " + ", ".join(shorten(str(v), 40) for v in added))
-    if removed:
-        said.append("removed " + ", ".join(shorten(str(v), 40) for v in removed))
-    return ": " + "; ".join(said) if said else ": reworded"
+def in_language(changes: Sequence[Change], language: str) -> list[Change]:
+    """The changes told in a brief's language (BCP 47): English ones as they are, as is a language briefgen
+    has no catalogue for."""
+    tr = translator(language)
+    if tr.catalogue in (None, SOURCE_LANGUAGE):
+        return list(changes)
+    return [
+        dataclasses.replace(c, parts=words(c.said, tr), language=language) if c.said is not None else c for c in changes
+    ]
 
 
 def _short(*values: str | None) -> bool:
     return all(v is None or (len(v) <= 60 and "\n" not in v) for v in values)
-
-
-def _words(step: str) -> str:
-    return step.replace("-", " ")
 
 
 def plain(value: Any) -> Any:

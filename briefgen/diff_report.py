@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefgen.diff import Change
+from briefgen.diff_words import NEW_BRIEF
 from briefgen.editions import Comparison, compare, compare_since, parse_ref
 from briefgen.errors import BriefgenError, json_safe, printable
-from briefgen.model import format_date
+from briefgen.i18n import N_, Translator, translator
+from briefgen.typography import space_markdown
 
 if TYPE_CHECKING:
     from briefgen.project import Project
@@ -44,39 +46,57 @@ def diff_output(comparisons: list[Comparison], fmt: str, since: str | None, proj
 SCHEMA_ID = "https://briefgen.invalid/schema/diff.schema.json"
 
 
-def _since(comparison: Comparison) -> str:
+# Translators: what a brief is compared with in `briefgen diff`: %(previous)s is the earlier edition (a file,
+# or REV:PATH), %(date)s its date.
+SINCE = N_("since %(previous)s (%(date)s)")
+NEW = N_("a new brief (not in %(previous)s)")
+NONE, NONE_MARKDOWN = N_("no changes"), N_("No changes.")
+
+
+def _since(comparison: Comparison, tr: Translator) -> str:
     if comparison.old_date is None:
-        return f"a new brief (not in {comparison.previous})"
-    return f"since {comparison.previous} ({format_date(comparison.old_date)})"
+        return tr.gettext(NEW) % {"previous": comparison.previous}
+    return tr.gettext(SINCE) % {"previous": comparison.previous, "date": tr.date(comparison.old_date)}
 
 
 def to_text(comparisons: Sequence[Comparison], since: str | None = None) -> str:
-    """Per brief, a line saying what it is compared with, then one line per change."""
+    """Per brief, a line saying what it is compared with, then one line per change (in the brief's language)."""
     if not comparisons:
         return f"no brief changed since {printable(since)}\n" if since else "no changes\n"
     lines: list[str] = []
     for comparison in comparisons:
+        tr = translator(comparison.language)
         count = len(comparison.changes)
-        said = "no changes" if not count else f"{count} change{'' if count == 1 else 's'}"
+        # Translators: how many changes a brief has since its earlier edition (never 0: "no changes" says it)
+        counted = tr.ngettext("%(count)s change", "%(count)s changes", count) % {"count": count}
+        said = counted if count else tr.gettext(NONE)
         said = said if comparison.old_date is not None else comparison.brief.title
-        lines.append(printable(f"{comparison.name}: {_since(comparison)}: {said}"))
+        lines.append(printable(f"{comparison.name}: {_since(comparison, tr)}: {said}"))
         lines += [printable(f"  - {change.sentence}") for change in comparison.changes]
     return "\n".join(lines) + "\n"
+
+
+# Translators: the heading of `briefgen diff --format markdown` (a pull request's job summary), over every brief
+HEADING = N_("What has changed in the briefs")
 
 
 def to_markdown(comparisons: Sequence[Comparison], since: str | None = None) -> str:
     """A Markdown report: a heading per brief, its changes as a list (for `$GITHUB_STEP_SUMMARY`)."""
     from briefgen.markdown import emphasised, escape_markdown  # markdown-it: only for this format
 
-    out = ["## What has changed in the briefs", ""]
+    languages = {comparison.language for comparison in comparisons}
+    heading = translator(languages.pop() if len(languages) == 1 else "en").gettext(HEADING)
+    out = [f"## {heading}", ""]
     if not comparisons:
         out.append(f"No brief changed since `{printable(since)}`." if since else "No changes.")
     for comparison in comparisons:
+        tr = translator(comparison.language)
         out += [printable(f"### {escape_markdown(comparison.brief.title)}"), ""]
-        out += [f"`{printable(comparison.name)}`, {escape_markdown(_since(comparison))}:", ""]
+        out += [f"`{printable(comparison.name)}`, {escape_markdown(_since(comparison, tr))}:", ""]
         if comparison.old_date is not None and not comparison.changes:
-            out += ["No changes.", ""]
-        out += [printable(f"- {emphasised(change.parts)}") for change in comparison.changes]
+            out += [tr.gettext(NONE_MARKDOWN), ""]
+        said = [printable(f"- {emphasised(change.parts)}") for change in comparison.changes]
+        out += space_markdown("\n".join(said), comparison.language).splitlines() if said else []
         if comparison.changes:
             out.append("")
     return "\n".join(out).rstrip() + "\n"
@@ -104,7 +124,8 @@ def to_json(comparisons: Sequence[Comparison]) -> str:
     items: list[dict[str, Any]] = []
     for comparison in comparisons:
         if comparison.old_date is None:
-            added = Change(comparison.brief.id or "", "brief", None, "added", parts=(("New brief", False),))
+            said = ((translator(comparison.language).gettext(NEW_BRIEF), False),)
+            added = Change(comparison.brief.id or "", "brief", None, "added", parts=said, language=comparison.language)
             items.append(change_json(added, comparison))
         items += [change_json(change, comparison) for change in comparison.changes]
     return json_safe(json.dumps(items, ensure_ascii=False, indent=2)) + "\n"

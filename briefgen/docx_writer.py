@@ -224,7 +224,7 @@ class _WordBrief(FrameSections):
         for change in edition.changes:
             item = self.doc.add_paragraph(style="List Bullet")
             for text, title in change.parts:
-                add_text(item, f"“{text}”" if title else text, italic=title)
+                add_text(item, change.quoted(text) if title else text, italic=title)
 
     def _contents(self) -> None:
         """A TOC field Word fills in on opening (page numbers, links); until then it shows the headings."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from briefgen.diff import Change, diff_briefs
+from briefgen.diff import Change, diff_briefs, in_language
 from briefgen.errors import BriefgenError, Problem, printable
 from briefgen.load import MAX_BYTES, Source, display_path, is_brief_name, parse_source, read_brief
 from briefgen.model import Brief
@@ -259,7 +259,7 @@ def whats_changed(brief: Brief, path: Path, project: Project) -> Edition:
     changes = diff_briefs(before, brief)
     if project.release is not None:
         changes = _said_in_release(changes, before, brief, path, project)
-    return Edition(number, before.date, ref.name, tuple(changes))
+    return Edition(number, before.date, ref.name, tuple(in_language(changes, project.language_of(brief))))
 
 
 def _said_in_release(changes: list[Change], before: Brief, brief: Brief, path: Path, project: Project) -> list[Change]:
@@ -291,6 +291,7 @@ class Comparison:
     old_brief: Brief | None = None
     source: Source | None = None  # the new edition as loaded, and its file (None: in a git revision)
     path: Path | None = None
+    language: str = "en"  # the new edition's, the language its changes are told in
 
 
 def compare(old: EditionRef, new: EditionRef, project: Project) -> Comparison:
@@ -306,8 +307,9 @@ def compare(old: EditionRef, new: EditionRef, project: Project) -> Comparison:
         raise BriefgenError(problems)
     (_, before), (source, after) = loaded
     path = Path(new.path) if new.rev is None else None
-    changes = tuple(diff_briefs(before, after))
-    return Comparison(new.name, old.name, after, before.date, changes, before, source, path)
+    language = project.language_of(after)
+    changes = tuple(in_language(diff_briefs(before, after), language))
+    return Comparison(new.name, old.name, after, before.date, changes, before, source, path, language)
 
 
 def compare_since(rev: str, paths: list[Path], project: Project) -> list[Comparison]:
@@ -321,7 +323,7 @@ def compare_since(rev: str, paths: list[Path], project: Project) -> list[Compari
                 found.append(compare(ref, new, project))
             else:
                 brief = load_edition(new, project)[1]
-                found.append(Comparison(new.name, ref.name, brief, None, ()))
+                found.append(Comparison(new.name, ref.name, brief, None, (), language=project.language_of(brief)))
         except BriefgenError as exc:
             problems += exc.problems
     if problems:

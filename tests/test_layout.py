@@ -37,12 +37,13 @@ ORDER = [
     "briefgen.resources",
     "briefgen.project",
     # editions: the semantic diff of two, and where earlier ones are (files, git)
+    "briefgen.typography",  # per language: quotation marks, French spaces, the writing direction
+    "briefgen.diff_words",  # the changes' sentences in a brief's language: catalogue messages, titles apart
     "briefgen.diff",
     "briefgen.editions",
     "briefgen.translation",  # translations: their original found, the stamp of its content, what changed since
     # a set of briefs checked: schema, Markdown that renders whole, images that can be read
     "briefgen.markdown_plain",  # plain paragraphs written as mdformat writes them, without it
-    "briefgen.typography",  # per language: quotation marks, French spaces, the writing direction
     "briefgen.markdown",
     "briefgen.markdown_depth",  # how deep a field nests, and whether the parser would drop part of it
     "briefgen.content",
