@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -30,7 +28,7 @@ from briefgen.project import Project
 from briefgen.release import Withheld
 from briefgen.site import write_index
 from briefgen.translation import Member, Original, Originals, alternates, original_digest
-from briefgen.workers import Done, Report, Step, Task, run, warm_workers
+from briefgen.workers import Done, Report, Step, Task, languages_named, run, warm_early, warm_workers
 
 
 @dataclass
@@ -128,10 +126,10 @@ class _Build:
         # every brief will be rendered (--force, or a first build; a shard's share is known only once planned),
         # else once the briefs to render are known
         everything = not self.shard and (force or not self.old.entries)
-        early = jobs > 1 and everything and _warm_early(paths, self.project)
+        early = jobs > 1 and everything and warm_early(paths, self.project)
         pending = self._plan(paths, force)
         if jobs > 1 and len(pending) > 1 and not early:
-            warm_workers(self.project, _languages(item.raw for item in pending))
+            warm_workers(self.project, languages_named(item.raw for item in pending))
         tasks = self._with_alternates(self._validate(pending))
         for item in self.kept_items.values():  # said once its translations are known to leave it as it is
             self.report(Step.UNCHANGED, item.name, 0.0)
@@ -381,29 +379,3 @@ def _remove_deleted(old: Manifest, new: Manifest, out_dir: Path, withheld: set[s
         else:
             gone += entry.outputs
     return _remove_unowned(gone, new, out_dir)
-
-
-def _warm_early(paths: list[Path], project: Project) -> bool:
-    """Start the workers' warm-up before the briefs are planned, with the languages their bytes name; False
-    when there are fewer than two briefs under ``paths`` (no worker is needed)."""
-    files, _ = find_briefs(paths)
-    if len(files) < 2:
-        return False
-    raws = []
-    for path in files:  # a glance only: the build reads each brief again, with all its checks
-        if path.is_file():  # never open a FIFO or a device
-            with contextlib.suppress(OSError), path.open("rb") as file:  # unreadable: reported when read again
-                raws.append(file.read(_GLANCE))
-    warm_workers(project, _languages(raws))
-    return True
-
-
-_GLANCE = 1 << 20  # bytes of each brief read for its `language:` (a longer brief's may then be missed)
-
-
-_LANGUAGE = re.compile(rb"""^language:[ \t]*["']?([A-Za-z0-9-]{2,35})["']?[ \t]*(?:#.*)?\r?$""", re.M)
-
-
-def _languages(raws: Iterable[bytes]) -> set[str]:
-    """The languages briefs name (`language:` at the top level), read from their bytes before validation."""
-    return {match[1].decode() for raw in raws for match in _LANGUAGE.finditer(raw)}

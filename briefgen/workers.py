@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import multiprocessing
 import os
@@ -18,6 +19,7 @@ from pathlib import Path
 from briefgen.check import Valid
 from briefgen.errors import BriefgenError, Problem
 from briefgen.formats import FORMATS
+from briefgen.load import find_briefs
 from briefgen.manifest import Entry, entry_for, sha256
 from briefgen.produce import make_outputs, write_outputs
 from briefgen.project import Project
@@ -211,3 +213,29 @@ def render_task(task: Task, project: Project) -> Done:
 
 
 __all__ = ["BRIEFS_PER_WORKER", "Done", "Report", "Step", "Task", "render_task", "run", "warm_workers"]
+
+
+def warm_early(paths: list[Path], project: Project) -> bool:
+    """Start the workers' warm-up before the briefs are planned, with the languages their bytes name; False
+    when there are fewer than two briefs under ``paths`` (no worker is needed)."""
+    files, _ = find_briefs(paths)
+    if len(files) < 2:
+        return False
+    raws = []
+    for path in files:  # a glance only: the build reads each brief again, with all its checks
+        if path.is_file():  # never open a FIFO or a device
+            with contextlib.suppress(OSError), path.open("rb") as file:  # unreadable: reported when read again
+                raws.append(file.read(_GLANCE))
+    warm_workers(project, languages_named(raws))
+    return True
+
+
+_GLANCE = 1 << 20  # bytes of each brief read for its `language:` (a longer brief's may then be missed)
+
+
+_LANGUAGE = re.compile(rb"""^language:[ \t]*["']?([A-Za-z0-9-]{2,35})["']?[ \t]*(?:#.*)?\r?$""", re.M)
+
+
+def languages_named(raws: Iterable[bytes]) -> set[str]:
+    """The languages briefs name (`language:` at the top level), read from their bytes before validation."""
+    return {match[1].decode() for raw in raws for match in _LANGUAGE.finditer(raw)}

@@ -149,7 +149,11 @@ def warm_calls(monkeypatch: pytest.MonkeyPatch) -> Calls:
         return plan(self, paths, force)
 
     monkeypatch.setattr(building._Build, "_plan", planned)
-    monkeypatch.setattr(building, "warm_workers", lambda project, languages: calls.append(("warm", set(languages))))
+    def warm(project: object, languages: object) -> None:
+        calls.append(("warm", set(languages)))  # type: ignore[call-overload]
+
+    monkeypatch.setattr(building, "warm_workers", warm)
+    monkeypatch.setattr(workers, "warm_workers", warm)  # the early warm-up (workers.warm_early)
     monkeypatch.setattr(building, "run", lambda tasks, project, jobs, report: workers.run(tasks, project, 1, report))
     return calls
 

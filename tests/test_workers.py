@@ -149,9 +149,8 @@ def test_workers_are_forked_warm_and_frozen(tmp_path: Path) -> None:
 
 
 def test_the_workers_warm_the_hyphenation_of_every_language_the_briefs_name() -> None:
-    from briefgen.build import _languages
-    from briefgen.workers import warm_languages
+    from briefgen.workers import languages_named, warm_languages
 
     raws = [b"title: x\nlanguage: fr\n", b"language: 'de-AT' # Austrian\n", b"  language: ja\n", b"title: y\n"]
-    assert _languages(raws) == {"fr", "de-AT"}  # a nested `language:` is no brief's language
+    assert languages_named(raws) == {"fr", "de-AT"}  # a nested `language:` is no brief's language
     assert warm_languages(settings(), {"fr", "de-AT", "en-GB", "bad tag"}) == ["en-GB", "de-AT", "fr"]
