@@ -74,11 +74,11 @@ class FrameSections(Sections):
                 "Risks are rated on two five-step scales; their product places each risk on the matrix and sets its"
                 " severity (low, medium, high, extreme)."
             ),
-            self._("Key judgements state the analyst's confidence."),
+            self._("Key judgements state the analyst’s confidence."),
         )
         add_text(self.doc.add_paragraph(), " ".join(parts))
         scales = [
-            ("likelihood", self._("Likelihood: how probable the risk is within the brief's horizon")),
+            ("likelihood", self._("Likelihood: how probable the risk is within the brief’s horizon")),
             ("impact", self._("Impact: how much it would matter if it happened")),
             ("confidence", self._("Confidence in key judgements")),
         ]
@@ -89,7 +89,7 @@ class FrameSections(Sections):
         yardstick = self.project.yardstick_in(self.brief.language)
         if yardstick:
             said = self._(
-                "Key judgements state how likely they are in the terms of the %(name)s yardstick, and the analyst's"
+                "Key judgements state how likely they are in the terms of the %(name)s yardstick, and the analyst’s"
                 " confidence in the judgement."
             )
             add_text(self.doc.add_paragraph(), f"{said % {'name': yardstick.name}} {yardstick.note}".rstrip())
@@ -98,7 +98,7 @@ class FrameSections(Sections):
             self._scale(caption_text, [self._("Term"), self._("Probability")], rows)
         if any(s.grade for s in self.brief.sources):
             said = self._(
-                "Sources are graded on the Admiralty system: a letter for the source's reliability, a digit for the"
+                "Sources are graded on the Admiralty system: a letter for the source’s reliability, a digit for the"
                 " credibility of its information, judged apart (\\[B2\\]: usually reliable, probably true)."
             )
             add_text(self.doc.add_paragraph(), said.replace("\\[", "[").replace("\\]", "]"))

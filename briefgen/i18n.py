@@ -120,7 +120,7 @@ GRADE_WORDS = (
     N_("Unreliable"),
     N_("Lacking in authenticity, trustworthiness and competence; a history of invalid information."),
     N_("Reliability cannot be judged"),
-    N_("No basis exists for judging the source's reliability."),
+    N_("No basis exists for judging the source’s reliability."),
     N_("Confirmed"),
     N_("Confirmed by other independent sources; logical in itself; consistent with other information."),
     N_("Probably true"),

@@ -112,7 +112,7 @@ PHIA = Yardstick(
         Term("highly likely", 80, 90),
         Term("almost certain", 95, 100),
     ),
-    "The UK Professional Head of Intelligence Assessment's yardstick, 2025 edition; its gaps are deliberate.",
+    "The UK Professional Head of Intelligence Assessment’s yardstick, 2025 edition; its gaps are deliberate.",
 )
 ICD203 = Yardstick(
     "ICD 203",
@@ -264,7 +264,7 @@ _TRANSLATED = TRANSLATED | ASIAN_TRANSLATED
 _LANGUAGES = LANGUAGES | ASIAN_LANGUAGES
 
 
-# The Admiralty (NATO STANAG 2511) grades: the source's reliability and its information's credibility, each
+# The Admiralty (NATO STANAG 2511) grades: the source’s reliability and its information’s credibility, each
 # judged apart, shown together as B2.
 RELIABILITY = (
     (
@@ -276,7 +276,7 @@ RELIABILITY = (
     ("C", "Fairly reliable", "Doubt; has provided valid information in the past."),
     ("D", "Not usually reliable", "Significant doubt; has provided valid information in the past."),
     ("E", "Unreliable", "Lacking in authenticity, trustworthiness and competence; a history of invalid information."),
-    ("F", "Reliability cannot be judged", "No basis exists for judging the source's reliability."),
+    ("F", "Reliability cannot be judged", "No basis exists for judging the source’s reliability."),
 )
 CREDIBILITY = (
     ("1", "Confirmed", "Confirmed by other independent sources; logical in itself; consistent with other information."),

@@ -421,7 +421,7 @@ def test_constant_labels_are_translated_as_a_template_compiles() -> None:
     source = (
         '{{ _("Contents") }} · {{ pgettext("status", "Final") }}'
         ' · {{ _("Page %(page)s of %(pages)s", page=1, pages=2) }}'
-        ' · {{ _("Key judgements state the analyst\'s confidence.") }}'
+        ' · {{ _("Key judgements state the analyst’s confidence.") }}'
     )
     assert fr.from_string(source).render() == (
         "Sommaire · Définitive · Page 1 sur 2 · Les jugements clés indiquent le degré de confiance de l’analyste."

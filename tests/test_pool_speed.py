@@ -149,6 +149,7 @@ def warm_calls(monkeypatch: pytest.MonkeyPatch) -> Calls:
         return plan(self, paths, force)
 
     monkeypatch.setattr(building._Build, "_plan", planned)
+
     def warm(project: object, languages: object) -> None:
         calls.append(("warm", set(languages)))  # type: ignore[call-overload]
 
