@@ -233,9 +233,16 @@ def _root_values(css: str) -> list[tuple[str, str]]:
 
 @functools.lru_cache(maxsize=32)
 def _sheet(text: str) -> tuple[Any, tuple[str, ...]]:
-    with captured_warnings() as messages:
+    """The parsed sheet and what WeasyPrint warned of parsing it, kept from anyone else listening (parsed_sheet
+    says it at each use, this first one included)."""
+    logger, capture = logging.getLogger("weasyprint"), _Capture()
+    handlers, propagate = logger.handlers, logger.propagate
+    logger.handlers, logger.propagate = [capture], False
+    try:
         sheet = weasyprint.CSS(string=text, media_type="print", font_config=_font_config(), base_url=None)
-    return sheet, tuple(messages)
+    finally:
+        logger.handlers, logger.propagate = handlers, propagate
+    return sheet, tuple(capture.messages)
 
 
 def parsed_sheet(text: str) -> Any:
