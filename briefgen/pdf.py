@@ -153,10 +153,11 @@ _MEDIA = re.compile(r"""\smedia\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 # WeasyPrint gives the sheets passed to it the user origin, a page's own the author one. No author sheet is left
 # and a style attribute still wins, so the cascade comes out the same, except where these take part; then the
 # page is laid out as it is: !important (against an !important style attribute); <style> or <link> outside the
-# head, and what in the head could hide or hold one; in a sheet, @layer (ordered across a page's sheets), and
-# what acts when a sheet is parsed (@import, @font-face: fetches; the document's own counters and profiles).
+# head, and what in the head could hide or hold one, or set the base of their url(); in a sheet, @layer (ordered
+# across a page's sheets), and what acts when a sheet is parsed (@import, @font-face: fetches; the document's own
+# counters and profiles).
 _PAGE_AS_IS = re.compile(r"!\s*important|<link\b", re.I)
-_HEAD_AS_IS = re.compile(r"<(?:script|template|noscript|!--)|\stype\s*=", re.I)
+_HEAD_AS_IS = re.compile(r"<(?:base\b|script|template|noscript|!--)|\stype\s*=", re.I)
 _SHEET_AS_IS = re.compile(r"@(?:import|layer|font-face|counter-style|color-profile)\b|[\r\0]", re.I)
 _COMMENT_OR_STRING = re.compile(r"/\*.*?\*/|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'", re.S)
 _BRACE_OR_STRING = re.compile(r"\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|[{};]")

@@ -69,6 +69,7 @@ def test_a_custom_property_a_style_attribute_sets_stays_a_var() -> None:
         ('media="print"', 'media="print and (min-width: 10cm)"'),
         ("<style>", "<!-- <style> --><style>"),
         ("<style>", '<style type="text/css">'),
+        ("</head>", '<base href="https://example.org/"></head>'),
     ],
 )
 def test_a_page_whose_cascade_could_change_is_laid_out_as_it_is(change: tuple[str, str]) -> None:
