@@ -52,6 +52,11 @@ def test_a_custom_property_set_other_than_once_on_root_stays_a_var(change: str, 
     assert kept in split[1][0]
 
 
+def test_a_screen_sheet_is_left_out_however_its_media_is_written() -> None:
+    split = pdf.split_styles(PAGE.replace('<style media="screen">', "<style MEDIA=' screen '>"))
+    assert split is not None and len(split[1]) == 2 and "red" not in "".join(split[1])
+
+
 def test_a_custom_property_a_style_attribute_sets_stays_a_var() -> None:
     split = pdf.split_styles(PAGE.replace("<p>Text", '<p style="--ink: blue">Text'))
     assert split is not None and "var(--ink)" in split[1][0]
