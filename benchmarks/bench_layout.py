@@ -41,7 +41,6 @@ VARIANTS: dict[str, Variant] = {
         {},
     ),
     "leader": ("leader() as before, a text box per dot", lambda h, c: (h, c + "\n" + LEADER), {}),
-    "own styles": ("the page's <style> parsed at each layout", lambda h, c: (h, c), {"_as_is": True}),
     "print css": ("no print stylesheet (screen styles only)", lambda h, c: (h, ""), {}),
     "all css": ("no stylesheet at all", lambda h, c: (re.sub(r"<style[^>]*>.*?</style>", "", h, flags=re.S), ""), {}),
 }
@@ -62,18 +61,12 @@ def prepared(brief: Path) -> tuple[str, str]:
 
 
 def document(html: str, css: str, options: dict[str, Any]) -> Any:
-    """WeasyPrint's document of the page, laid out as briefgen.pdf lays it out: its <style> elements as sheets
-    parsed once per process, unless ``options`` says ``_as_is``."""
+    """WeasyPrint's document of the page, laid out as briefgen.pdf lays it out."""
     import weasyprint
 
-    from briefgen.pdf import ClosedFetcher, _font_config, parsed_sheet, printable_html, split_styles
+    from briefgen.pdf import ClosedFetcher, _font_config, printable_html
 
     page = printable_html(html, css) if css else html
-    options = dict(options)
-    split = None if options.pop("_as_is", False) else split_styles(page)
-    if split is not None:
-        page, texts = split
-        options["stylesheets"] = [parsed_sheet(text) for text in texts]
     return weasyprint.HTML(string=page, url_fetcher=ClosedFetcher(None), base_url=None).render(
         font_config=_font_config(), **options
     )
@@ -84,8 +77,7 @@ def pdf_seconds(html: str, css: str, options: dict[str, Any]) -> float:
     from briefgen.pdf import _accessible
 
     start = time.process_time()
-    written = {key: value for key, value in options.items() if key != "_as_is"}
-    document(html, css, options).write_pdf(finisher=_accessible, **written)
+    document(html, css, options).write_pdf(finisher=_accessible, **options)
     return time.process_time() - start
 
 

@@ -136,10 +136,6 @@ def write_pdf(
 
 def _lay_out(page: str, fetcher: ClosedFetcher, options: dict[str, Any]) -> tuple[bytes, int]:
     """The PDF of a printable page and its page count; WeasyPrint's document is garbage once this returns."""
-    split = split_styles(page)
-    if split is not None:
-        page, texts = split
-        options = {**options, "stylesheets": [parsed_sheet(text) for text in texts]}
     document = weasyprint.HTML(string=page, url_fetcher=fetcher, base_url=None).render(
         font_config=_font_config(), **options
     )
@@ -171,114 +167,6 @@ def _array_types_parsed_once(ffi: Any) -> None:
 
 
 _array_types_parsed_once(weasyprint.text.ffi.ffi)
-
-# The page's <style> elements, laid out as stylesheets parsed once per process (parsed_sheet): WeasyPrint parses
-# a page's own <style> at every render, selectors compiled and declarations validated, 3 to 4 % of a warm render.
-_STYLE = re.compile(r"<style(\s[^>]*)?>(.*?)</style>", re.S)
-_MEDIA = re.compile(r"""\smedia\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
-# WeasyPrint gives the sheets passed to it the user origin, a page's own the author one. No author sheet is left
-# and a style attribute still wins, so the cascade comes out the same, except where these take part; then the
-# page is laid out as it is: !important (against an !important style attribute); <style> or <link> outside the
-# head, and what in the head could hide or hold one, or set the base of their url(); in a sheet, @layer (ordered
-# across a page's sheets), and what acts when a sheet is parsed (@import, @font-face: fetches; the document's own
-# counters and profiles).
-_PAGE_AS_IS = re.compile(r"!\s*important|<link\b", re.I)
-_HEAD_AS_IS = re.compile(r"<(?:base\b|script|template|noscript|!--)|\stype\s*=", re.I)
-_SHEET_AS_IS = re.compile(r"@(?:import|layer|font-face|counter-style|color-profile)\b|[\r\0]", re.I)
-_COMMENT_OR_STRING = re.compile(r"/\*.*?\*/|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'", re.S)
-_BRACE_OR_STRING = re.compile(r"\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|[{};]")
-_CUSTOM = re.compile(r"(--[A-Za-z0-9_-]+)\s*:")
-_ROOT_VALUE = re.compile(r"(--[A-Za-z0-9_-]+)\s*:\s*([^;{}!\"'()]+?)\s*(?:;|$)")
-_VAR = re.compile(r"var\(\s*(--[A-Za-z0-9_-]+)\s*\)")
-
-
-def split_styles(page: str) -> tuple[str, list[str]] | None:
-    """The printable page without its <style> elements, and the text of those WeasyPrint reads (print media), in
-    order, each var() of a custom property set once, on :root, to a plain value written as that value (see
-    _plain_vars). None where that could lay the page out differently (see _PAGE_AS_IS), or without a head."""
-    end = page.find("<body")
-    head, body = page[:end], page[end:]
-    if end < 0 or _PAGE_AS_IS.search(page) or _HEAD_AS_IS.search(head) or "<style" in body:
-        return None
-    matches = list(_STYLE.finditer(head))
-    if len(matches) != head.count("<style"):
-        return None
-    texts: list[str] = []
-    for match in matches:
-        media = _MEDIA.search(match.group(1) or "")
-        value = next((v for v in media.groups() if v is not None), "") if media else ""
-        kinds = {kind.strip().lower() for kind in value.split(",")} if value.strip() else {"all"}
-        if kinds == {"screen"}:
-            continue  # WeasyPrint never reads it
-        if not kinds <= {"all", "print"} or _SHEET_AS_IS.search(match.group(2)):
-            return None
-        texts.append(match.group(2))
-    return _STYLE.sub("", head) + body, _plain_vars(texts, body)
-
-
-def _plain_vars(texts: list[str], body: str) -> list[str]:
-    """``texts`` with each var(--x) written as the value of --x where the page sets --x once, in a top-level
-    :root rule, to a plain value: every element inherits that one value, which WeasyPrint would otherwise look up
-    and validate again for each element and property using it (the custom properties stay, for anything else).
-    Comments go, their lines kept (a warning's line number stays the same)."""
-    bare = [_COMMENT_OR_STRING.sub(lambda m: _blank(m.group()), text) for text in texts]
-    names = [name for text in [*bare, body] for name in _CUSTOM.findall(text)]
-    once = {name for name in names if names.count(name) == 1}
-    values = {name: value for text in bare for name, value in _root_values(text) if name in once}
-    if not values:
-        return bare
-    return [_VAR.sub(lambda m: values.get(m.group(1), m.group()), text) for text in bare]
-
-
-def _blank(token: str) -> str:
-    """A comment as the line breaks in it (or a space); a string as it is."""
-    return token if not token.startswith("/*") else "\n" * token.count("\n") or " "
-
-
-def _root_values(css: str) -> list[tuple[str, str]]:
-    """The custom properties of the top-level ``:root { ... }`` rules of a stylesheet without comments."""
-    found: list[tuple[str, str]] = []
-    depth, start, opened = 0, 0, -1
-    for token in _BRACE_OR_STRING.finditer(css):
-        kind = token.group()
-        if kind == "{":
-            depth += 1
-            if depth == 1 and css[start : token.start()].strip() == ":root":
-                opened = token.end()
-            elif depth == 2:
-                opened = -1  # a block inside: not a plain rule
-        elif kind == "}":
-            depth -= 1
-            if depth == 0:
-                if opened >= 0:
-                    found.extend(_ROOT_VALUE.findall(css[opened : token.start()]))
-                start, opened = token.end(), -1
-        elif kind == ";" and depth == 0:
-            start = token.end()  # after an at-rule such as @charset
-    return found
-
-
-@functools.lru_cache(maxsize=32)
-def _sheet(text: str) -> tuple[Any, tuple[str, ...]]:
-    """The parsed sheet and what WeasyPrint warned of parsing it, kept from anyone else listening (parsed_sheet
-    says it at each use, this first one included)."""
-    logger, capture = logging.getLogger("weasyprint"), _Capture()
-    handlers, propagate = logger.handlers, logger.propagate
-    logger.handlers, logger.propagate = [capture], False
-    try:
-        sheet = weasyprint.CSS(string=text, media_type="print", font_config=_font_config(), base_url=None)
-    finally:
-        logger.handlers, logger.propagate = handlers, propagate
-    return sheet, tuple(capture.messages)
-
-
-def parsed_sheet(text: str) -> Any:
-    """The stylesheet of ``text``, parsed once per process (a sheet is only read by a layout); what WeasyPrint
-    warned of when it parsed it is said again at each use, as a page's own <style> would have it say."""
-    sheet, messages = _sheet(text)
-    for message in messages:
-        logging.getLogger("weasyprint").warning("%s", message)
-    return sheet
 
 
 @contextmanager
