@@ -10,6 +10,7 @@ language's (typography.py). British English is what the diff always said.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -228,6 +229,8 @@ _RUN = "\ue001"
 def words(said: Said, tr: Translator) -> tuple[Part, ...]:
     """The sentence of a change as parts in the translator's language, its titles apart and emphasised."""
     message, values, titles = _sentence(said, tr)
+    # a brief's own text may hold the marks themselves: there they are no marks
+    values = {key: value if _MARK.fullmatch(value) else _unmarked(value) for key, value in values.items()}
     if "of" in values:  # whose field: a phrase with a title of its own
         values["of"] = tr.gettext(values["of"]) % {"title": _marked(titles, said.title)} + _RUN
     pieces = tr.gettext(message) % values
@@ -240,6 +243,13 @@ def words(said: Said, tr: Translator) -> tuple[Part, ...]:
         else:
             parts += [(run, False) for run in piece.split(_RUN) if run]
     return tuple(parts)
+
+
+_MARK = re.compile(f"{_TITLE}[0-9]+{_TITLE}")
+
+
+def _unmarked(text: str) -> str:
+    return text.replace(_TITLE, "\ufffd").replace(_RUN, "\ufffd")
 
 
 def _marked(titles: list[str], title: str) -> str:

@@ -333,3 +333,18 @@ def test_the_text_and_markdown_reports_speak_the_new_editions_language(tmp_path:
     )
     assert "- Jugement clé reformulé\u00a0: *Lorem ipsum dolor sit.*\n" in markdown
     assert arabic[0] == "ar/new.yaml: منذ ar/old.yaml (28 نوفمبر 2025): 28 تغييرًا"  # 11 to 99: its fifth form
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_title_holding_the_private_marks_is_told_as_written(lang: str) -> None:
+    """The wording marks titles with private-use characters; a brief's own may hold them too."""
+    old = minimal_data(risks=[{"id": "r", "title": "Fames \ue0001\ue000", "likelihood": "possible", "impact": "major"}])
+    new = copy.deepcopy(old)
+    new["risks"][0] |= {"title": "Fames \ue000x\ue001", "likelihood": "likely"}
+    new["risks"].append({"title": "Bellum \ue000\ue0009\ue000", "likelihood": "unlikely", "impact": "minor"})
+    new["language"] = lang
+    changes = in_language(diff_briefs(load(old), load(new)), lang)
+    sentences = [change.sentence for change in changes]
+    assert len(sentences) == 3
+    assert any("Fames \ue000x\ue001" in s for s in sentences)  # titles are parts apart: told as written
+    assert any("Bellum \ue000\ue0009\ue000" in s for s in sentences)
