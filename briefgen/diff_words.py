@@ -249,7 +249,7 @@ _MARK = re.compile(f"{_TITLE}[0-9]+{_TITLE}")
 
 
 def _unmarked(text: str) -> str:
-    return text.replace(_TITLE, "\ufffd").replace(_RUN, "\ufffd")
+    return text.replace(_TITLE, "\ufffd")  # (a run mark in it only splits a run)
 
 
 def _marked(titles: list[str], title: str) -> str:
