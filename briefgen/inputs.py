@@ -58,9 +58,7 @@ def _shown_editions(source: Source, path: Path, project: Project) -> str:
         edition = whats_changed(validate(released, classification=project.config.classification)[0], path, project)
     except BriefgenError:  # reported when it is built
         return "error"
-    changes = [
-        {f.name: getattr(c, f.name) for f in fields(c) if f.name not in ("parts", "said")} for c in edition.changes
-    ]
+    changes = [{f.name: getattr(c, f.name) for f in fields(c) if f.name != "parts"} for c in edition.changes]
     shown = [edition.number, str(edition.previous_date), edition.previous_name, changes]
     return sha256(json.dumps(shown, sort_keys=True, ensure_ascii=False, default=str).encode())
 

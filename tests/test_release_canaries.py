@@ -1086,8 +1086,9 @@ def test_a_release_manifest_holds_no_hash_of_an_earlier_full_edition(project: Pa
     edition leaves its manifest as it was (its hash there would confirm a guess at the portion), while a change
     the release tells rebuilds it."""
 
-    def old(secret: str, public: str = "A public point.") -> str:
+    def old(secret: str, public: str = "A public point.", actor: str = "Gone") -> str:
         data = {**banner_brief(date="2025-11-20", id="old"), "key_points": [{"text": public}]}
+        data["actors"] = [{"id": "gone", "name": actor}]  # removed since: the box names it as it was
         data["risks"] = [{"title": f"Risk {secret}", "likelihood": "likely", "impact": "major", "marking": "S"}]
         return to_yaml(data) + "\n"
 
@@ -1112,6 +1113,10 @@ def test_a_release_manifest_holds_no_hash_of_an_earlier_full_edition(project: Pa
     (project / "briefs" / "old.yaml").write_text(old("zqxcedbb", "Another public point."))  # the release tells this
     _, said = built()
     assert "built 1" in said, said
+    (project / "briefs" / "old.yaml").write_text(old("zqxcedbb", "Another public point.", "Gone away"))
+    _, said = built()
+    assert "built 1" in said, said
+    assert "Actor removed: *Gone away*" in (project / "output" / "release-u" / "new.md").read_text()
 
 
 def test_render_release_writes_only_the_release(project: Path, run: Run) -> None:
