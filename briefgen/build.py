@@ -27,7 +27,7 @@ from briefgen.outputs import locked, remove_leftover_temporaries, write_atomic
 from briefgen.project import Project
 from briefgen.release import Withheld
 from briefgen.site import write_index
-from briefgen.translation import Member, Original, Originals, alternates, original_digest
+from briefgen.translation import Member, Original, Originals, alternates, links_digest, original_digest
 from briefgen.workers import Done, Report, Step, Task, languages_named, run, warm_early, warm_workers
 
 
@@ -238,11 +238,10 @@ class _Build:
             shown = f"{entry.id}{page}" if f"{entry.id}{page}" in entry.outputs and not entry.withheld else ""
             return Member(entry.id, entry.language or project.language, entry.translation_of, shown)
 
-        # what the manifest will list: as the last build's manifest lists what its pages were made with
+        # what the manifest will list; each entry left as it is says which languages its page links
         outside = [
             e for k, e in self.old.entries.items() if k not in self.keys and (project.out_dir.parent / k).exists()
         ]
-        old = alternates(member(e) for e in self.old.entries.values())
         now = [member(e) for e in [*self.manifest.entries.values(), *outside]]
         for task in tasks:
             brief = task.valid.brief
@@ -250,7 +249,7 @@ class _Build:
                 Member(task.valid.id, project.language_of(brief), brief.translation_of or "", task.valid.id + page)
             )
         new = alternates(now)
-        changed = {e.id for e in self.manifest.entries.values() if new.get(e.id) != old.get(e.id)}
+        changed = {e.id for e in self.manifest.entries.values() if links_digest(new.get(e.id, ())) != e.links}
         again = [item for key, item in self.kept_items.items() if self.manifest.entries[key].id in changed]
         for item in again:
             self.result.unchanged.remove(item.name)

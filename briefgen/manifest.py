@@ -41,6 +41,7 @@ class Entry:
     translation_of: str = ""  # the id of the brief it translates
     digest: str = ""  # of all the fields above: an entry edited by hand is not trusted
     withheld: bool = False  # a shard's note that this brief is above its release: `index` drops it
+    links: str = ""  # a hash of the languages its page links (translation.links_digest; "": none)
     # file name -> [size, mtime_ns, ctime_ns, inode] when it was written or last hashed: an output whose stat
     # is unchanged is not read again (a write, or a reset mtime, changes its ctime; the kernel sets that)
     stamps: dict[str, list[int]] = field(default_factory=dict)
@@ -85,11 +86,11 @@ _FIELDS = tuple(f.name for f in fields(Entry))
 
 
 def _said(entry: Entry) -> dict[str, object]:
-    """What an entry says (``withheld``, ``stamps``, ``language`` and ``translation_of`` only where set, so
+    """What an entry says (``withheld``, ``stamps``, ``language``, ``translation_of`` and ``links`` only where set, so
     other entries read as they always have, with their digests). Its lists and mappings are the entry's own, not
     copies: it is for JSON, not to be changed."""
     said = {name: getattr(entry, name) for name in _FIELDS}
-    for key in ("withheld", "stamps", "language", "translation_of"):
+    for key in ("withheld", "stamps", "language", "translation_of", "links"):
         if not said[key]:
             del said[key]
     return said
@@ -134,7 +135,7 @@ def parse_manifest(text: str) -> Manifest:
 
 def _check_entry(entry: Entry) -> None:
     texts = (entry.id, entry.source, entry.source_sha256, entry.inputs_sha256, entry.title, entry.subtitle)
-    more = (entry.date, entry.updated, entry.status, entry.classification, entry.lead, *entry.translation)
+    more = (entry.date, entry.updated, entry.status, entry.classification, entry.lead, *entry.translation, entry.links)
     if not all(isinstance(value, str) for value in (*texts, *more)) or not isinstance(entry.stale, bool):
         raise ManifestError(f"bad entry for {entry.source!r}")
     for value in (entry.date, entry.updated):

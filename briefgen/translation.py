@@ -316,6 +316,12 @@ class Alternate:
     href: str
 
 
+def links_digest(links: Iterable[Alternate]) -> str:
+    """What a manifest records of the languages a page links, to know when it must be made again ("": none)."""
+    listed = [[link.lang, link.href] for link in links]
+    return hashlib.sha256(json.dumps(listed).encode()).hexdigest()[:16] if listed else ""
+
+
 def alternates(members: Iterable[Member]) -> dict[str, tuple[Alternate, ...]]:
     """Each brief's page's languages, by id: its original first, then the translations by language, the page
     itself among them (search engines expect the self link). A brief only where its original has a page and

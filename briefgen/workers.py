@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import forkserver, resource_tracker
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from briefgen.load import find_briefs
 from briefgen.manifest import Entry, entry_for, sha256
 from briefgen.produce import make_outputs, write_outputs
 from briefgen.project import Project
+from briefgen.translation import links_digest
 from briefgen.warm import WARM_FORMATS, WARM_LANGUAGES
 
 # A long-lived WeasyPrint process keeps growing (about 0.25 MB a render): replace workers now and then.
@@ -196,6 +197,7 @@ def render_task(task: Task, project: Project) -> Done:
         digests = {name: sha256(data) for name, data in files.items()}
         # the entry before the files: a brief that cannot be recorded writes nothing
         entry = entry_for(task.valid.brief, task.key, task.source_sha256, task.inputs_sha256, digests)
+        entry = replace(entry, links=links_digest(task.valid.alternates))  # the languages its page links
         written = write_outputs(files, project)
     except BriefgenError as exc:
         done.problems = exc.problems

@@ -101,6 +101,31 @@ def test_a_release_never_links_a_translation_withheld_from_it(project: Path, run
     assert "note.de" not in (release / "note.html").read_text(encoding="utf-8")
 
 
+def test_after_a_partial_build_a_full_one_links_as_a_fresh_build_does(project: Path, run: Run) -> None:
+    """Each page's entry says which languages it was made linking: a translation raised above the release in a
+    build of its file alone, or pages built in shards, leave the next full build no stale or missing link."""
+    toml = '[marking]\nscheme = "us"\nreleases = ["U"]\n'
+    french = "language: fr\ntranslation_of: note\n"
+    files = {"briefgen.toml": toml, "briefs/note.yaml": brief("Original"), "briefs/note.fr.yaml": brief("T", french)}
+    write_tree(project, files)
+    assert run("build", "--format", "html", "-j", "1").exit_code == 0
+    release = project / "output" / "release-u"
+    assert head(release / "note.html").links == [("en-GB", "note.html"), ("fr", "note.fr.html")]
+    write_tree(project, {"briefs/note.fr.yaml": brief("T", french + "marking: S\nclassification: SECRET\n")})
+    assert run("build", "--format", "html", "-j", "1", "briefs/note.fr.yaml").exit_code == 0
+    assert run("build", "--format", "html", "-j", "1").exit_code == 0
+    assert head(release / "note.html").links == [] and "note.fr" not in (release / "note.html").read_text()
+    # built in shards (no links: a shard sees some of the briefs), then in full: linked both ways
+    write_tree(project, {"briefs/note.fr.yaml": brief("T", french)})
+    for k in ("1/2", "2/2"):
+        assert run("build", "--format", "html", "-j", "1", "--force", "--shard", k).exit_code == 0
+    assert run("index", "-q").exit_code == 0
+    assert head(project / "output" / "note.html").links == []
+    assert run("build", "--format", "html", "-j", "1").exit_code == 0
+    for page in ("note.html", "note.fr.html"):
+        assert head(project / "output" / page).links == [("en-GB", "note.html"), ("fr", "note.fr.html")], page
+
+
 def test_alternates_of_a_group() -> None:
     members = [
         Member("x", "en-GB", "", "x.html"),
