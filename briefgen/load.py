@@ -355,14 +355,22 @@ class _Builder:
 
 
 def walk_strings(data: Any, loc: PathKey = ()) -> Iterator[tuple[PathKey, str]]:
+    """Every string in ``data`` with its path, depth first in order (collected by one call per mapping or list,
+    not one generator per value: a brief is walked several times while it is checked)."""
+    found: list[tuple[PathKey, str]] = []
     if isinstance(data, str):
-        yield loc, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from walk_strings(value, (*loc, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from walk_strings(value, (*loc, i))
+        found.append((loc, data))
+    elif isinstance(data, (dict, list)):
+        _collect_strings(data, loc, found)
+    return iter(found)
+
+
+def _collect_strings(data: dict[Any, Any] | list[Any], loc: PathKey, found: list[tuple[PathKey, str]]) -> None:
+    for key, value in data.items() if isinstance(data, dict) else enumerate(data):
+        if isinstance(value, str):
+            found.append(((*loc, key), value))
+        elif isinstance(value, (dict, list)):
+            _collect_strings(value, (*loc, key), found)
 
 
 def find_briefs(paths: list[Path]) -> tuple[list[Path], list[Problem]]:

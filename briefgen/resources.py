@@ -29,20 +29,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PIL import GifImagePlugin, Image, ImageFile, JpegImagePlugin, PngImagePlugin
-
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer, WriteableBuffer
+    from PIL import ImageFile
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 TIMEOUT = 10.0  # seconds for a whole remote fetch: resolving, connecting, sending and reading every byte
-_IMAGE_TYPES: tuple[tuple[bytes, str, type[ImageFile.ImageFile]], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "image/png", PngImagePlugin.PngImageFile),
-    (b"\xff\xd8\xff", "image/jpeg", JpegImagePlugin.JpegImageFile),
-    (b"GIF87a", "image/gif", GifImagePlugin.GifImageFile),
-    (b"GIF89a", "image/gif", GifImagePlugin.GifImageFile),
-)
+_IMAGE_TYPES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF87a", "image/gif"),
+                (b"GIF89a", "image/gif"))  # fmt: skip
 _LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")
 
 
@@ -317,6 +312,8 @@ def _strict_pillow() -> Iterator[None]:
     # WeasyPrint sets LOAD_TRUNCATED_IMAGES on import (weasyprint/images.py), after which Pillow pads a
     # truncated image with grey instead of failing. Both settings are process-wide, but they change only
     # how a broken image loads, never a good one: another thread loading a good image is not affected.
+    from PIL import Image, ImageFile
+
     with _PILLOW, warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         previous = ImageFile.LOAD_TRUNCATED_IMAGES
@@ -337,10 +334,12 @@ def _unreadable(exc: BaseException) -> str:
 
 def check_image(data: bytes, url: str) -> str:
     """Return the MIME type of ``data`` if it decodes as the image its magic bytes announce; else raise Refused."""
-    found = next(((mime, decoder) for magic, mime, decoder in _IMAGE_TYPES if data.startswith(magic)), None)
-    if found is None:
+    mime = next((mime for magic, mime in _IMAGE_TYPES if data.startswith(magic)), None)
+    if mime is None:
         raise Refused(f"image {url!r} refused: not a PNG, JPEG or GIF file")
-    mime, decoder = found
+    from PIL import Image  # Pillow imported only when a brief has an image
+
+    decoder = _decoder(mime)
     kind = decoder.format
     megapixels = MAX_PIXELS // 1_000_000
     try:
@@ -360,6 +359,13 @@ def check_image(data: bytes, url: str) -> str:
     except Exception as exc:  # Pillow's decoders raise any type on malformed input
         raise Refused(f"image {url!r} refused: not a readable {kind} ({_unreadable(exc)})") from None
     return mime
+
+
+def _decoder(mime: str) -> type[ImageFile.ImageFile]:
+    from PIL import GifImagePlugin, JpegImagePlugin, PngImagePlugin
+
+    decoders = {"image/png": PngImagePlugin.PngImageFile, "image/jpeg": JpegImagePlugin.JpegImageFile}
+    return decoders.get(mime, GifImagePlugin.GifImageFile)
 
 
 def image_data_uri(data: bytes, url: str) -> str:

@@ -12,6 +12,7 @@ __all__ = ["keep_last_words", "mark_cjk", "unbroken"]
 # Han, kana, Hangul and CJK punctuation: runs of these get a lang so the right CJK face is used
 _CJK_RUN = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
 _LONG_WORD = re.compile(r"[^\s<>&;]{80,}")
+_LONG_WORD_START = re.compile(r"(?<![^\s<>&;])[^\s<>&;]{80}")  # whether there is one: tried at word starts only
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _NAME_CHARS = 8  # a CJK run this short is a name or a term: kept on one line (WeasyPrint has no keep-all)
@@ -36,7 +37,7 @@ def mark_cjk(html: str, lang: str | None = None) -> Markup:
         # hyphenating a very long word costs the PDF engine time that grows with its cube: break it anywhere
         return _LONG_WORD.sub(lambda m: f'<span class="long-word">{m.group()}</span>', text)
 
-    if not _CJK_RUN.search(html) and not _LONG_WORD.search(html):  # nearly every field: nothing in it to mark
+    if not _CJK_RUN.search(html) and not _LONG_WORD_START.search(html):  # nearly every field: nothing to mark
         return Markup(html)
     parts = re.split(r"(<[^>]*>)", html)
     return Markup("".join(p if p.startswith("<") else mark(p) for p in parts))
@@ -85,19 +86,75 @@ def keep_last_words(html: str) -> str:
     start = html.find("<body")
     if start < 0:
         return html
-    tokens = re.split(r"(<[^>]*>)", html[start:])
+    body = html[start:]
+    tokens = _SPLIT.split(body)
+    if body.count("<") != len(tokens) // 2:  # a "<" inside a tag, or one left open: token by token
+        ends = _ends_of(tokens)
+        badges = _badge_text(tokens)
+    else:  # every "<" starts a tag (one each, none in text), the n-th tag token 2n+1: only those that matter read
+        ends = _ends_found(body)
+        badges = _badges_found(body, tokens)
     opened: dict[str, str] = {}
-    badges = _badge_text(tokens)
-    for index, token in enumerate(tokens):
-        match = _TAG.fullmatch(token) if token.startswith("</") or token[:2] in _END_STARTS else None
-        if not match or match.group(2).lower() not in _ENDS:
-            continue
-        name = match.group(2).lower()
-        if not match.group(1):
-            opened[name] = token
+    for index, name, closing in ends:
+        if not closing:
+            opened[name] = tokens[index]
         elif not _UNHYPHENATED.search(opened.get(name, "")):
             _wrap_last_word(tokens, index, badges)
     return html[:start] + "".join(tokens)
+
+
+_SPLIT = re.compile(r"(<[^>]*>)")
+# a tag of _ENDS, as _TAG reads one (its name the longest run of letters and digits)
+_END_TAG = re.compile(r"<(/?)([pP]|[lL][iI]|[tT][dD])(?![a-zA-Z0-9])[^>]*>")
+
+
+def _ends_of(tokens: list[str]) -> list[tuple[int, str, bool]]:
+    """The tokens that open or close a paragraph, list item or table cell: index, name, closing."""
+    ends = []
+    for index, token in enumerate(tokens):
+        match = _TAG.fullmatch(token) if token.startswith("</") or token[:2] in _END_STARTS else None
+        if match and match.group(2).lower() in _ENDS:
+            ends.append((index, match.group(2).lower(), bool(match.group(1))))
+    return ends
+
+
+def _ends_found(body: str) -> list[tuple[int, str, bool]]:
+    """_ends_of for a body whose every "<" starts a tag: found in the text, each tag's index counted."""
+    ends, tags, counted = [], 0, 0
+    for match in _END_TAG.finditer(body):
+        tags += body.count("<", counted, match.start())
+        counted = match.start()
+        ends.append((2 * tags + 1, match.group(2).lower(), bool(match.group(1))))
+    return ends
+
+
+def _badges_found(body: str, tokens: list[str]) -> set[int]:
+    """_badge_text for a body whose every "<" starts a tag: only the tokens from each badge on are read."""
+    inside: set[int] = set()
+    end, tags, counted = 0, 0, 0  # end: the index after the last badge read
+    for match in _BADGE.finditer(body):
+        tags += body.count("<", counted, match.start())
+        counted = match.start()
+        index = 2 * tags + 1
+        if index >= end:
+            end = _badge_end(tokens, index, inside)
+    return inside
+
+
+def _badge_end(tokens: list[str], start: int, inside: set[int]) -> int:
+    """Add the text tokens inside the badge opened at ``start`` to ``inside``; the index after its end."""
+    depth = 1
+    for index in range(start + 1, len(tokens)):
+        token = tokens[index]
+        if token.startswith("<span"):
+            depth += 1
+        elif token == "</span>":
+            depth -= 1
+            if not depth:
+                return index + 1
+        elif not token.startswith("<"):
+            inside.add(index)
+    return len(tokens)
 
 
 def _badge_text(tokens: list[str]) -> set[int]:
@@ -141,9 +198,6 @@ def _last_word(text: str) -> re.Match[str] | None:
     """``_LAST_WORD.search(text)``, tried only where it can match: at the start of the last run of non-space
     (a search from the text's start tries every position, and was most of the time of a page's HTML)."""
     stripped = text.rstrip()
-    start = max(stripped.rfind(c) for c in "<>") + 1
-    for at in range(len(stripped) - 1, start - 1, -1):
-        if stripped[at].isspace():
-            start = at + 1
-            break
-    return _LAST_WORD.match(text, start)
+    start = max(stripped.rfind("<"), stripped.rfind(">")) + 1
+    last = stripped[start:].rsplit(None, 1)  # split where str.isspace() says, as rstrip does
+    return _LAST_WORD.match(text, len(stripped) - len(last[-1]) if last else start)
