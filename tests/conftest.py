@@ -4,6 +4,7 @@ CLI in-process) and ``write_tree``; the helpers themselves live in helpers.py, l
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +18,9 @@ from briefgen.cli import main
 settings.register_profile("default", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("deep", max_examples=5000, deadline=None, suppress_health_check=list(HealthCheck))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+# the compiled templates' cache (template_labels.py) is the suite's own, not the user's ~/.cache/briefgen
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="briefgen-tests-")
 
 pytest_plugins = ["helpers"]
 
