@@ -9,10 +9,12 @@ so every brief is rendered at most once per session and per set of formats (``re
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import struct
 import subprocess
+import sys
 import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -63,6 +65,24 @@ def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
         else:
             target.write_text(content, encoding="utf-8")
     return root
+
+
+def pdf_build_logged(folder: Path, files: Mapping[str, str], site: str, timeout: int = 300) -> Path:
+    """Run `briefgen build --format pdf -j 2` in ``folder`` over ``files``, every process of it importing
+    ``site`` as its sitecustomize (which may log to $BRIEFGEN_TEST_LOG); return the log's path."""
+    write_tree(folder, {**files, "site/sitecustomize.py": site})
+    log = folder / "log"
+    env = {**os.environ, "PYTHONPATH": str(folder / "site"), "CI": "1", "BRIEFGEN_TEST_LOG": str(log)}
+    done = subprocess.run(
+        [sys.executable, "-m", "briefgen", "build", "--format", "pdf", "-j", "2"],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert done.returncode == 0, done.stderr
+    return log
 
 
 def png_bytes() -> bytes:

@@ -4,14 +4,22 @@ set-up the others skip; cffi's array types parsed once; the longest briefs first
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Generator
 from pathlib import Path
 
 import pytest
-from helpers import EXAMPLE_BRIEF, PROJECT, REAL_BRIEF, brief, load, minimal_data, settings, write_brief, write_tree
+from helpers import (
+    EXAMPLE_BRIEF,
+    PROJECT,
+    REAL_BRIEF,
+    brief,
+    load,
+    minimal_data,
+    pdf_build_logged,
+    settings,
+    write_brief,
+    write_tree,
+)
 
 from briefgen.build import build
 
@@ -63,18 +71,7 @@ def _variants(folder: Path, base: Path, names: list[str]) -> dict[str, str]:
 def test_each_workers_first_brief_does_no_set_up_the_others_skip(tmp_path: Path) -> None:
     # two unlike briefs, one of them twice: whichever a worker gets first must find everything it needs set up
     briefs = {**_variants(Path("briefs"), EXAMPLE_BRIEF, ["a", "b"]), **_variants(Path("briefs"), REAL_BRIEF, ["c"])}
-    write_tree(tmp_path, {**briefs, "site/sitecustomize.py": COLD_WORK})
-    log = tmp_path / "log.jsonl"
-    env = {**os.environ, "PYTHONPATH": str(tmp_path / "site"), "CI": "1", "BRIEFGEN_TEST_LOG": str(log)}
-    done = subprocess.run(
-        [sys.executable, "-m", "briefgen", "build", "--format", "pdf", "-j", "2"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
+    log = pdf_build_logged(tmp_path, briefs, COLD_WORK, timeout=600)
     records = [json.loads(line) for line in log.read_text().splitlines()]
     assert sorted(r["brief"] for r in records) == [f"briefs/{n}.yaml" for n in "abc"]
     assert len({r["pid"] for r in records}) == 2  # both workers rendered, so each had a first brief

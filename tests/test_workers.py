@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers import MINIMAL, settings, write_tree
+from helpers import MINIMAL, pdf_build_logged, settings, write_tree
 
 # Runs a build in a child process with BRIEFS_PER_WORKER = 2 and records each pool's submissions: a pool
 # that hangs (ProcessPoolExecutor's max_tasks_per_child, CPython gh-115634) fails the test by its timeout.
@@ -127,18 +127,7 @@ LONG_WORDS = "summary: " + " ".join(["Internationalisation, responsibilities, ch
 
 def test_workers_are_forked_warm_and_frozen(tmp_path: Path) -> None:
     briefs = {f"briefs/b{i}.yaml": MINIMAL.replace("summary: The bottom line.\n", LONG_WORDS) for i in range(3)}
-    write_tree(tmp_path, {**briefs, "site/sitecustomize.py": COUNTING})
-    log = tmp_path / "log.txt"
-    env = {**os.environ, "PYTHONPATH": str(tmp_path / "site"), "CI": "1", "BRIEFGEN_TEST_LOG": str(log)}
-    done = subprocess.run(
-        [sys.executable, "-m", "briefgen", "build", "--format", "pdf", "-j", "2"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
+    log = pdf_build_logged(tmp_path, briefs, COUNTING)
     records = [line.split() for line in log.read_text().splitlines()]
     loaders = {int(r[1]) for r in records if r[0] == "dictionary"}
     renders = [(int(r[1]), int(r[2])) for r in records if r[0] == "brief"]
