@@ -67,22 +67,21 @@ def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
     return root
 
 
-def pdf_build_logged(folder: Path, files: Mapping[str, str], site: str, timeout: int = 300) -> Path:
-    """Run `briefgen build --format pdf -j 2` in ``folder`` over ``files``, every process of it importing
-    ``site`` as its sitecustomize (which may log to $BRIEFGEN_TEST_LOG); return the log's path."""
+def build_with_site(
+    folder: Path, files: Mapping[str, str], site: str, formats: str = "pdf", timeout: int = 300
+) -> subprocess.CompletedProcess[str]:
+    """Run `briefgen build --format FORMATS -j 2` in ``folder`` over ``files``, every process of it importing
+    ``site`` as its sitecustomize (which may log to $BRIEFGEN_TEST_LOG, ``folder / "log"``)."""
     write_tree(folder, {**files, "site/sitecustomize.py": site})
-    log = folder / "log"
-    env = {**os.environ, "PYTHONPATH": str(folder / "site"), "CI": "1", "BRIEFGEN_TEST_LOG": str(log)}
-    done = subprocess.run(
-        [sys.executable, "-m", "briefgen", "build", "--format", "pdf", "-j", "2"],
+    env = {**os.environ, "PYTHONPATH": str(folder / "site"), "CI": "1", "BRIEFGEN_TEST_LOG": str(folder / "log")}
+    return subprocess.run(
+        [sys.executable, "-m", "briefgen", "build", "--format", formats, "-j", "2"],
         cwd=folder,
         env=env,
         capture_output=True,
         text=True,
         timeout=timeout,
     )
-    assert done.returncode == 0, done.stderr
-    return log
 
 
 def png_bytes() -> bytes:

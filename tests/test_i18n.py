@@ -16,7 +16,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from helpers import REPO, parse_html, run_tool, write_brief
 
 from briefgen import i18n
@@ -349,27 +349,31 @@ def test_a_brief_in_french_reads_french_labels(rendered: dict[str, dict[str, str
 # --- a theme's labels
 
 
-def test_a_theme_label_not_in_the_catalogue_is_an_error_at_its_template_and_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def render_with_theme(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: str, toml: str) -> Result:
+    """`briefgen render --format html` of a small brief in a project whose theme's brief.html.j2 is ``template``."""
     monkeypatch.chdir(tmp_path)
-    theme = tmp_path / "theme"
-    theme.mkdir()
-    (theme / "brief.html.j2").write_text(
-        '{% extends "default/brief.html.j2" %}\n'
-        "{% block footer %}\n"
-        '<p>{{ _("Contents") }} · {{ _("Made by the desk") }}</p>\n'
-        '<p>{{ pgettext("status", "Final") }} {{ pgettext("status", "Shelved") }}</p>\n'
-        "{% endblock %}\n",
-        encoding="utf-8",
-    )
-    (tmp_path / "briefgen.toml").write_text('templates = "theme"\n', encoding="utf-8")
+    (tmp_path / "theme").mkdir()
+    (tmp_path / "theme" / "brief.html.j2").write_text(template, encoding="utf-8")
+    (tmp_path / "briefgen.toml").write_text(toml, encoding="utf-8")
     path = write_brief(
         tmp_path / "briefs",
         "b",
         {"title": "T", "date": "2025-11-28", "summary": "S.", "trigger": {"title": "W", "summary": "H."}},
     )
-    result = CliRunner().invoke(main, ["render", str(path), "--out", "out", "--format", "html"])
+    return CliRunner().invoke(main, ["render", str(path), "--out", "out", "--format", "html"])
+
+
+def test_a_theme_label_not_in_the_catalogue_is_an_error_at_its_template_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    footer = (
+        '{% extends "default/brief.html.j2" %}\n'
+        "{% block footer %}\n"
+        '<p>{{ _("Contents") }} · {{ _("Made by the desk") }}</p>\n'
+        '<p>{{ pgettext("status", "Final") }} {{ pgettext("status", "Shelved") }}</p>\n'
+        "{% endblock %}\n"
+    )
+    result = render_with_theme(tmp_path, monkeypatch, footer, 'templates = "theme"\n')
     assert result.exit_code == 1
     assert result.output.splitlines()[:2] == [
         "theme/brief.html.j2:3: label 'Made by the desk' is not in briefgen's message catalogue, so no language can"
@@ -382,19 +386,8 @@ def test_a_theme_label_not_in_the_catalogue_is_an_error_at_its_template_and_line
 def test_a_theme_using_the_catalogues_labels_renders_them_in_the_briefs_language(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "theme").mkdir()
-    (tmp_path / "theme" / "brief.html.j2").write_text(
-        '{% extends "default/brief.html.j2" %}{% block footer %}<p id="f">{{ _("Contents") }}</p>{% endblock %}',
-        encoding="utf-8",
-    )
-    (tmp_path / "briefgen.toml").write_text('templates = "theme"\nlanguage = "de"\n', encoding="utf-8")
-    path = write_brief(
-        tmp_path / "briefs",
-        "b",
-        {"title": "T", "date": "2025-11-28", "summary": "S.", "trigger": {"title": "W", "summary": "H."}},
-    )
-    result = CliRunner().invoke(main, ["render", str(path), "--out", "out", "--format", "html"])
+    footer = '{% extends "default/brief.html.j2" %}{% block footer %}<p id="f">{{ _("Contents") }}</p>{% endblock %}'
+    result = render_with_theme(tmp_path, monkeypatch, footer, 'templates = "theme"\nlanguage = "de"\n')
     assert result.exit_code == 0, result.output
     assert '<p id="f"><span class="last-word">Inhalt</span></p>' in (tmp_path / "out" / "b.html").read_text(
         encoding="utf-8"

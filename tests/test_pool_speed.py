@@ -13,9 +13,9 @@ from helpers import (
     PROJECT,
     REAL_BRIEF,
     brief,
+    build_with_site,
     load,
     minimal_data,
-    pdf_build_logged,
     settings,
     write_brief,
     write_tree,
@@ -71,7 +71,9 @@ def _variants(folder: Path, base: Path, names: list[str]) -> dict[str, str]:
 def test_each_workers_first_brief_does_no_set_up_the_others_skip(tmp_path: Path) -> None:
     # two unlike briefs, one of them twice: whichever a worker gets first must find everything it needs set up
     briefs = {**_variants(Path("briefs"), EXAMPLE_BRIEF, ["a", "b"]), **_variants(Path("briefs"), REAL_BRIEF, ["c"])}
-    log = pdf_build_logged(tmp_path, briefs, COLD_WORK, timeout=600)
+    done = build_with_site(tmp_path, briefs, COLD_WORK, timeout=600)
+    assert done.returncode == 0, done.stderr
+    log = tmp_path / "log"
     records = [json.loads(line) for line in log.read_text().splitlines()]
     assert sorted(r["brief"] for r in records) == [f"briefs/{n}.yaml" for n in "abc"]
     assert len({r["pid"] for r in records}) == 2  # both workers rendered, so each had a first brief

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-from helpers import MINIMAL, pdf_build_logged, settings, write_tree
+from helpers import MINIMAL, build_with_site, settings, write_tree
 
 # Runs a build in a child process with BRIEFS_PER_WORKER = 2 and records each pool's submissions: a pool
 # that hangs (ProcessPoolExecutor's max_tasks_per_child, CPython gh-115634) fails the test by its timeout.
@@ -77,17 +76,8 @@ workers.render_task = render_task
 
 def test_a_worker_that_dies_fails_only_its_brief(tmp_path: Path) -> None:
     names = ["a", "b", "killer", "c", "d", "e"]
-    write_tree(tmp_path, {f"briefs/{n}.yaml": MINIMAL.replace("A minimal brief", f"Brief {n}") for n in names})
-    write_tree(tmp_path, {"site/sitecustomize.py": KILLER})
-    env = {**os.environ, "PYTHONPATH": str(tmp_path / "site"), "CI": "1"}
-    done = subprocess.run(
-        [sys.executable, "-m", "briefgen", "build", "--format", "md,html", "-j", "2"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    briefs = {f"briefs/{n}.yaml": MINIMAL.replace("A minimal brief", f"Brief {n}") for n in names}
+    done = build_with_site(tmp_path, briefs, KILLER, formats="md,html")
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
     assert "briefs/killer.yaml: rendering failed: the worker process died (BrokenProcessPool)" in done.stderr
@@ -127,7 +117,9 @@ LONG_WORDS = "summary: " + " ".join(["Internationalisation, responsibilities, ch
 
 def test_workers_are_forked_warm_and_frozen(tmp_path: Path) -> None:
     briefs = {f"briefs/b{i}.yaml": MINIMAL.replace("summary: The bottom line.\n", LONG_WORDS) for i in range(3)}
-    log = pdf_build_logged(tmp_path, briefs, COUNTING)
+    done = build_with_site(tmp_path, briefs, COUNTING)
+    assert done.returncode == 0, done.stderr
+    log = tmp_path / "log"
     records = [line.split() for line in log.read_text().splitlines()]
     loaders = {int(r[1]) for r in records if r[0] == "dictionary"}
     renders = [(int(r[1]), int(r[2])) for r in records if r[0] == "brief"]
