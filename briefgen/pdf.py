@@ -6,7 +6,6 @@ import functools
 import gc
 import logging
 import mimetypes
-import re
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +14,7 @@ from typing import Any
 import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+import briefgen.pdf_engine  # noqa: F401  # WeasyPrint's per-PDF repeats done once per process
 from briefgen.errors import BriefgenError
 from briefgen.resources import TIMEOUT, Policy, Refused
 
@@ -29,8 +29,10 @@ class ClosedFetcher(URLFetcher):  # type: ignore[misc]
     def __init__(self, policy: Policy | None = None) -> None:
         super().__init__(timeout=TIMEOUT, allowed_protocols=("data", "file", "http", "https"), allow_redirects=False)
         self.policy = policy
+        self.fetched = 0  # pdf_engine keeps a style sheet only if parsing it fetched nothing
 
     def fetch(self, url: str, headers: Any = None) -> Any:
+        self.fetched += 1
         if url.startswith("data:"):
             return super().fetch(url, headers)
         if self.policy is None:
@@ -140,33 +142,6 @@ def _lay_out(page: str, fetcher: ClosedFetcher, options: dict[str, Any]) -> tupl
         font_config=_font_config(), **options
     )
     return document.write_pdf(finisher=_accessible, **options), len(document.pages)
-
-
-_SIZED_ARRAY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[([0-9]+)\]")
-
-
-def _array_types_parsed_once(ffi: Any) -> None:
-    """Let cffi parse an array type once, whatever its length. WeasyPrint subsets each font of each PDF with
-    ``ffi.new(f"hb_codepoint_t[{n}]", glyphs)``, and cffi parses every new length as a C declaration with
-    pycparser (5 to 14 ms each; a PDF brings 10 to 20 lengths, nearly all new to a fresh worker). The same
-    array, made from the open type ``hb_codepoint_t[]`` and the same values, is parsed once per process."""
-    if getattr(ffi, "_briefgen_arrays", False):
-        return
-    sized_new = ffi.new
-
-    def new(cdecl: Any, init: Any = None) -> Any:  # about 17,000 calls a PDF: the common ones tested cheaply
-        if init is not None and isinstance(cdecl, str) and cdecl.endswith("]"):
-            match = _SIZED_ARRAY.fullmatch(cdecl)
-            # not text: cffi sizes char[] from bytes with a terminating NUL, char[n] without one
-            if match and isinstance(init, list | tuple) and len(init) == int(match[2]):
-                return sized_new(f"{match[1]}[]", init)
-        return sized_new(cdecl, init)
-
-    ffi.new = new
-    ffi._briefgen_arrays = True
-
-
-_array_types_parsed_once(weasyprint.text.ffi.ffi)
 
 
 @contextmanager

@@ -60,6 +60,7 @@ ORDER = [
     "briefgen.template_labels",  # a language's Jinja environment: constant labels translated as templates compile
     "briefgen.render",
     "briefgen.engine_check",  # what the PDF engine needs of the system, in words
+    "briefgen.pdf_engine",  # what WeasyPrint and its parsers repeat for every PDF, done once per process
     "briefgen.pdf",
     "briefgen.pdf_process",
     # the Word document, written from the model (not converted from the HTML)

@@ -1,0 +1,172 @@
+"""Work WeasyPrint and its parsers repeat for every PDF, done once per process; each PDF stays byte for byte
+what it was.
+
+- **Author style sheets parsed once.** The page's ``<style>`` elements (the screen sheet, the print sheet) are
+  the same text for brief after brief of one language and marking; WeasyPrint parses each again for every PDF
+  (tokens, selectors compiled, declarations checked: about 5 % of a warm render). A sheet is kept, by its
+  exact text, and given to the next page that holds the same text. It keeps its place in the cascade: it is
+  still the page's own author sheet, found by WeasyPrint's own ``find_stylesheets`` (only the ``CSS`` it
+  constructs is replaced). A sheet is kept only when parsing it fetched nothing, logged nothing and changed
+  nothing but the page rules (no ``@import``, ``@font-face``, ``@counter-style``, ``@layer`` or
+  ``@color-profile``): the rest is parsed every time, as before.
+- **tinyhtml5's character-class cache.** Its ``chars_until`` stores each regular expression under the wrong
+  key (a chained assignment: ``characters = cache[(characters, opposite)] = regex``), so it compiles one for
+  every call: about 3,000 a page. The cache now finds them.
+- **cffi array types parsed once** (see _array_types_parsed_once).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Any
+
+import tinyhtml5.inputstream
+import weasyprint
+import weasyprint.css
+from weasyprint.css.tokens import Pending
+
+SHEETS_KEPT = 16  # distinct sheets per process: a build's languages times its markings, with room to spare
+
+
+class _Kept:
+    """A parsed author sheet, what it adds to a page's rules, and its declarations that report their errors."""
+
+    def __init__(self, sheet: Any, page_rules: list[Any]) -> None:
+        self.sheet = sheet
+        self.page_rules = page_rules
+        self.pending = [
+            value for _name, value, _important in _declarations(sheet, page_rules) if isinstance(value, Pending)
+        ]
+
+    def for_page(self, page_rules: list[Any], layers: list[Any]) -> Any:
+        """The sheet as the page's own: its page rules added to the page's, each var() ready to warn again."""
+        page_rules.extend(self.page_rules)
+        for value in self.pending:  # a var() that resolves to nothing warns once per sheet: once per page, as before
+            value._reported_error = False
+        sheet = object.__new__(type(self.sheet))
+        sheet.__dict__.update(self.sheet.__dict__)  # the matcher is shared: matching only reads it
+        sheet.page_rules, sheet.layers = page_rules, layers  # the page's lists, as WeasyPrint's own sheets hold
+        return sheet
+
+
+def _declarations(sheet: Any, page_rules: list[Any]) -> list[tuple[str, Any, bool]]:
+    matcher = sheet.matcher
+    buckets = [
+        *matcher.id_selectors.values(),
+        *matcher.class_selectors.values(),
+        *matcher.lower_local_name_selectors.values(),
+        *matcher.namespace_selectors.values(),
+        matcher.lang_attr_selectors,
+        matcher.other_selectors,
+    ]
+    found = [d for bucket in buckets for *_, (declarations, _layer) in bucket for d in declarations]
+    return found + [d for _rule, _selectors, declarations in page_rules for d in declarations]
+
+
+class _Logged(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+_kept: OrderedDict[Hashable, _Kept] = OrderedDict()
+_constructor = weasyprint.CSS
+
+
+def _css(*args: Any, **kwargs: Any) -> Any:
+    """WeasyPrint's CSS(), as ``find_stylesheets`` calls it for a ``<style>``; the sheet kept when it may be."""
+    string = kwargs.get("string")
+    if args or not isinstance(string, str) or kwargs.get("matcher") is not None or kwargs.get("layer") is not None:
+        return _constructor(*args, **kwargs)
+    page_rules, layers = kwargs.get("page_rules"), kwargs.get("layers")
+    counters, profiles = kwargs.get("counter_style"), kwargs.get("color_profiles")
+    if not (isinstance(page_rules, list) and isinstance(layers, list)):
+        return _constructor(*args, **kwargs)
+    if not (isinstance(counters, dict) and isinstance(profiles, dict)):
+        return _constructor(*args, **kwargs)
+    fetcher, font_config = kwargs.get("url_fetcher"), kwargs.get("font_config")
+    key = (string, kwargs.get("base_url"), kwargs.get("media_type"), id(fetcher.__class__), id(font_config))
+    kept = _kept.get(key)
+    if kept is not None:
+        _kept.move_to_end(key)
+        return kept.for_page(page_rules, layers)
+    before = (len(page_rules), len(layers), len(counters), len(profiles), getattr(fetcher, "fetched", None))
+    logged = _Logged()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(logged)
+    try:
+        sheet = _constructor(*args, **kwargs)
+    finally:
+        logger.removeHandler(logged)
+    after = (len(page_rules), len(layers), len(counters), len(profiles), getattr(fetcher, "fetched", None))
+    changed = after[1:] != before[1:]
+    if fetcher is not None and not hasattr(fetcher, "fetched"):
+        changed = True  # a fetcher that does not count its fetches: an @import may have read something
+    if not changed and not logged.count:
+        _kept[key] = _Kept(sheet, page_rules[before[0] :])
+        while len(_kept) > SHEETS_KEPT:
+            _kept.popitem(last=False)
+    return sheet
+
+
+class _Expressions(dict[tuple[Any, bool], "re.Pattern[str]"]):
+    """tinyhtml5's ``characters_until_regex``, found under the key it is looked up by; the same expressions."""
+
+    def __missing__(self, key: tuple[Any, bool]) -> re.Pattern[str]:
+        characters, opposite = key
+        regex = "".join([f"\\x{ord(character):02x}" for character in characters])
+        if not opposite:
+            regex = f"^{regex}"
+        self[key] = compiled = re.compile(f"[{regex}]+")
+        return compiled
+
+
+_SIZED_ARRAY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[([0-9]+)\]")
+
+
+def _array_types_parsed_once(ffi: Any) -> None:
+    """Let cffi parse an array type once, whatever its length. WeasyPrint subsets each font of each PDF with
+    ``ffi.new(f"hb_codepoint_t[{n}]", glyphs)``, and cffi parses every new length as a C declaration with
+    pycparser (5 to 14 ms each; a PDF brings 10 to 20 lengths, nearly all new to a fresh worker). The same
+    array, made from the open type ``hb_codepoint_t[]`` and the same values, is parsed once per process."""
+    if getattr(ffi, "_briefgen_arrays", False):
+        return
+    sized_new = ffi.new
+
+    def new(cdecl: Any, init: Any = None) -> Any:  # about 17,000 calls a PDF: the common ones tested cheaply
+        if init is not None and isinstance(cdecl, str) and cdecl.endswith("]"):
+            match = _SIZED_ARRAY.fullmatch(cdecl)
+            # not text: cffi sizes char[] from bytes with a terminating NUL, char[n] without one
+            if match and isinstance(init, list | tuple) and len(init) == int(match[2]):
+                return sized_new(f"{match[1]}[]", init)
+        return sized_new(cdecl, init)
+
+    ffi.new = new
+    ffi._briefgen_arrays = True
+
+
+def install() -> None:
+    """Put the three in place (once; importing this module does it)."""
+    _array_types_parsed_once(weasyprint.text.ffi.ffi)
+    if not isinstance(tinyhtml5.inputstream.characters_until_regex, _Expressions):
+        tinyhtml5.inputstream.characters_until_regex = _Expressions()
+    weasyprint.css.CSS = _css
+
+
+def kept_sheets() -> int:
+    """How many parsed sheets this process keeps (for tests and benchmarks)."""
+    return len(_kept)
+
+
+def forget_sheets() -> None:
+    """Parse every sheet again from now on, until it is kept again (for benchmarks that compare)."""
+    _kept.clear()
+
+
+install()
