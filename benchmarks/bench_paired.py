@@ -2,9 +2,11 @@
 set up as a build worker of that tree is (the branch's throwaway-brief warm-up and frozen collector when it has
 them): the PDF of a validated brief, its templates, layout and checks, as a worker makes it.
 
-Run: .venv/bin/python benchmarks/bench_paired.py --baseline TREE [BRIEF] [--runs 9]
+Run: .venv/bin/python benchmarks/bench_paired.py --baseline TREE [BRIEF ...] [--runs 9]
 TREE is a checkout of the earlier code (e.g. `git worktree add --detach /tmp/base main`); the same virtual
-environment runs both. Prints figures only (wall and CPU seconds, ratios this / baseline, peak RSS).
+environment runs both. With several briefs, each process renders them in turn (run 1 the first, run 2 the
+second, ...), as a worker renders a build's different briefs; ratios still compare the same brief's render.
+Prints figures only (wall and CPU seconds, ratios this / baseline, peak RSS).
 """
 
 from __future__ import annotations
@@ -22,22 +24,23 @@ ROOT = Path(__file__).resolve().parent.parent
 SERVER = """
 import gc, json, resource, sys, time
 from pathlib import Path
-tree, brief = sys.argv[1], Path(sys.argv[2])
+tree, briefs = sys.argv[1], [Path(arg) for arg in sys.argv[2:]]
 sys.path.insert(0, tree)
 from briefgen.check import check
 from briefgen.produce import make_outputs
 from briefgen.project import resolve_project
-project = resolve_project(start=brief.parent, formats=["pdf"])
-valid = check([brief], project).briefs[0]
+project = resolve_project(start=briefs[0].parent, formats=["pdf"])
+valids = [check([brief], project).briefs[0] for brief in briefs]
 try:
     from briefgen.warm import warm_up
 except ImportError:  # the earlier code: a worker is warm after its first brief
-    make_outputs(valid, project)
+    make_outputs(valids[0], project)
 else:
     warm_up([project.language], ["pdf"])
-make_outputs(valid, project)
+make_outputs(valids[-1], project)  # then the first brief timed is not the one just made
 print(json.dumps({"ready": True}), flush=True)
-for _ in sys.stdin:
+for run, _ in enumerate(sys.stdin):
+    valid = valids[run % len(valids)]
     wall, cpu = time.perf_counter(), time.process_time()
     make_outputs(valid, project)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
@@ -48,14 +51,14 @@ for _ in sys.stdin:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("brief", nargs="?", type=Path, default=ROOT / "briefs/china-france-japan-2025-11.yaml")
+    parser.add_argument("brief", nargs="*", type=Path, default=[ROOT / "briefs/china-france-japan-2025-11.yaml"])
     parser.add_argument("--baseline", type=Path, required=True, help="a checkout of the earlier code")
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
     trees = {"baseline": args.baseline.resolve(), "this": ROOT}
     servers = {
         name: subprocess.Popen(
-            [sys.executable, "-c", SERVER, str(tree), str(args.brief.resolve())],
+            [sys.executable, "-c", SERVER, str(tree), *(str(brief.resolve()) for brief in args.brief)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -76,7 +79,8 @@ def main() -> None:
         assert server.stdin is not None
         server.stdin.close()
         server.wait()
-    print(f"{args.brief.name}: warm PDF render (templates, layout, checks), {args.runs} alternating runs")
+    names = ", ".join(brief.name for brief in args.brief)
+    print(f"{names}: warm PDF render (templates, layout, checks), {args.runs} alternating runs")
     for key in ("wall", "cpu"):
         old, new = [t[key] for t in times["baseline"]], [t[key] for t in times["this"]]
         ratios = sorted(b / a for a, b in zip(old, new, strict=True))
