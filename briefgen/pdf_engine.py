@@ -12,7 +12,7 @@ what it was.
 - **tinyhtml5's character-class cache.** Its ``chars_until`` stores each regular expression under the wrong
   key (a chained assignment: ``characters = cache[(characters, opposite)] = regex``), so it compiles one for
   every call: about 3,000 a page. The cache now finds them.
-- **cffi array types parsed once** (see _array_types_parsed_once).
+- **cffi array types parsed once** by the font subsetter (see _ArraysParsedOnce).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from typing import Any
 import tinyhtml5.inputstream
 import weasyprint
 import weasyprint.css
+import weasyprint.pdf.fonts
 from weasyprint.css.tokens import Pending
 
 SHEETS_KEPT = 16  # distinct sheets per process: a build's languages times its markings, with room to spare
@@ -130,30 +131,35 @@ class _Expressions(dict[tuple[Any, bool], "re.Pattern[str]"]):
 _SIZED_ARRAY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[([0-9]+)\]")
 
 
-def _array_types_parsed_once(ffi: Any) -> None:
-    """Let cffi parse an array type once, whatever its length. WeasyPrint subsets each font of each PDF with
-    ``ffi.new(f"hb_codepoint_t[{n}]", glyphs)``, and cffi parses every new length as a C declaration with
-    pycparser (5 to 14 ms each; a PDF brings 10 to 20 lengths, nearly all new to a fresh worker). The same
-    array, made from the open type ``hb_codepoint_t[]`` and the same values, is parsed once per process."""
-    if getattr(ffi, "_briefgen_arrays", False):
-        return
-    sized_new = ffi.new
+class _ArraysParsedOnce:
+    """WeasyPrint's cffi ``ffi`` as its font subsetter sees it, an array type parsed once whatever its length.
 
-    def new(cdecl: Any, init: Any = None) -> Any:  # about 17,000 calls a PDF: the common ones tested cheaply
-        if init is not None and isinstance(cdecl, str) and cdecl.endswith("]"):
+    The subsetter makes ``ffi.new(f"hb_codepoint_t[{n}]", glyphs)`` for each font of each PDF, and cffi parses
+    every new length as a C declaration with pycparser (5 to 14 ms each; a PDF brings 10 to 20 lengths, nearly
+    all new to a fresh worker). The same array, made from the open type ``hb_codepoint_t[]`` and the same
+    values, is parsed once per process. Only the subsetter's module sees this: the text layout's 12,000 calls a
+    PDF (``char[]`` from bytes) go to cffi directly, at no cost.
+    """
+
+    def __init__(self, ffi: Any) -> None:
+        self._ffi = ffi
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ffi, name)
+
+    def new(self, cdecl: Any, init: Any = None) -> Any:
+        if isinstance(init, list | tuple) and isinstance(cdecl, str):
             match = _SIZED_ARRAY.fullmatch(cdecl)
             # not text: cffi sizes char[] from bytes with a terminating NUL, char[n] without one
-            if match and isinstance(init, list | tuple) and len(init) == int(match[2]):
-                return sized_new(f"{match[1]}[]", init)
-        return sized_new(cdecl, init)
-
-    ffi.new = new
-    ffi._briefgen_arrays = True
+            if match and len(init) == int(match[2]):
+                return self._ffi.new(f"{match[1]}[]", init)
+        return self._ffi.new(cdecl, init)
 
 
 def install() -> None:
     """Put the three in place (once; importing this module does it)."""
-    _array_types_parsed_once(weasyprint.text.ffi.ffi)
+    if not isinstance(weasyprint.pdf.fonts.ffi, _ArraysParsedOnce):
+        weasyprint.pdf.fonts.ffi = _ArraysParsedOnce(weasyprint.pdf.fonts.ffi)
     if not isinstance(tinyhtml5.inputstream.characters_until_regex, _Expressions):
         tinyhtml5.inputstream.characters_until_regex = _Expressions()
     weasyprint.css.CSS = _css

@@ -84,9 +84,13 @@ def test_each_workers_first_brief_does_no_set_up_the_others_skip(tmp_path: Path)
 
 def test_cffi_parses_an_array_type_once_whatever_its_length() -> None:
     import cffi.api
-    from weasyprint.text.ffi import ffi
+    import weasyprint.pdf.fonts
+    import weasyprint.text.ffi
 
-    import briefgen.pdf  # noqa: F401  # makes WeasyPrint's ffi parse its array types once
+    import briefgen.pdf  # noqa: F401  # makes WeasyPrint's font subsetter parse its array types once
+
+    ffi = weasyprint.pdf.fonts.ffi  # what the subsetter calls
+    assert "new" not in vars(weasyprint.text.ffi.ffi)  # the text layout's own calls go to cffi directly
 
     parsed: list[str] = []
     real = cffi.api.FFI._typeof_locked
