@@ -6,6 +6,10 @@ Run: .venv/bin/python benchmarks/bench_paired.py --baseline TREE [BRIEF ...] [--
 TREE is a checkout of the earlier code (e.g. `git worktree add --detach /tmp/base main`); the same virtual
 environment runs both. With several briefs, each process renders them in turn (run 1 the first, run 2 the
 second, ...), as a worker renders a build's different briefs; ratios still compare the same brief's render.
+     .venv/bin/python benchmarks/bench_paired.py --together [BRIEF ...] [--runs 9]
+two warm processes of this tree, in rounds: each renders alone, then both render at the same time. How much
+longer a render takes beside another is what any two-worker build loses on this machine (`build -j 2`
+cannot beat 2 / that factor, before its fixed costs).
 Prints figures only (wall and CPU seconds, ratios this / baseline, the ratio of each tree's fastest run,
 which other work on the machine stretches least, and peak RSS).
 """
@@ -53,33 +57,22 @@ for run, _ in enumerate(sys.stdin):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("brief", nargs="*", type=Path, default=[ROOT / "briefs/china-france-japan-2025-11.yaml"])
-    parser.add_argument("--baseline", type=Path, required=True, help="a checkout of the earlier code")
+    parser.add_argument("--baseline", type=Path, help="a checkout of the earlier code")
+    parser.add_argument("--together", action="store_true", help="two processes of this tree: alone, then at once")
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
+    if args.together == (args.baseline is not None):
+        parser.error("give either --baseline TREE or --together")
+    if args.together:
+        together(args.brief, args.runs)
+        return
     trees = {"baseline": args.baseline.resolve(), "this": ROOT}
-    servers = {
-        name: subprocess.Popen(
-            [sys.executable, "-c", SERVER, str(tree), *(str(brief.resolve()) for brief in args.brief)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for name, tree in trees.items()
-    }
-    for server in servers.values():
-        assert server.stdout is not None and json.loads(server.stdout.readline())["ready"]
+    servers = start(trees, args.brief)
     times: dict[str, list[dict[str, float]]] = {name: [] for name in servers}
     for run in range(args.runs):
         for name in list(servers)[:: 1 if run % 2 == 0 else -1]:  # who goes first alternates
-            server = servers[name]
-            assert server.stdin is not None and server.stdout is not None
-            server.stdin.write("go\n")
-            server.stdin.flush()
-            times[name].append(json.loads(server.stdout.readline()))
-    for server in servers.values():
-        assert server.stdin is not None
-        server.stdin.close()
-        server.wait()
+            times[name].append(ask([servers[name]])[0])
+    stop(servers)
     names = ", ".join(brief.name for brief in args.brief)
     print(f"{names}: warm PDF render (templates, layout, checks), {args.runs} alternating runs")
     for key in ("wall", "cpu"):
@@ -92,6 +85,60 @@ def main() -> None:
         )
     rss = {name: max(t["rss"] for t in runs) for name, runs in times.items()}
     print(f"  peak RSS: baseline {rss['baseline']:.0f} MiB, this {rss['this']:.0f} MiB")
+
+
+def start(trees: dict[str, Path], briefs: list[Path]) -> dict[str, subprocess.Popen[str]]:
+    """One warm server per tree, each ready to render."""
+    servers = {
+        name: subprocess.Popen(
+            [sys.executable, "-c", SERVER, str(tree), *(str(brief.resolve()) for brief in briefs)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for name, tree in trees.items()
+    }
+    for server in servers.values():
+        assert server.stdout is not None and json.loads(server.stdout.readline())["ready"]
+    return servers
+
+
+def ask(servers: list[subprocess.Popen[str]]) -> list[dict[str, float]]:
+    """One render by each server, all started before any is read: at the same time when there are several."""
+    for server in servers:
+        assert server.stdin is not None
+        server.stdin.write("go\n")
+        server.stdin.flush()
+    answers = []
+    for server in servers:
+        assert server.stdout is not None
+        answers.append(json.loads(server.stdout.readline()))
+    return answers
+
+
+def stop(servers: dict[str, subprocess.Popen[str]]) -> None:
+    for server in servers.values():
+        assert server.stdin is not None
+        server.stdin.close()
+        server.wait()
+
+
+def together(briefs: list[Path], runs: int) -> None:
+    """Renders alone and side by side, in rounds (A alone, B alone, A and B at once), by two warm processes."""
+    servers = start({"a": ROOT, "b": ROOT}, briefs)
+    a, b = servers["a"], servers["b"]
+    alone: list[dict[str, float]] = []
+    beside: list[dict[str, float]] = []
+    for _ in range(runs):
+        alone += ask([a]) + ask([b])
+        beside += ask([a, b])
+    stop(servers)
+    print(f"{', '.join(brief.name for brief in briefs)}: warm PDF renders alone and two at once, {runs} rounds")
+    for key in ("wall", "cpu"):
+        one, two = statistics.median(t[key] for t in alone), statistics.median(t[key] for t in beside)
+        print(f"  {key:4}: alone median {one:.3f} s, beside another {two:.3f} s: {two / one:.2f}x as long")
+    factor = statistics.median(t["wall"] for t in beside) / statistics.median(t["wall"] for t in alone)
+    print(f"  two workers can do at most {2 / factor:.2f}x the work of one here, before any fixed cost")
 
 
 if __name__ == "__main__":
