@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
@@ -77,6 +78,7 @@ class _Logged(logging.Handler):
 
 
 _kept: OrderedDict[Hashable, _Kept] = OrderedDict()
+_kept_lock = threading.Lock()  # the preview's build loop and a request may lay out pages at once
 _constructor = weasyprint.CSS
 
 
@@ -93,9 +95,11 @@ def _css(*args: Any, **kwargs: Any) -> Any:
         return _constructor(*args, **kwargs)
     fetcher, font_config = kwargs.get("url_fetcher"), kwargs.get("font_config")
     key = (string, kwargs.get("base_url"), kwargs.get("media_type"), id(fetcher.__class__), id(font_config))
-    kept = _kept.get(key)
+    with _kept_lock:
+        kept = _kept.get(key)
+        if kept is not None:
+            _kept.move_to_end(key)
     if kept is not None:
-        _kept.move_to_end(key)
         return kept.for_page(page_rules, layers)
     before = (len(page_rules), len(layers), len(counters), len(profiles), getattr(fetcher, "fetched", None))
     logged = _Logged()
@@ -107,12 +111,14 @@ def _css(*args: Any, **kwargs: Any) -> Any:
         logger.removeHandler(logged)
     after = (len(page_rules), len(layers), len(counters), len(profiles), getattr(fetcher, "fetched", None))
     changed = after[1:] != before[1:]
-    if fetcher is not None and not hasattr(fetcher, "fetched"):
-        changed = True  # a fetcher that does not count its fetches: an @import may have read something
+    if not hasattr(fetcher, "fetched"):
+        changed = True  # no fetcher of ours, which counts its fetches: an @import may have read something
     if not changed and not logged.count:
-        _kept[key] = _Kept(sheet, page_rules[before[0] :])
-        while len(_kept) > SHEETS_KEPT:
-            _kept.popitem(last=False)
+        fresh = _Kept(sheet, page_rules[before[0] :])
+        with _kept_lock:
+            _kept[key] = fresh
+            while len(_kept) > SHEETS_KEPT:
+                _kept.popitem(last=False)
     return sheet
 
 
@@ -172,7 +178,8 @@ def kept_sheets() -> int:
 
 def forget_sheets() -> None:
     """Parse every sheet again from now on, until it is kept again (for benchmarks that compare)."""
-    _kept.clear()
+    with _kept_lock:
+        _kept.clear()
 
 
 install()
