@@ -151,3 +151,19 @@ def _serialised(tree: object) -> bytes:
 
     assert isinstance(tree, ET.Element)
     return ET.tostring(tree)
+
+
+def test_a_sheet_parsed_without_briefgen_s_counting_fetcher_is_never_kept() -> None:
+    import weasyprint.css
+    from weasyprint.urls import URLFetcher
+
+    for fetcher in (None, URLFetcher()):
+        weasyprint.css.CSS(
+            string="p { color: red; }",
+            url_fetcher=fetcher,
+            page_rules=[],
+            layers=[],
+            counter_style={},
+            color_profiles={},
+        )
+    assert engine.kept_sheets() == 0
