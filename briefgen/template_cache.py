@@ -50,7 +50,7 @@ def prune_now_and_then(folder: Path) -> None:
             return
     except OSError:
         pass  # no stamp yet: due
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, ImportError, ValueError):  # (no fcntl, no scandir of a descriptor)
         prune(folder)
 
 
