@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from briefgen.fields import LIKELIHOODS, PartialDate, shorten
-from briefgen.i18n import N_, VALUES, Translator, mark
+from briefgen.i18n import N_, SOURCE_LANGUAGE, VALUES, Translator, mark, translator
 from briefgen.yardstick import YARDSTICKS, Term
 from briefgen.yardstick import in_language as yardstick_in
 
@@ -344,6 +344,13 @@ def _judged(tr: Translator, value: str) -> str:
     if not named:
         named = {term.term for term in _terms(tr.language, value.replace("-", " "))}
     return named.pop() if len(named) == 1 else value  # two yardsticks that word it apart: as written
+
+
+def same_step(old: Any, new: Any) -> bool:
+    """Whether two spellings of a key judgement's likelihood name one step (Likely, likely; highly-likely,
+    highly likely): a respelling, no change of substance."""
+    english = translator(SOURCE_LANGUAGE)
+    return isinstance(old, str) and isinstance(new, str) and _judged(english, old) == _judged(english, new)
 
 
 def _terms(language: str, word: str) -> Iterator[Term]:

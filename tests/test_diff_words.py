@@ -338,6 +338,10 @@ def test_a_key_judgements_likelihood_is_told_by_its_label_not_its_value() -> Non
         "Kind of source “Acta diurna” changed from none to official statement",
     ]
     assert _judged("likely", "fifty-fifty") == [f"Likelihood of {point} changed from likely to fifty-fifty"]
+    # a respelling of one step is no change of substance
+    for old, new in (("Likely", "likely"), ("highly likely", "highly-likely"), ("likely", "probably")):
+        assert _judged(old, new) == [], (old, new)
+    assert _judged("Fifty-fifty", "fifty-fifty") == [f"Likelihood of {point} changed from Fifty-fifty to fifty-fifty"]
 
 
 def test_a_key_judgements_likelihood_is_told_by_its_translated_label() -> None:
