@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from briefgen.diff_words import Part, Said, words
+from briefgen.diff_words import Part, Said, same_step, words
 from briefgen.i18n import SOURCE_LANGUAGE, translator
 from briefgen.model import CONFIDENCES, IMPACTS, LIKELIHOODS, Brief, severity, shorten
 from briefgen.typography import Part as Spacing
@@ -304,7 +304,7 @@ def _fields(
 ) -> Iterator[Change]:
     for key in names:
         before, after = plain(getattr(old, key)), plain(getattr(new, key))
-        if before != after:
+        if before != after and not (section == "key_points" and key == "likelihood" and same_step(before, after)):
             title = shorten(spec.title(new), 90) if spec else ""
             ident = label_of(spec, new) if spec else None
             yield _change(name, section, ident, key, before, after, rule, noun, title, (old, new))

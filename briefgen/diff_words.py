@@ -11,11 +11,14 @@ language's (typography.py). British English is what the diff always said.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from briefgen.fields import PartialDate, shorten
-from briefgen.i18n import N_, VALUES, Translator, mark
+from briefgen.fields import LIKELIHOODS, PartialDate, shorten
+from briefgen.i18n import N_, SOURCE_LANGUAGE, VALUES, Translator, mark, translator
+from briefgen.yardstick import YARDSTICKS, Term
+from briefgen.yardstick import in_language as yardstick_in
 
 Part = tuple[str, bool]  # a piece of a sentence, and whether it is a title shown emphasised
 
@@ -320,12 +323,42 @@ def _step(tr: Translator, value: str, scale: str) -> str:
 
 
 def _value(tr: Translator, said: Said, value: Any) -> str:
+    """A field's value inside a sentence: a closed list's as its label says it (official statement, not
+    official-statement), a key judgement's likelihood as the yardstick says it."""
     if not value:
         return tr.pgettext(*NONE)
-    if tr.catalogue in (None, "en"):
-        return str(value)
+    if said.section == "key_points" and said.field == "likelihood":
+        return _judged(tr, str(value))
     scale = "watch" if said.section == "watch_list" else "status" if said.field == "status" else CLOSED.get(said.field)
     return _step(tr, value, scale) if scale else str(value)
+
+
+def _judged(tr: Translator, value: str) -> str:
+    """A key judgement's likelihood inside a sentence: the term of a published yardstick it names (any case)
+    in the sentence's language, as the brief shows it (highly likely, très probable); else a step of the
+    risks' scale as its label says it (almost-certain: almost certain, quasi certain); else the yardstick's
+    term it names with hyphens for spaces (highly-likely); else as written (a custom yardstick's word)."""
+    named = {term.term for term in _terms(tr.language, value)}
+    if not named and value in LIKELIHOODS:
+        return _step(tr, value, "likelihood")
+    if not named:
+        named = {term.term for term in _terms(tr.language, value.replace("-", " "))}
+    return named.pop() if len(named) == 1 else value  # two yardsticks that word it apart: as written
+
+
+def same_step(old: Any, new: Any) -> bool:
+    """Whether two spellings of a key judgement's likelihood name one step (Likely, likely; highly-likely,
+    highly likely): a respelling, no change of substance."""
+    english = translator(SOURCE_LANGUAGE)
+    return isinstance(old, str) and isinstance(new, str) and _judged(english, old) == _judged(english, new)
+
+
+def _terms(language: str, word: str) -> Iterator[Term]:
+    """The step ``word`` names on each published yardstick, in the words of ``language``."""
+    for yardstick in YARDSTICKS.values():
+        term = yardstick_in(yardstick, language).term(word)
+        if term is not None:
+            yield term
 
 
 def _date(tr: Translator, value: Any) -> str:

@@ -36,14 +36,16 @@ class FrameSections(Sections):
             if value is None:
                 continue
             line = self.doc.add_paragraph()
+            line.paragraph_format.space_after = Pt(2)  # lines of one block, as in the PDF's title block
             add_text(line, f"{name} ", bold=True, colour=MUTED)
             if path:
                 self._plain(line, value, path, alias)
             else:
                 add_text(line, value)
-        if brief.scope:
-            add_text(self.doc.add_paragraph(), self._("Scope"), bold=True, colour=MUTED, size=Pt(9))
-            self._markdown(self.doc, brief.scope, "scope", "Scope")
+        if brief.scope:  # "Scope: ..." on its line, as in the other formats
+            scope = self.doc.add_paragraph()
+            add_text(scope, self._("Scope:") + " ", bold=True, colour=MUTED)
+            self._inline(scope, brief.scope, "scope", "Scope")
 
     def _implications(self) -> None:
         brief = self.brief
@@ -55,15 +57,24 @@ class FrameSections(Sections):
         if not self.brief.options or self.summary:
             return
         self._heading(self._("Options"), None)
+        # a table of the options and their arguments for and against, as in the other formats
+        headers = [self._("Option"), self._("For"), self._("Against")]
+        table = self._table(self._("Courses of action open to us"), headers, [0.4, 0.3, 0.3])
         for i, option in enumerate(self.brief.options):
-            prefix = self._("Option %(n)s: %(title)s") % {"n": i + 1, "title": ""}
-            self._heading(option.title, f"options[{i}].title", level=2, prefix=prefix, mark=("options", i))
+            title, pros, cons = self._row(table)
+            add_text(title.paragraphs[0], f"{i + 1}. ", bold=True)
+            self._plain(title.paragraphs[0], option.title, f"options[{i}].title", "Option", bold=True)
+            self._mark(title.paragraphs[0], "options", i)
             if option.description:
-                self._markdown(self.doc, option.description, f"options[{i}].description", option.title)
-            for side, key, items in ((self._("For"), "pros", option.pros), (self._("Against"), "cons", option.cons)):
-                if items:
-                    add_text(self.doc.add_paragraph(), side, bold=True, colour=MUTED)
-                    self._points(items, f"options[{i}].{key}", ())
+                self._cell_markdown(title, option.description, f"options[{i}].description", option.title)
+            for cell, key, items in ((pros, "pros", option.pros), (cons, "cons", option.cons)):
+                for j, item in enumerate(items):
+                    paragraph = cell.paragraphs[0] if j == 0 else cell.add_paragraph()
+                    paragraph.style = "List Bullet"
+                    paragraph.paragraph_format.space_after = Pt(2)
+                    self._inline(paragraph, item, f"options[{i}].{key}[{j}]", "Point")
+                if not items:
+                    add_text(cell.paragraphs[0], "—")
 
     def _annex(self) -> None:
         if self.summary:

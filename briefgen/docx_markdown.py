@@ -159,8 +159,12 @@ class MarkdownWriter:
     def inline_tokens(self, paragraph: Paragraph, tokens: Sequence[Token]) -> None:
         look: dict[str, Any] = {}
         link: Any = None
-        for token in tokens:
+        for n, token in enumerate(tokens):
             kind = token.type
+            if kind in ("text", "softbreak") and n + 1 < len(tokens) and tokens[n + 1].type == "citation":
+                # a reference number sits on the word it follows, as in the other formats (markdown.to_html)
+                token = token.copy(type="text", content=("" if kind == "softbreak" else token.content).rstrip(" \t"))
+                kind = "text" if token.content else "empty"
             if kind in ("strong_open", "strong_close"):
                 look["bold"] = kind == "strong_open"
             elif kind in ("em_open", "em_close"):

@@ -209,15 +209,49 @@ def left_border(cell: _Cell, colour: str, eighths: int = 24) -> None:
 
 
 def repeat_header(table: Table) -> None:
-    """The first row is a header row, repeated at the top of each page the table runs onto."""
+    """The first row is a header row, repeated at the top of each page the table runs onto, and kept on the
+    page of the row after it (never alone at the foot of a page)."""
     row_props = table.rows[0]._tr.get_or_add_trPr()
     row_props.append(element("w:tblHeader"))
+    for cell in table.rows[0].cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
 
 
 def cant_split(table: Table) -> None:
-    """No row of the table breaks across a page."""
+    """No row of the table breaks across a page (a row taller than a page still does, as Word must)."""
     for row in table.rows:
-        row._tr.get_or_add_trPr().append(element("w:cantSplit"))
+        props = row._tr.get_or_add_trPr()
+        if props.find(qn("w:cantSplit")) is None:
+            props.append(element("w:cantSplit"))
+
+
+def keep_together(table: Table) -> None:
+    """The table on one page: each row kept with the next (Word and LibreOffice break a table too tall)."""
+    for row in table.rows[:-1]:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+
+
+def no_break_hyphens(run: Run) -> None:
+    """The run's hyphens as Word's non-breaking hyphens: a range (10-20%) is never split across lines."""
+    shown = run._r.find(qn("w:t"))
+    if shown is None or "-" not in (shown.text or ""):
+        return
+    pieces = (shown.text or "").split("-")
+    at = shown
+    for n, piece in enumerate(pieces):
+        if n:
+            at.addnext(element("w:noBreakHyphen"))
+            at = at.getnext()
+        if piece:
+            text = element("w:t")
+            text.set(qn("xml:space"), "preserve")
+            text.text = piece
+            at.addnext(text)
+            at = text
+    run._r.remove(shown)
 
 
 def keep_with_next(paragraph: Paragraph) -> None:

@@ -20,11 +20,11 @@ from briefgen.docx_parts import (
     MARGINS,
     PAGE_SIZES,
     bookmark,
-    cant_split,
     field_paragraphs,
     hyperlink,
     left_border,
     link_run,
+    no_break_hyphens,
     prefix_run,
     repeat_header,
     run_control,
@@ -160,8 +160,7 @@ class Sections:
     def _bluf(self) -> None:
         self._heading(self._("Bottom line up front"), None)
         box = self.doc.add_table(rows=1, cols=1)
-        self.tables.append((box, [1.0]))
-        cant_split(box)  # the box moves to the next page whole rather than break
+        self.tables.append((box, [1.0]))  # (its one row, as every table's, moves to the next page whole)
         cell = box.rows[0].cells[0]
         shade(cell, BOX_FILL)
         left_border(cell, "1F3A5F")
@@ -178,7 +177,8 @@ class Sections:
             said = [likelihood_label(point.likelihood, yardstick)] if point.likelihood else []
             said += [self.tr.confidence(point.confidence)] if point.confidence else []
             said += [self._("Desk assessment")] if point.basis else []
-            add_text(confidence.paragraphs[0], self._("; ").join(said) or "—")
+            for run in add_text(confidence.paragraphs[0], self._("; ").join(said) or "—"):
+                no_break_hyphens(run)  # Highly unlikely (10-20%): the range on one line
 
     def _trigger(self) -> None:
         trigger = self.brief.trigger
@@ -283,8 +283,9 @@ class Sections:
             add_text(severity_cell.paragraphs[0], self.value(band, "severity"))
 
     def _whose(self, risk: Any) -> str:
-        """Whose risk it is: an actor's name, or us."""
-        return self.actors[risk.to].name if risk.to and risk.to != "us" else self._("us") if risk.to else ""
+        """Whose risk it is, as estimates.py says it: an actor's affiliation (China) else its name, or us."""
+        actor = self.actors[risk.to] if risk.to and risk.to != "us" else None
+        return (actor.affiliation or actor.name) if actor else self._("us") if risk.to else ""
 
     def _matrix(self) -> None:
         risks = self.brief.risks
@@ -305,7 +306,6 @@ class Sections:
                 numbers = [str(n) for n, r in enumerate(risks, 1) if (r.likelihood, r.impact) == (likelihood, impact)]
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
                 add_text(cell.paragraphs[0], ", ".join(numbers), bold=True)
-        cant_split(matrix)
         legend = self.doc.add_paragraph()
         add_text(legend, self._("Severity (likelihood step × impact step):") + " ", colour=MUTED, size=Pt(8))
         add_text(legend, self._("low 1–4, medium 5–9, high 10–16, extreme 20–25."), colour=MUTED, size=Pt(8))
@@ -366,7 +366,8 @@ class Sections:
             entry.paragraph_format.left_indent = Pt(18)
             entry.paragraph_format.first_line_indent = Pt(-18)
             add_text(entry, f"[{number}]\t")
-            self._mark(entry, "sources", i)
+            if mark := self.marks.of("sources", i):  # after the number, as in the other formats: [1] (U) [B2]
+                add_text(entry, f"{mark} ", bold=True)
             if source.grade:
                 add_text(entry, f"[{source.grade}] ", bold=True)
             if source.url and link_ok(source.url) and web_url(source.url):

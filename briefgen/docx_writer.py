@@ -25,9 +25,11 @@ from briefgen.docx_markdown import add_text
 from briefgen.docx_parts import (
     add_field,
     add_field_part,
+    cant_split,
     document_language,
     drop_thumbnail,
     field_begin,
+    keep_together,
     page_setup,
     set_widths,
     small_text,
@@ -42,6 +44,7 @@ from briefgen.model import Brief
 from briefgen.project import Project
 from briefgen.render import release_note, short_title
 
+SHORT_TABLE = 8  # rows (its header's included) of a table kept on one page: the matrix, a scale, six risks
 REFERENCE_DOCX = "reference.docx"  # a theme's Word styles (and header logo), like Pandoc's --reference-doc
 
 
@@ -100,6 +103,9 @@ class _WordBrief(FrameSections):
         total = text_width(self.project)
         for table, shares in self.tables:
             set_widths(table, [int(total * share) for share in shares])
+            cant_split(table)  # a row (the BLUF's box too) moves to the next page whole rather than break
+            if len(table.rows) <= SHORT_TABLE:
+                keep_together(table)
             if len(shares) > 1:  # not the BLUF's box
                 small_text(table, Pt(9))
         end = self.doc.add_paragraph()
@@ -186,6 +192,7 @@ class _WordBrief(FrameSections):
         if note:
             add_text(self.doc.add_paragraph(), note, bold=True, colour=MUTED)
         meta = self.doc.add_paragraph()
+        meta.paragraph_format.space_after = Pt(2)  # the title block's lines as one block (docx_frame too)
         pairs = [(self._("Date:"), self.date(brief.date))]
         if self.edition is not None and self.edition.number:
             pairs.append((self._("Edition:"), str(self.edition.number)))
@@ -198,6 +205,7 @@ class _WordBrief(FrameSections):
             add_text(meta, value)
         if brief.authors:
             authors = self.doc.add_paragraph()
+            authors.paragraph_format.space_after = Pt(2)
             said = self.tr.ngettext("Author:", "Authors:", len(brief.authors))
             add_text(authors, f"{said} ", bold=True, colour=MUTED)
             for i, author in enumerate(brief.authors):
@@ -230,14 +238,16 @@ class _WordBrief(FrameSections):
         """A TOC field Word fills in on opening (page numbers, links); until then it shows the headings."""
         heading = self.doc.add_paragraph(style="TOC Heading")
         add_text(heading, self._("Contents"))
-        start = self.doc.add_paragraph()
-        field_begin(start, 'TOC \\o "1-1" \\h \\z \\u')
-        for title in self._toc_titles():  # compact, so the title block, contents and BLUF share page 1
+        titles = self._toc_titles()
+        for n, title in enumerate(titles):  # compact, so the title block, contents and BLUF share page 1
             entry = self.doc.add_paragraph()
             entry.paragraph_format.space_after = Pt(0)
             entry.paragraph_format.line_spacing = 1.0
+            if n == 0:  # the field opens and closes in its entries, as Word writes it: no blank line around them
+                field_begin(entry, 'TOC \\o "1-1" \\h \\z \\u')
             add_text(entry, title, size=Pt(9))
-        add_field_part(self.doc.add_paragraph(), "end")
+            if n == len(titles) - 1:
+                add_field_part(entry, "end")
 
     def _toc_titles(self) -> list[str]:
         brief = self.brief

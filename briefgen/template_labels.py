@@ -11,7 +11,7 @@ so the folders must be the user's own with no access for others (made 0700), and
 the user's and nobody else can write it. A file is found by the template's name and path and by everything
 that shapes what is compiled (this module, the translations, the environment's options, the versions); Jinja
 compiles again when the template's text changed. BRIEFGEN_TEMPLATE_CACHE=0 turns it off; a folder that cannot
-be made or written is skipped without a word."""
+be made or written is skipped without a word. The folder is pruned now and then (template_cache.py)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from jinja2 import nodes
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
 from jinja2.visitor import NodeTransformer
 
-from briefgen import __version__
+from briefgen import __version__, template_cache
 from briefgen.i18n import Translator
 
 CACHE_SWITCH = "BRIEFGEN_TEMPLATE_CACHE"  # "0", "off", "no" or "false": every process compiles its templates
@@ -44,6 +44,7 @@ class TranslatedEnvironment(jinja2.Environment):
         folder = cache_folder()
         if folder is not None and self.bytecode_cache is None:
             self.bytecode_cache = KeptTemplates(folder, _signature(translator, options))
+            template_cache.prune_now_and_then(folder)  # at most once a day, its stamp read once a process
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         tree = super()._parse(source, name, filename)
@@ -96,6 +97,7 @@ class KeptTemplates(FileSystemBytecodeCache):
             found = os.fstat(fd)  # checked before a byte is read (the header is unpickled)
             if stat.S_ISREG(found.st_mode) and found.st_uid == os.getuid() and not found.st_mode & 0o022:
                 bucket.load_bytecode(file)
+                template_cache.mark_used(fd, found)  # what pruning reads as its last use
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         with contextlib.suppress(OSError):

@@ -316,6 +316,69 @@ def test_a_key_judgements_likelihood_moved_has_no_severity() -> None:
     )
 
 
+def _judged(old: str | None, new: str, language: str = "en", kind: str | None = None) -> list[str]:
+    """The sentences of a key judgement whose likelihood went from ``old`` to ``new``, and a source whose kind
+    became ``kind``, in ``language``."""
+    before = old_data()
+    before["key_points"][0]["likelihood"] = old
+    after = copy.deepcopy(before)
+    after["key_points"][0]["likelihood"] = new
+    if kind:
+        after["sources"][0]["kind"] = kind
+    after["language"] = language
+    return [c.sentence.replace("\u00a0", " ") for c in in_language(diff_briefs(load(before), load(after)), language)]
+
+
+def test_a_key_judgements_likelihood_is_told_by_its_label_not_its_value() -> None:
+    point = "key judgement “Lorem ipsum dolor sit amet.”"
+    assert _judged("likely", "highly-likely") == [f"Likelihood of {point} changed from likely to highly likely"]
+    assert _judged("Likely", "Highly likely") == [f"Likelihood of {point} changed from likely to highly likely"]
+    assert _judged(None, "almost-certain", kind="official-statement") == [
+        f"Likelihood of {point} changed from none to almost certain",
+        "Kind of source “Acta diurna” changed from none to official statement",
+    ]
+    assert _judged("likely", "fifty-fifty") == [f"Likelihood of {point} changed from likely to fifty-fifty"]
+    # a respelling of one step is no change of substance
+    for old, new in (("Likely", "likely"), ("highly likely", "highly-likely"), ("likely", "probably")):
+        assert _judged(old, new) == [], (old, new)
+    assert _judged("Fifty-fifty", "fifty-fifty") == [f"Likelihood of {point} changed from Fifty-fifty to fifty-fifty"]
+
+
+def test_a_key_judgements_likelihood_is_told_by_its_translated_label() -> None:
+    point = "du jugement clé « Lorem ipsum dolor sit amet. »"
+    assert _judged("likely", "highly-likely", "fr") == [
+        f"Probabilité {point} : désormais très probable (auparavant probable)"
+    ]
+    assert _judged("probable", "highly likely", "fr") == [
+        f"Probabilité {point} : désormais très probable (auparavant probable)"
+    ]
+    assert _judged(None, "almost-certain", "fr", kind="social-media") == [
+        f"Probabilité {point} : désormais quasi certain (auparavant néant)",
+        "Type de la source « Acta diurna » : désormais réseaux sociaux (auparavant néant)",
+    ]
+    [german] = _judged("likely", "highly-likely", "de")
+    assert german.endswith(": jetzt sehr wahrscheinlich (zuvor wahrscheinlich)")
+
+
+def test_the_box_and_the_report_say_a_key_judgements_likelihood_by_its_label(project: Path, run: Any) -> None:
+    for name, likelihood in (("old", "likely"), ("new", "highly-likely")):
+        data = minimal_data(key_points=[{"id": "kp", "text": "Lorem.", "likelihood": likelihood}])
+        for lang in ("en", "fr"):
+            extra = {"previous": f"{name.replace('new', 'old')}.yaml"} if name == "new" else {}
+            write_brief(project / lang, name, {**data, "language": lang, **extra})
+    sentences = {
+        "en": "Likelihood of key judgement *Lorem.* changed from likely to highly likely",
+        "fr": "Probabilité du jugement clé *Lorem.* : désormais très probable (auparavant probable)",
+    }
+    for lang, sentence in sentences.items():
+        assert run("render", f"{lang}/new.yaml", "--format", "md", "--out", f"out-{lang}").exit_code == 0
+        text = (project / f"out-{lang}" / "new.md").read_text(encoding="utf-8").replace("\u00a0", " ")
+        assert f"- {sentence}\n" in text
+        report = run("diff", f"{lang}/old.yaml", f"{lang}/new.yaml", "--format", "markdown").stdout
+        assert f"- {sentence}\n" in report.replace("\u00a0", " ")
+        assert "highly-likely" not in text.split("## ", 3)[2] + report
+
+
 def test_the_text_and_markdown_reports_speak_the_new_editions_language(tmp_path: Path) -> None:
     for lang in ("fr", "ar"):
         write_brief(tmp_path / lang, "old", {**old_data(), "language": lang})

@@ -57,6 +57,7 @@ ORDER = [
     "briefgen.portion_marks",  # (S) before each portion, as every format prints it
     "briefgen.typeset",  # unbroken dates, unhyphenated last words, CJK runs tagged
     "briefgen.estimates",  # likelihoods on the yardstick, whose risk, the summary's risks: as every format shows them
+    "briefgen.template_cache",  # the compiled templates' folder pruned: unused, over its size, at most daily
     "briefgen.template_labels",  # a language's Jinja environment: constant labels translated as templates compile
     "briefgen.render",
     "briefgen.engine_check",  # what the PDF engine needs of the system, in words

@@ -135,7 +135,7 @@ def test_a_compiled_template_is_kept_in_a_private_folder_and_used_again(
     assert compiled["page.j2"] == 1, "the second environment read the compiled template"
     for folder in (cache_home / "briefgen", cache_home / "briefgen" / "templates"):
         assert (folder.stat().st_uid, oct(folder.stat().st_mode & 0o777)) == (os.getuid(), "0o700")
-    (kept,) = (cache_home / "briefgen" / "templates").iterdir()
+    (kept,) = (cache_home / "briefgen" / "templates").glob("*.j2c")  # and the pruning stamp
     assert kept.stat().st_uid == os.getuid() and not kept.stat().st_mode & 0o077
     # another language, or escaping on, compiles its own (its labels are folded in)
     assert _rendered(tmp_path, "fr") == "Sommaire: <b>" and compiled["page.j2"] == 2
@@ -183,7 +183,7 @@ def test_a_folder_of_another_user_or_open_to_others_is_not_used(
 def test_a_planted_or_writable_file_is_not_read(tmp_path: Path, cache_home: Path, compiled: Counter[str]) -> None:
     (tmp_path / "page.j2").write_text("{{ name }}", encoding="utf-8")
     assert _rendered(tmp_path) == "<b>"
-    (kept,) = (cache_home / "briefgen" / "templates").iterdir()
+    (kept,) = (cache_home / "briefgen" / "templates").glob("*.j2c")  # and the pruning stamp
     kept.chmod(0o666)
     assert _rendered(tmp_path) == "<b>" and compiled["page.j2"] == 2, "a file others may write is compiled again"
     kept.unlink()
