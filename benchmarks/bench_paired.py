@@ -11,7 +11,7 @@ two warm processes of this tree, in rounds: each renders alone, then both render
 longer a render takes beside another is what any two-worker build loses on this machine (`build -j 2`
 cannot beat 2 / that factor, before its fixed costs).
 Prints figures only (wall and CPU seconds, ratios this / baseline, the ratio of each tree's fastest run,
-which other work on the machine stretches least, and peak RSS).
+which other work on the machine stretches least, brief by brief, and peak RSS).
 """
 
 from __future__ import annotations
@@ -42,10 +42,11 @@ except ImportError:  # the earlier code: a worker is warm after its first brief
     make_outputs(valids[0], project)
 else:
     warm_up([project.language], ["pdf"])
-make_outputs(valids[-1], project)  # then the first brief timed is not the one just made
+for valid in valids:  # each brief once in each tree before any is timed
+    make_outputs(valid, project)
 print(json.dumps({"ready": True}), flush=True)
-for run, _ in enumerate(sys.stdin):
-    valid = valids[run % len(valids)]
+for line in sys.stdin:  # the number of the brief to render, among those given
+    valid = valids[int(line) % len(valids)]
     wall, cpu = time.perf_counter(), time.process_time()
     make_outputs(valid, project)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
@@ -71,7 +72,7 @@ def main() -> None:
     times: dict[str, list[dict[str, float]]] = {name: [] for name in servers}
     for run in range(args.runs):
         for name in list(servers)[:: 1 if run % 2 == 0 else -1]:  # who goes first alternates
-            times[name].append(ask([servers[name]])[0])
+            times[name].append(ask([servers[name]], run)[0])
     stop(servers)
     names = ", ".join(brief.name for brief in args.brief)
     print(f"{names}: warm PDF render (templates, layout, checks), {args.runs} alternating runs")
@@ -81,10 +82,16 @@ def main() -> None:
         print(
             f"  {key:4}: baseline median {statistics.median(old):.3f} s, this {statistics.median(new):.3f} s;"
             f" this / baseline run by run: median {statistics.median(ratios):.3f}"
-            f" (range {ratios[0]:.3f}-{ratios[-1]:.3f}); fastest runs {min(new) / min(old):.3f}"
+            f" (range {ratios[0]:.3f}-{ratios[-1]:.3f}); fastest runs {fastest(old, new, len(args.brief)):.3f}"
         )
     rss = {name: max(t["rss"] for t in runs) for name, runs in times.items()}
     print(f"  peak RSS: baseline {rss['baseline']:.0f} MiB, this {rss['this']:.0f} MiB")
+
+
+def fastest(old: list[float], new: list[float], briefs: int) -> float:
+    """The median over the briefs of this tree's fastest run of a brief over the baseline's of the same brief
+    (run n rendered brief n modulo the count)."""
+    return statistics.median(min(new[b::briefs]) / min(old[b::briefs]) for b in range(briefs))
 
 
 def start(trees: dict[str, Path], briefs: list[Path]) -> dict[str, subprocess.Popen[str]]:
@@ -103,11 +110,12 @@ def start(trees: dict[str, Path], briefs: list[Path]) -> dict[str, subprocess.Po
     return servers
 
 
-def ask(servers: list[subprocess.Popen[str]]) -> list[dict[str, float]]:
-    """One render by each server, all started before any is read: at the same time when there are several."""
+def ask(servers: list[subprocess.Popen[str]], brief: int) -> list[dict[str, float]]:
+    """One render of brief number ``brief`` by each server, all started before any is read: at the same time
+    when there are several."""
     for server in servers:
         assert server.stdin is not None
-        server.stdin.write("go\n")
+        server.stdin.write(f"{brief}\n")
         server.stdin.flush()
     answers = []
     for server in servers:
@@ -129,9 +137,9 @@ def together(briefs: list[Path], runs: int) -> None:
     a, b = servers["a"], servers["b"]
     alone: list[dict[str, float]] = []
     beside: list[dict[str, float]] = []
-    for _ in range(runs):
-        alone += ask([a]) + ask([b])
-        beside += ask([a, b])
+    for run in range(runs):  # each round one brief, alone and beside the other (briefs in turn, round by round)
+        alone += ask([a], run) + ask([b], run)
+        beside += ask([a, b], run)
     stop(servers)
     print(f"{', '.join(brief.name for brief in briefs)}: warm PDF renders alone and two at once, {runs} rounds")
     for key in ("wall", "cpu"):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from briefgen.fields import LIKELIHOODS, PartialDate, shorten
-from briefgen.i18n import N_, SOURCE_LANGUAGE, VALUES, Translator, mark, translator
+from briefgen.i18n import N_, VALUES, Translator, mark
 from briefgen.yardstick import YARDSTICKS, Term
 from briefgen.yardstick import in_language as yardstick_in
 
@@ -300,6 +300,8 @@ def _field_sentence(
     values["Field"] = tr.pgettext(*FIELDS.get((said.section, said.field)) or FIELDS[(None, said.field)]) + _RUN
     if said.key == "value":
         shown = {"old": _value(tr, said, old), "new": _value(tr, said, new)}
+        if shown["old"] == shown["new"]:  # two words for one step (likely, probably): as the writer wrote them
+            shown = {"old": str(old), "new": str(new)}
         return FIELD[("value", whose)], values | shown, titles
     if said.key == "listed":
         added = [v for v in new if v not in old]
@@ -347,10 +349,14 @@ def _judged(tr: Translator, value: str) -> str:
 
 
 def same_step(old: Any, new: Any) -> bool:
-    """Whether two spellings of a key judgement's likelihood name one step (Likely, likely; highly-likely,
-    highly likely): a respelling, no change of substance."""
-    english = translator(SOURCE_LANGUAGE)
-    return isinstance(old, str) and isinstance(new, str) and _judged(english, old) == _judged(english, new)
+    """Whether two values of a key judgement's likelihood are one word spelt two ways (Likely, likely;
+    highly-likely, highly likely): a respelling, no change of substance. Two words the published yardsticks
+    take for one step (likely, probably) are a change: a project's own yardstick may tell them apart."""
+    return isinstance(old, str) and isinstance(new, str) and _spelling(old) == _spelling(new)
+
+
+def _spelling(word: str) -> str:
+    return " ".join(word.casefold().replace("-", " ").replace("_", " ").split())
 
 
 def _terms(language: str, word: str) -> Iterator[Term]:

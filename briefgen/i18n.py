@@ -107,6 +107,9 @@ VALUES: dict[tuple[str, str], str] = {
 }
 # the index page's link to each format (formats.REGISTRY's link_label)
 FORMAT_LINKS = (N_("Web page"), N_("PDF"), N_("Markdown"), N_("Word"))
+# labels briefgen's own templates and formats no longer use, kept in the catalogue (translated) so that a
+# theme whose templates still ask for them keeps building: a theme may use any label the catalogue has
+KEPT_FOR_THEMES = (N_("Scope"),)
 # the Admiralty grades' names and meanings (yardstick.RELIABILITY, CREDIBILITY), marked for the catalogue
 GRADE_WORDS = (
     N_("Completely reliable"),

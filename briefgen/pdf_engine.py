@@ -6,9 +6,11 @@ what it was.
   (tokens, selectors compiled, declarations checked: about 5 % of a warm render). A sheet is kept, by its
   exact text, and given to the next page that holds the same text. It keeps its place in the cascade: it is
   still the page's own author sheet, found by WeasyPrint's own ``find_stylesheets`` (only the ``CSS`` it
-  constructs is replaced). A sheet is kept only when parsing it fetched nothing, logged nothing and changed
-  nothing but the page rules (no ``@import``, ``@font-face``, ``@counter-style``, ``@layer`` or
-  ``@color-profile``): the rest is parsed every time, as before.
+  constructs is replaced). A sheet is kept only when parsing it fetched nothing (no ``@import``, no font or
+  profile read), logged nothing, and changed nothing but the page rules (no ``@counter-style`` or
+  ``@color-profile`` defined, even again under a name already held; no rule in a ``@layer``): the rest is
+  parsed every time, as before. An ``@font-face`` that fetched nothing (``local()``) is kept: WeasyPrint
+  registers a face once per font configuration, and briefgen has one per process.
 - **tinyhtml5's character-class cache.** Its ``chars_until`` stores each regular expression under the wrong
   key (a chained assignment: ``characters = cache[(characters, opposite)] = regex``), so it compiles one for
   every call: about 3,000 a page. The cache now finds them.
@@ -54,7 +56,8 @@ class _Kept:
         return sheet
 
 
-def _declarations(sheet: Any, page_rules: list[Any]) -> list[tuple[str, Any, bool]]:
+def _entries(sheet: Any) -> list[Any]:
+    """Every selector entry of a sheet's matcher, each ending with its payload: (declarations, layer)."""
     matcher = sheet.matcher
     buckets = [
         *matcher.id_selectors.values(),
@@ -64,7 +67,11 @@ def _declarations(sheet: Any, page_rules: list[Any]) -> list[tuple[str, Any, boo
         matcher.lang_attr_selectors,
         matcher.other_selectors,
     ]
-    found = [d for bucket in buckets for *_, (declarations, _layer) in bucket for d in declarations]
+    return [entry for bucket in buckets for entry in bucket]
+
+
+def _declarations(sheet: Any, page_rules: list[Any]) -> list[tuple[str, Any, bool]]:
+    found = [d for *_, (declarations, _layer) in _entries(sheet) for d in declarations]
     return found + [d for _rule, _selectors, declarations in page_rules for d in declarations]
 
 
@@ -101,7 +108,8 @@ def _css(*args: Any, **kwargs: Any) -> Any:
             _kept.move_to_end(key)
     if kept is not None:
         return kept.for_page(page_rules, layers)
-    before = (len(page_rules), len(layers), len(counters), len(profiles), getattr(fetcher, "fetched", None))
+    before = _held(layers, counters, profiles, fetcher)
+    rules_before = len(page_rules)
     logged = _Logged()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(logged)
@@ -109,17 +117,29 @@ def _css(*args: Any, **kwargs: Any) -> Any:
         sheet = _constructor(*args, **kwargs)
     finally:
         logger.removeHandler(logged)
-    after = (len(page_rules), len(layers), len(counters), len(profiles), getattr(fetcher, "fetched", None))
-    changed = after[1:] != before[1:]
-    if not hasattr(fetcher, "fetched"):
-        changed = True  # no fetcher of ours, which counts its fetches: an @import may have read something
-    if not changed and not logged.count:
-        fresh = _Kept(sheet, page_rules[before[0] :])
+    # kept only if it changed nothing but the page rules; with no fetcher of ours, which counts its fetches,
+    # an @import may have read something
+    same = _held(layers, counters, profiles, fetcher) == before and hasattr(fetcher, "fetched")
+    if same and not logged.count and not _layered(sheet):
+        fresh = _Kept(sheet, page_rules[rules_before:])
         with _kept_lock:
             _kept[key] = fresh
             while len(_kept) > SHEETS_KEPT:
                 _kept.popitem(last=False)
     return sheet
+
+
+def _held(layers: list[Any], counters: dict[str, Any], profiles: dict[str, Any], fetcher: Any) -> tuple[Any, ...]:
+    """What parsing a sheet may change besides the page rules, as it is now: a counter style or colour
+    profile defined again under its name is a change too (its object differs)."""
+    named = [{name: id(value) for name, value in held.items()} for held in (counters, profiles)]
+    return list(layers), *named, getattr(fetcher, "fetched", None)
+
+
+def _layered(sheet: Any) -> bool:
+    """Whether any rule of a sheet sits in a cascade layer (whose place is the page's list of layers, which
+    another sheet of that page may have named first)."""
+    return any(layer is not None for *_, (_declarations, layer) in _entries(sheet))
 
 
 class _Expressions(dict[tuple[Any, bool], "re.Pattern[str]"]):

@@ -424,3 +424,13 @@ def test_constant_labels_are_translated_as_a_template_compiles() -> None:
     assert "Trigger: %(title)s" in compiled  # a label with variables is looked up while rendering
     english = TranslatedEnvironment(translator("en-GB"), autoescape=True)
     assert english.from_string('{{ _("the analyst\'s") }} {{ _("<b>") }}').render() == "the analyst's <b>"
+
+
+def test_a_label_briefgen_no_longer_uses_itself_still_serves_a_theme(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Scope" left briefgen's own formats in session 7 (they say "Scope:"); a theme asking for it still builds."""
+    footer = '{% extends "default/brief.html.j2" %}{% block footer %}<p id="f">{{ _("Scope") }}</p>{% endblock %}'
+    result = render_with_theme(tmp_path, monkeypatch, footer, 'templates = "theme"\nlanguage = "fr"\n')
+    assert result.exit_code == 0, result.output
+    assert "Périmètre" in (tmp_path / "out" / "b.html").read_text(encoding="utf-8")

@@ -167,3 +167,24 @@ def test_a_sheet_parsed_without_briefgen_s_counting_fetcher_is_never_kept() -> N
             color_profiles={},
         )
     assert engine.kept_sheets() == 0
+
+
+def test_a_counter_style_defined_again_under_a_known_name_is_parsed_on_every_page() -> None:
+    """Redefining lower-roman adds no name to the page's counter styles: it must still count as a change."""
+    sheet = (
+        '@counter-style lower-roman { system: cyclic; symbols: "\\2605"; suffix: " "; } ol { list-style: lower-roman; }'
+    )
+    pages = [pdf(page("<ol><li>alpha</li><li>bravo</li></ol>", sheet))[0] for _ in range(2)]
+    assert pages[0] == pages[1]
+    assert "★" in text(pages[1]) and " ii" not in text(pages[1])
+    assert engine.kept_sheets() == 1  # only the empty print sheet
+
+
+def test_a_sheet_with_rules_in_a_layer_is_parsed_on_every_page() -> None:
+    """Its layer's place is the page's list of layers, which another sheet of the page may have named first."""
+    layered = "@layer base { p { color: rgb(200, 0, 0); } } p { font-size: 20pt; }"
+    pdf(page("<p>one</p>", "@layer base;", layered))
+    second, _ = pdf(page("<p>two</p>", "p { margin: 0; }", layered))  # a kept copy failed here (ValueError)
+    engine.forget_sheets()
+    assert pdf(page("<p>two</p>", "p { margin: 0; }", layered))[0] == second
+    assert engine.kept_sheets() == 2  # the empty print sheet and the unlayered one
