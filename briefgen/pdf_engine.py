@@ -39,7 +39,7 @@ class _Kept:
     """A parsed author sheet, what it adds to a page's rules, and its declarations that report their errors."""
 
     def __init__(self, sheet: Any, page_rules: list[Any]) -> None:
-        self.sheet = sheet
+        self.sheet = _copy(sheet, list(page_rules), [])  # not the first page's lists: nothing of it is held
         self.page_rules = page_rules
         self.pending = [
             value for _name, value, _important in _declarations(sheet, page_rules) if isinstance(value, Pending)
@@ -50,10 +50,15 @@ class _Kept:
         page_rules.extend(self.page_rules)
         for value in self.pending:  # a var() that resolves to nothing warns once per sheet: once per page, as before
             value._reported_error = False
-        sheet = object.__new__(type(self.sheet))
-        sheet.__dict__.update(self.sheet.__dict__)  # the matcher is shared: matching only reads it
-        sheet.page_rules, sheet.layers = page_rules, layers  # the page's lists, as WeasyPrint's own sheets hold
-        return sheet
+        return _copy(self.sheet, page_rules, layers)  # the page's lists, as WeasyPrint's own sheets hold
+
+
+def _copy(sheet: Any, page_rules: list[Any], layers: list[Any]) -> Any:
+    """A sheet that shares ``sheet``'s matcher (matching only reads it) and holds the lists given."""
+    copy = object.__new__(type(sheet))
+    copy.__dict__.update(sheet.__dict__)
+    copy.page_rules, copy.layers = page_rules, layers
+    return copy
 
 
 def _entries(sheet: Any) -> list[Any]:

@@ -104,6 +104,8 @@ def _remove_stale(dir_fd: int, now: float) -> None:
     total = 0
     for used, size, name in kept:
         stale = now - used > (DAY if name.endswith(".tmp") else MAX_UNUSED)
+        if name.endswith(".tmp") and not stale:
+            continue  # another process may be writing it now, whatever the folder's size
         if not stale and total + size <= MAX_BYTES:
             total += size
             continue

@@ -188,3 +188,11 @@ def test_a_sheet_with_rules_in_a_layer_is_parsed_on_every_page() -> None:
     engine.forget_sheets()
     assert pdf(page("<p>two</p>", "p { margin: 0; }", layered))[0] == second
     assert engine.kept_sheets() == 2  # the empty print sheet and the unlayered one
+
+
+def test_a_kept_sheet_holds_nothing_of_the_page_it_was_first_parsed_for() -> None:
+    secret = '@page { @bottom-center { content: "SECRET-CANARY"; } }'
+    pdf(page("<p>x</p>", "p { color: red; }", secret))
+    held = [kept.sheet.page_rules for kept in engine._kept.values()]
+    assert sorted(len(rules) for rules in held) == [0, 0, 1]  # only the @page sheet's own rule
+    assert "SECRET-CANARY" not in repr([k.sheet.page_rules for k in engine._kept.values() if not k.page_rules])

@@ -58,6 +58,18 @@ def test_over_the_size_cap_the_least_recently_used_go_first(folder: Path, monkey
     assert not small_but_older.exists(), "once over the cap, every older file goes, however small"
 
 
+def test_over_the_size_cap_a_temporary_file_being_written_is_left(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(template_cache, "MAX_BYTES", 50)
+    _kept(folder, 1, age=0, size=100)  # over the cap alone
+    writing = folder / f"{2:064x}.j2cabc123.tmp"  # Jinja's temporary file, another process writing it
+    writing.write_bytes(b"x" * 100)
+    os.utime(writing, (NOW - 60, NOW - 60))
+    assert prune(folder, NOW)
+    assert writing.exists()
+
+
 def test_foreign_files_links_and_folders_are_left_alone(folder: Path, tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
