@@ -96,6 +96,41 @@ def test_the_long_word_test_tried_at_word_starts_finds_what_the_search_found(htm
     assert bool(typeset._LONG_WORD_START.search(html)) == bool(typeset._LONG_WORD.search(html))
 
 
+# --- emphasis in a plain paragraph: written as mdformat writes it
+
+_EMPHASISED = ["word", "Two words", " ", "\n", "\n\n", "*", "**", "***", "_", "__", "* ", "- ", "+ ", "1. ", "#",
+               "=", "-", "[@s]", "[@s; @t]", ".", ",", "!", "\u00a0", "é", "日本"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_EMPHASISED), max_size=14).map("".join))
+@example("**Aims.** The analysis [@s] sees a push\nfor *multilateral* coordination.")
+@example("a\n**b** c")
+@example("a\n*b*\n***")
+@example("a\n* *b*")
+@example("__x__ _y_")
+def test_emphasis_in_plain_paragraphs_is_written_as_mdformat_writes_it(text: str) -> None:
+    from mdformat.renderer import MDRenderer
+
+    from briefgen import markdown, markdown_plain
+    from briefgen.markdown import Citations, parse
+
+    tokens = parse(text + "\n")
+    fast = markdown_plain.to_markdown(tokens, lambda ids: markdown._citation_link(ids, Citations(["s", "t"])))
+    if fast is not None:
+        slow = MDRenderer().render(tokens, markdown._MD_OPTIONS, {"citations": Citations(["s", "t"])}).strip()
+        assert fast == slow
+
+
+def test_a_paragraph_with_emphasis_takes_the_fast_path() -> None:
+    from briefgen import markdown_plain
+    from briefgen.markdown import parse
+
+    for text in ("**Aims.** The analysis [@s] sees\na *push* and __more__.", "a\n**b** c", "_x_ and y"):
+        assert markdown_plain.to_markdown(parse(text + "\n"), lambda ids: "[1]") is not None, text
+    for text in ("a\n* *b*", "***", "a\n**\\*b**"):  # a list item, a thematic break, an escaped marker
+        assert markdown_plain.to_markdown(parse(text + "\n"), lambda ids: "[1]") is None, text
+
+
 # --- compiled templates kept in the user's cache folder
 
 
