@@ -20,6 +20,8 @@ from markdown_it.common.utils import escapeHtml as escape_html
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
+from briefgen import markdown_fast
+from briefgen.markdown_fast import citation_meta
 from briefgen.model import CITATION_RE
 from briefgen.typography import quotes_for
 
@@ -74,8 +76,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
         return False
     if not silent:
         token = state.push("citation", "", 0)
-        ids = [part.strip().lstrip("@") for part in match.group(1).split(";")]
-        token.meta = {"ids": ids, "in_link": state.linkLevel > 0}  # a link cannot hold another link
+        token.meta = citation_meta(match, state.linkLevel > 0)  # a link cannot hold another link
         token.content = match.group(0)
     state.pos = match.end()
     return True
@@ -286,7 +287,7 @@ def _parse(text: str, kind: str, parses: dict[tuple[str, str, str | None], Parse
     parser = _parser(lang)
     if kind == "inline":
         return parser.parseInline(text, env), env
-    return parser.parse(text, env), env
+    return markdown_fast.parse(parser, text, env) or parser.parse(text, env), env
 
 
 _ONE_PARAGRAPH = ["paragraph_open", "inline", "paragraph_close"]

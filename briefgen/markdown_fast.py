@@ -1,0 +1,105 @@
+"""The tokens of a Markdown field of plain paragraphs (text, line breaks and citations) made without
+markdown-it's block and inline rules, which try every rule at every line and every special character: most
+fields of a brief are like that. Anything else is left to markdown-it (``parse`` returns None).
+
+A line is a paragraph's when it cannot start any other block (no quote, list, rule, fence, HTML, reference
+or heading marker, no indent) and holds no whitespace at either end (the parser trims it or makes a hard
+break of it); its text is plain when its only special characters are line breaks and citations
+(``[@id]``). The core rules after the inline one (the typographer's quotation marks) run as the parser's own.
+tests/test_mdhtml_speed.py holds the tokens to markdown-it's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, MutableMapping
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+from briefgen.model import CITATION_RE
+
+# a line starting so may open a block other than a paragraph (digits: an ordered list's item)
+_BLOCK_START = re.compile(r"[>\-*+_=#<`~\[\s]|[0-9]+[.)]")
+# characters an inline rule of the renderers' parser starts at: only "\n" and a citation's "[" are plain
+_INLINE_SPECIAL = re.compile(r"[\n\[\]\\`*_!<&]")
+_AFTER_INLINE: dict[int, list[Callable[[StateCore], None]]] = {}  # by parser: its core rules after "inline"
+
+
+def citation_meta(match: re.Match[str], in_link: bool) -> dict[str, Any]:
+    """A citation token's meta (the citation rule's): the ids cited, and whether it sits in a link's text."""
+    return {"ids": [part.strip().lstrip("@") for part in match.group(1).split(";")], "in_link": in_link}
+
+
+def parse(md: MarkdownIt, text: str, env: MutableMapping[str, Any]) -> list[Token] | None:
+    """``md.parse(text, env)`` for a field of plain paragraphs, else None."""
+    if "\r" in text or "\0" in text:  # the normalize rule would change them
+        return None
+    tokens = _paragraphs(text.split("\n"))
+    if tokens is None:
+        return None
+    for inline in tokens[1::3]:
+        children = _children(inline.content)
+        if children is None:
+            return None
+        inline.children = children
+    key = id(md)
+    if key not in _AFTER_INLINE:
+        names = [rule.name for rule in md.core.ruler.__rules__ if rule.enabled]
+        rules = {rule.name: rule.fn for rule in md.core.ruler.__rules__}
+        _AFTER_INLINE[key] = [rules[name] for name in names[names.index("inline") + 1 :]]
+    state = StateCore(text, md, env)
+    state.tokens = tokens
+    for rule in _AFTER_INLINE[key]:
+        rule(state)
+    return state.tokens
+
+
+def _paragraphs(lines: list[str]) -> list[Token] | None:
+    """The block tokens of lines that are all a paragraph's or blank, else None."""
+    tokens: list[Token] = []
+    start = None
+    for number, line in enumerate([*lines, ""]):
+        if line:
+            if _BLOCK_START.match(line) or line[-1].isspace():
+                return None
+            if start is None:
+                start = number
+            continue
+        if start is not None:
+            opening = Token("paragraph_open", "p", 1, map=[start, number], block=True)
+            inline = Token("inline", "", 0, map=[start, number], level=1, content="\n".join(lines[start:number]))
+            inline.block, inline.children = True, []
+            tokens += [opening, inline, Token("paragraph_close", "p", -1, block=True)]
+            start = None
+    return tokens
+
+
+def _children(content: str) -> list[Token] | None:
+    """The inline tokens of a paragraph's text whose only special characters are line breaks and citations."""
+    children: list[Token] = []
+    done = 0  # the text before this offset is in a token
+    for found in _INLINE_SPECIAL.finditer(content):
+        at = found.start()
+        if at < done:  # inside a citation read already
+            continue
+        if content[at] == "[":
+            citation = CITATION_RE.match(content, at)
+            if citation is None:
+                return None
+            if at > done:
+                children.append(Token("text", "", 0, content=content[done:at]))
+            children.append(Token("citation", "", 0, content=citation.group(0), meta=citation_meta(citation, False)))
+            done = citation.end()
+        elif content[at] == "\n":
+            if at > done:
+                children.append(Token("text", "", 0, content=content[done:at]))
+            children.append(Token("softbreak", "br", 0))
+            done = at + 1
+        else:
+            return None
+    if done < len(content):
+        children.append(Token("text", "", 0, content=content[done:]))
+    return children
