@@ -318,6 +318,8 @@ def to_markdown_cell(text: str, citations: Citations, lang: str | None = None) -
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|!&#~])")
+_NUMBER_START = re.compile(r"^(\s*)(\d+)([.)])")  # at the text's start only, as re.sub read these before
+_SIGN_START = re.compile(r"^(\s*)([-+=])")
 
 
 def emphasised(parts: Iterable[tuple[str, bool]]) -> str:
@@ -328,5 +330,5 @@ def emphasised(parts: Iterable[tuple[str, bool]]) -> str:
 def escape_markdown(text: str) -> str:
     """Escape plain text for a Markdown document, so it shows exactly as typed."""
     escaped = _MD_SPECIAL.sub(r"\\\1", text)
-    escaped = re.sub(r"^(\s*)(\d+)([.)])", r"\1\2\\\3", escaped)
-    return re.sub(r"^(\s*)([-+=])", r"\1\\\2", escaped)
+    escaped = _NUMBER_START.sub(r"\1\2\\\3", escaped)
+    return _SIGN_START.sub(r"\1\\\2", escaped)
