@@ -1,6 +1,7 @@
-"""The tokens of a Markdown field of plain paragraphs (text, line breaks and citations) made without
-markdown-it's block and inline rules, which try every rule at every line and every special character: most
-fields of a brief are like that. Anything else is left to markdown-it (``parse`` returns None).
+"""The tokens of a Markdown field of paragraphs made without markdown-it's block rules, and without its inline
+rules where the text is plain (text, line breaks and citations): those rules try every rule at every line and
+every special character, and most fields of a brief are like that. A field with any other block is left to
+markdown-it (``parse`` returns None); a paragraph with emphasis, a link or code to its inline rules.
 
 A line is a paragraph's when it cannot start any other block (no quote, list, rule, fence, HTML, reference
 or heading marker, no indent) and holds no whitespace at either end (the parser trims it or makes a hard
@@ -21,8 +22,9 @@ from markdown_it.token import Token
 
 from briefgen.model import CITATION_RE
 
-# a line starting so may open a block other than a paragraph (digits: an ordered list's item)
-_BLOCK_START = re.compile(r"[>\-*+_=#<`~\[\s]|[0-9]+[.)]")
+# a line starting so may open a block other than a paragraph (digits: an ordered list's item; a "*" before a
+# space: a bullet; three "*" or "_" alone: a thematic break); emphasis may start a line
+_BLOCK_START = re.compile(r"[>\-+=#<`~\[\s]|[0-9]+[.)]|\*(?:[ \t]|$)|(?:\*[ \t]*){3,}$|(?:_[ \t]*){3,}$")
 # characters an inline rule of the renderers' parser starts at: only "\n" and a citation's "[" are plain
 _INLINE_SPECIAL = re.compile(r"[\n\[\]\\`*_!<&]")
 _AFTER_INLINE: dict[int, list[Callable[[StateCore], None]]] = {}  # by parser: its core rules after "inline"
@@ -34,7 +36,7 @@ def citation_meta(match: re.Match[str], in_link: bool) -> dict[str, Any]:
 
 
 def parse(md: MarkdownIt, text: str, env: MutableMapping[str, Any]) -> list[Token] | None:
-    """``md.parse(text, env)`` for a field of plain paragraphs, else None."""
+    """``md.parse(text, env)`` for a field of paragraphs only, else None."""
     if "\r" in text or "\0" in text:  # the normalize rule would change them
         return None
     tokens = _paragraphs(text.split("\n"))
@@ -42,8 +44,9 @@ def parse(md: MarkdownIt, text: str, env: MutableMapping[str, Any]) -> list[Toke
         return None
     for inline in tokens[1::3]:
         children = _children(inline.content)
-        if children is None:
-            return None
+        if children is None:  # emphasis, a link, code: the parser's inline rules read it (as its core rule does)
+            children = []
+            md.inline.parse(inline.content, md, env, children)
         inline.children = children
     key = id(md)
     if key not in _AFTER_INLINE:

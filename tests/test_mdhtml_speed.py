@@ -268,18 +268,18 @@ def test_a_markdown_html_build_imports_neither_pillow_nor_weasyprint(tmp_path: P
     assert (tmp_path / "out" / f"{REAL_BRIEF.stem}.html").is_file()
 
 
-# --- plain paragraphs tokenized without markdown-it's rules: the tokens it makes
+# --- paragraphs tokenized without markdown-it's block rules (and plain text without its inline ones): its tokens
 
 _NEAR_PARAGRAPH = ["word", "Two words", " ", "  ", "\n", "\n\n", "\n \n", "\t", "\u00a0", "\u2028", "\r", "\0",
                    "1", "1.", "2)", "-", "* ", "+", "#", "=", ">", "<", "`", "~", "_", "*", "!", "&", "&amp;", "\\",
                    "[", "]", "[@s]", "[@s; @t]", "[@s;\n@t]", "[x](y)", "'", '"', "«", "é", "日本", ":", "(", ")",
-                   "."]  # fmt: skip
+                   ".", "***", "* * *", "_ _ _", "**b**", "`c`"]  # fmt: skip
 
 
 @given(st.lists(st.sampled_from(_NEAR_PARAGRAPH), max_size=14).map("".join), st.sampled_from([None, "fr", "de", "ja"]))
 @example('A plain sentence [@s].\nA second line: it\'s "quoted".\n\nAnother paragraph [@s; @t].', None)
 @example("Ends with a break\n", None)
-def test_plain_paragraphs_are_tokenized_as_markdown_it_does(text: str, lang: str | None) -> None:
+def test_paragraphs_are_tokenized_as_markdown_it_does(text: str, lang: str | None) -> None:
     from briefgen import markdown, markdown_fast
 
     parser = markdown._parser(lang)
@@ -298,5 +298,7 @@ def test_most_fields_of_the_real_brief_are_tokenized_without_markdown_it() -> No
     prose = [text for _, text in walk_strings(data) if len(text) > 60]
     fast = [text for text in prose if markdown_fast.parse(markdown._parser(None), text, {}) is not None]
     assert len(fast) > 0.6 * len(prose), [text for text in prose if text not in fast]
-    for text in ("- an item", "    code", "a *b*", "a  \nb", "[link](x)", "> quote", "1. one", "a\r\nb"):
+    for text in ("- an item", "    code", "a  \nb", "[r]: /u", "> quote", "1. one", "a\r\nb", "```\nx\n```"):
         assert markdown_fast.parse(markdown._parser(None), text, {}) is None, text
+    for text in ("a *b* [@s]", "**Aims.** [x](http://e.org) `c`\nnext", "a &amp; b <x> \\*"):  # inline rules
+        assert markdown_fast.parse(markdown._parser(None), text, {}) == markdown._parser(None).parse(text, {}), text
