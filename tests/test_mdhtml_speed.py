@@ -57,6 +57,36 @@ def test_keep_last_words_wraps_what_the_token_by_token_walk_wraps(html: str) -> 
     assert keep_last_words(html) == _token_by_token(html)
 
 
+def _wrap_as_it_was(tokens: list[str], end: int, badges: set[int]) -> None:
+    """_wrap_last_word as it was: every token matched as a tag, and every text token searched for a word."""
+    for k in range(end - 1, -1, -1):
+        if k in badges:
+            continue
+        token = tokens[k]
+        tag = typeset._TAG.fullmatch(token)
+        if tag:
+            if tag.group(2).lower() not in typeset._INLINE:
+                return
+            continue
+        if token.startswith("<"):
+            return
+        held = "\u00a0" in token or "\u202f" in token
+        word = typeset._LAST_WORD_HELD.search(token) if held else typeset._last_word(token)
+        if word:
+            tokens[k] = token[: word.start()] + f'<span class="last-word">{word.group(1)}</span>' + word.group(2)
+            return
+
+
+@given(st.lists(st.sampled_from([*_HTML_PIECES, "", "  ", "\t\n", "<b>", "</b>", "<br>"]), max_size=20))
+def test_the_last_word_is_wrapped_as_before(tokens: list[str]) -> None:
+    for end in range(len(tokens) + 1):
+        badges = {k for k in range(len(tokens)) if k % 5 == 3}
+        new, old = list(tokens), list(tokens)
+        typeset._wrap_last_word(new, end, badges)
+        _wrap_as_it_was(old, end, badges)
+        assert new == old
+
+
 def test_keep_last_words_on_a_real_page(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
     real = typeset._ends_found
