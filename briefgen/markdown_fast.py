@@ -13,6 +13,7 @@ tests/test_mdhtml_speed.py holds the tokens to markdown-it's.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, MutableMapping
 from typing import Any
 
@@ -27,7 +28,8 @@ from briefgen.model import CITATION_RE
 _BLOCK_START = re.compile(r"[>\-+=#<`~\[\s]|[0-9]+[.)]|\*(?:[ \t]|$)|(?:\*[ \t]*){3,}$|(?:_[ \t]*){3,}$")
 # characters an inline rule of the renderers' parser starts at: only "\n" and a citation's "[" are plain
 _INLINE_SPECIAL = re.compile(r"[\n\[\]\\`*_!<&]")
-_AFTER_INLINE: dict[int, list[Callable[[StateCore], None]]] = {}  # by parser: its core rules after "inline"
+# by parser (one per language, kept for the process): its core rules after "inline"
+_AFTER_INLINE: weakref.WeakKeyDictionary[MarkdownIt, list[Callable[[StateCore], None]]] = weakref.WeakKeyDictionary()
 
 
 def citation_meta(match: re.Match[str], in_link: bool) -> dict[str, Any]:
@@ -48,14 +50,13 @@ def parse(md: MarkdownIt, text: str, env: MutableMapping[str, Any]) -> list[Toke
             children = []
             md.inline.parse(inline.content, md, env, children)
         inline.children = children
-    key = id(md)
-    if key not in _AFTER_INLINE:
-        names = [rule.name for rule in md.core.ruler.__rules__ if rule.enabled]
-        rules = {rule.name: rule.fn for rule in md.core.ruler.__rules__}
-        _AFTER_INLINE[key] = [rules[name] for name in names[names.index("inline") + 1 :]]
+    if md not in _AFTER_INLINE:
+        enabled = [rule for rule in md.core.ruler.__rules__ if rule.enabled]
+        names = [rule.name for rule in enabled]
+        _AFTER_INLINE[md] = [rule.fn for rule in enabled[names.index("inline") + 1 :]]
     state = StateCore(text, md, env)
     state.tokens = tokens
-    for rule in _AFTER_INLINE[key]:
+    for rule in _AFTER_INLINE[md]:
         rule(state)
     return state.tokens
 
