@@ -24,6 +24,11 @@ _EMPHASIS = frozenset({"em_open", "em_close", "strong_open", "strong_close"})
 _MARKERS = frozenset("*_")
 _LIST_ITEM = re.compile(r"[-*+]( |\t|$)")
 _ONE_PARAGRAPH = ["paragraph_open", "inline", "paragraph_close"]
+# mdformat.codepoints.UNICODE_WHITESPACE (tab, line feed, form feed, carriage return and the Zs characters),
+# written out: importing mdformat only for it cost every Markdown build its package and its punctuation table
+_WHITESPACE = frozenset(
+    "\t\n\f\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+)
 
 
 def to_markdown(tokens: Sequence[Token], cite: Callable[[list[str]], str]) -> str | None:
@@ -72,8 +77,6 @@ _KINDS = frozenset({"text", "softbreak", "citation", *_EMPHASIS})
 
 
 def _plain(tokens: Sequence[Token]) -> bool:
-    from mdformat.codepoints import UNICODE_WHITESPACE
-
     if not tokens or [t.type for t in tokens] != _ONE_PARAGRAPH * (len(tokens) // 3):
         return False
     for inline in tokens[1::3]:
@@ -82,6 +85,6 @@ def _plain(tokens: Sequence[Token]) -> bool:
                 return False
             if child.type not in _KINDS or (child.type == "citation" and child.meta["in_link"]):
                 return False
-        if inline.content[:1] in UNICODE_WHITESPACE or inline.content[-1:] in UNICODE_WHITESPACE:
+        if inline.content[:1] in _WHITESPACE or inline.content[-1:] in _WHITESPACE:
             return False  # mdformat writes it as a character reference
     return True

@@ -285,12 +285,12 @@ def test_the_cache_can_be_turned_off_and_a_write_that_fails_is_skipped(
     assert cache_folder() is None
 
 
-def test_a_markdown_html_build_imports_neither_pillow_nor_weasyprint(tmp_path: Path) -> None:
+def test_a_markdown_html_build_imports_neither_pillow_nor_weasyprint_nor_mdformat(tmp_path: Path) -> None:
     script = (
         "import sys\nfrom briefgen.cli import main\n"
         "try:\n    main(sys.argv[1:], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('PIL', 'weasyprint') if m in sys.modules))\n"
-    )
+        "print(sorted(m for m in ('PIL', 'weasyprint', 'mdformat') if m in sys.modules))\n"
+    )  # nor mdformat: every field of the real brief is Markdown that markdown_plain writes
     args = ["build", str(REAL_BRIEF), "--out", str(tmp_path / "out"), "--format", "md,html", "-j", "1", "--force"]
     proc = subprocess.run([sys.executable, "-c", script, *args], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
@@ -332,3 +332,11 @@ def test_most_fields_of_the_real_brief_are_tokenized_without_markdown_it() -> No
         assert markdown_fast.parse(markdown._parser(None), text, {}) is None, text
     for text in ("a *b* [@s]", "**Aims.** [x](http://e.org) `c`\nnext", "a &amp; b <x> \\*"):  # inline rules
         assert markdown_fast.parse(markdown._parser(None), text, {}) == markdown._parser(None).parse(text, {}), text
+
+
+def test_the_whitespace_that_mdformat_writes_as_a_reference_is_mdformat_s() -> None:
+    from mdformat.codepoints import UNICODE_WHITESPACE
+
+    from briefgen import markdown_plain
+
+    assert markdown_plain._WHITESPACE == UNICODE_WHITESPACE
