@@ -46,6 +46,7 @@ Mark = tuple[int, int]  # 1-based line and column
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_NODE_EVENTS = frozenset({yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent})
 
 
 @dataclass
@@ -276,20 +277,19 @@ class _Builder:
         return at < len(suspects) and suspects[at] < upto
 
     def handle(self, ev: Any) -> None:
-        if isinstance(ev, yaml.DocumentStartEvent):
-            self.documents += 1
-            if self.documents > 1:
-                raise self.fail(ev.start_mark, "more than one YAML document ('---'); put one brief per file")
-            return
-        if isinstance(ev, yaml.AliasEvent):
-            raise self.fail(
-                ev.start_mark,
-                f"aliases (*{ev.anchor}) are not allowed in a brief; write the text out{_STARTS_WITH % '*'}",
-            )
-        if isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            self.stack.pop()
-            return
-        if not isinstance(ev, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+        kind = type(ev)  # the parser makes each kind of event of its own class, never a subclass
+        if kind not in _NODE_EVENTS:
+            if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                self.stack.pop()
+            elif kind is yaml.DocumentStartEvent:
+                self.documents += 1
+                if self.documents > 1:
+                    raise self.fail(ev.start_mark, "more than one YAML document ('---'); put one brief per file")
+            elif kind is yaml.AliasEvent:
+                raise self.fail(
+                    ev.start_mark,
+                    f"aliases (*{ev.anchor}) are not allowed in a brief; write the text out{_STARTS_WITH % '*'}",
+                )
             return
         if ev.anchor is not None:
             raise self.fail(
@@ -303,7 +303,7 @@ class _Builder:
             )
         start: Any = ev.start_mark
         mark = (start.line + 1, start.column + 1)
-        if isinstance(ev, yaml.ScalarEvent):
+        if kind is yaml.ScalarEvent:
             empty_plain = not ev.style and ev.value in _NULLS  # libyaml gives plain as "", PyYAML None
             loc = self.add(None if empty_plain else ev.value, mark, ev, is_scalar=True)
             end: Any = ev.end_mark
@@ -311,7 +311,7 @@ class _Builder:
             return
         if len(self.stack) >= MAX_DEPTH:
             raise self.fail(ev.start_mark, f"nested more than {MAX_DEPTH} levels deep; a brief needs far fewer")
-        container: dict[str, Any] | list[Any] = {} if isinstance(ev, yaml.MappingStartEvent) else []
+        container: dict[str, Any] | list[Any] = {} if kind is yaml.MappingStartEvent else []
         path = self.add(container, mark, ev, is_scalar=False)
         if ev.flow_style:
             opening = self.text[start.index : start.index + 1]

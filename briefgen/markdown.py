@@ -20,6 +20,8 @@ from markdown_it.common.utils import escapeHtml as escape_html
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
+from briefgen import markdown_fast
+from briefgen.markdown_fast import citation_meta
 from briefgen.model import CITATION_RE
 from briefgen.typography import quotes_for
 
@@ -74,8 +76,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
         return False
     if not silent:
         token = state.push("citation", "", 0)
-        ids = [part.strip().lstrip("@") for part in match.group(1).split(";")]
-        token.meta = {"ids": ids, "in_link": state.linkLevel > 0}  # a link cannot hold another link
+        token.meta = citation_meta(match, state.linkLevel > 0)  # a link cannot hold another link
         token.content = match.group(0)
     state.pos = match.end()
     return True
@@ -286,7 +287,7 @@ def _parse(text: str, kind: str, parses: dict[tuple[str, str, str | None], Parse
     parser = _parser(lang)
     if kind == "inline":
         return parser.parseInline(text, env), env
-    return parser.parse(text, env), env
+    return markdown_fast.parse(parser, text, env) or parser.parse(text, env), env
 
 
 _ONE_PARAGRAPH = ["paragraph_open", "inline", "paragraph_close"]
@@ -317,6 +318,8 @@ def to_markdown_cell(text: str, citations: Citations, lang: str | None = None) -
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|!&#~])")
+_NUMBER_START = re.compile(r"^(\s*)(\d+)([.)])")  # at the text's start only, as re.sub read these before
+_SIGN_START = re.compile(r"^(\s*)([-+=])")
 
 
 def emphasised(parts: Iterable[tuple[str, bool]]) -> str:
@@ -327,5 +330,5 @@ def emphasised(parts: Iterable[tuple[str, bool]]) -> str:
 def escape_markdown(text: str) -> str:
     """Escape plain text for a Markdown document, so it shows exactly as typed."""
     escaped = _MD_SPECIAL.sub(r"\\\1", text)
-    escaped = re.sub(r"^(\s*)(\d+)([.)])", r"\1\2\\\3", escaped)
-    return re.sub(r"^(\s*)([-+=])", r"\1\\\2", escaped)
+    escaped = _NUMBER_START.sub(r"\1\2\\\3", escaped)
+    return _SIGN_START.sub(r"\1\\\2", escaped)

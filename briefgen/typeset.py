@@ -180,13 +180,13 @@ def _wrap_last_word(tokens: list[str], end: int, badges: set[int]) -> None:
         if k in badges:
             continue
         token = tokens[k]
-        tag = _TAG.fullmatch(token)
-        if tag:
-            if tag.group(2).lower() not in _INLINE:
+        if token.startswith("<"):
+            tag = _TAG.fullmatch(token)  # None: a comment or a declaration
+            if tag is None or tag.group(2).lower() not in _INLINE:
                 return
             continue
-        if token.startswith("<"):  # a comment or a declaration
-            return
+        if not token or token.isspace():  # between two tags: no letter, so no word (most text tokens)
+            continue
         held = "\u00a0" in token or "\u202f" in token  # the slower pattern only where it may differ
         word = _LAST_WORD_HELD.search(token) if held else _last_word(token)
         if word:

@@ -44,6 +44,7 @@ ORDER = [
     "briefgen.translation",  # translations: their original found, the stamp of its content, what changed since
     # a set of briefs checked: schema, Markdown that renders whole, images that can be read
     "briefgen.markdown_plain",  # plain paragraphs written as mdformat writes them, without it
+    "briefgen.markdown_fast",  # the tokens of plain paragraphs, made without markdown-it's rules
     "briefgen.markdown",
     "briefgen.markdown_depth",  # how deep a field nests, and whether the parser would drop part of it
     "briefgen.content",

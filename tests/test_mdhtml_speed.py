@@ -57,6 +57,36 @@ def test_keep_last_words_wraps_what_the_token_by_token_walk_wraps(html: str) -> 
     assert keep_last_words(html) == _token_by_token(html)
 
 
+def _wrap_as_it_was(tokens: list[str], end: int, badges: set[int]) -> None:
+    """_wrap_last_word as it was: every token matched as a tag, and every text token searched for a word."""
+    for k in range(end - 1, -1, -1):
+        if k in badges:
+            continue
+        token = tokens[k]
+        tag = typeset._TAG.fullmatch(token)
+        if tag:
+            if tag.group(2).lower() not in typeset._INLINE:
+                return
+            continue
+        if token.startswith("<"):
+            return
+        held = "\u00a0" in token or "\u202f" in token
+        word = typeset._LAST_WORD_HELD.search(token) if held else typeset._last_word(token)
+        if word:
+            tokens[k] = token[: word.start()] + f'<span class="last-word">{word.group(1)}</span>' + word.group(2)
+            return
+
+
+@given(st.lists(st.sampled_from([*_HTML_PIECES, "", "  ", "\t\n", "<b>", "</b>", "<br>"]), max_size=20))
+def test_the_last_word_is_wrapped_as_before(tokens: list[str]) -> None:
+    for end in range(len(tokens) + 1):
+        badges = {k for k in range(len(tokens)) if k % 5 == 3}
+        new, old = list(tokens), list(tokens)
+        typeset._wrap_last_word(new, end, badges)
+        _wrap_as_it_was(old, end, badges)
+        assert new == old
+
+
 def test_keep_last_words_on_a_real_page(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
     real = typeset._ends_found
@@ -94,6 +124,41 @@ def test_walk_strings_finds_what_one_generator_per_value_found(data: object) -> 
 @given(st.lists(st.sampled_from(["a", "é", " ", "<", ">", "&", ";", "\n", "x" * 40, "日本"]), max_size=12).map("".join))
 def test_the_long_word_test_tried_at_word_starts_finds_what_the_search_found(html: str) -> None:
     assert bool(typeset._LONG_WORD_START.search(html)) == bool(typeset._LONG_WORD.search(html))
+
+
+# --- emphasis in a plain paragraph: written as mdformat writes it
+
+_EMPHASISED = ["word", "Two words", " ", "\n", "\n\n", "*", "**", "***", "_", "__", "* ", "- ", "+ ", "1. ", "#",
+               "=", "-", "[@s]", "[@s; @t]", ".", ",", "!", "\u00a0", "é", "日本"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_EMPHASISED), max_size=14).map("".join))
+@example("**Aims.** The analysis [@s] sees a push\nfor *multilateral* coordination.")
+@example("a\n**b** c")
+@example("a\n*b*\n***")
+@example("a\n* *b*")
+@example("__x__ _y_")
+def test_emphasis_in_plain_paragraphs_is_written_as_mdformat_writes_it(text: str) -> None:
+    from mdformat.renderer import MDRenderer
+
+    from briefgen import markdown, markdown_plain
+    from briefgen.markdown import Citations, parse
+
+    tokens = parse(text + "\n")
+    fast = markdown_plain.to_markdown(tokens, lambda ids: markdown._citation_link(ids, Citations(["s", "t"])))
+    if fast is not None:
+        slow = MDRenderer().render(tokens, markdown._MD_OPTIONS, {"citations": Citations(["s", "t"])}).strip()
+        assert fast == slow
+
+
+def test_a_paragraph_with_emphasis_takes_the_fast_path() -> None:
+    from briefgen import markdown_plain
+    from briefgen.markdown import parse
+
+    for text in ("**Aims.** The analysis [@s] sees\na *push* and __more__.", "a\n**b** c", "_x_ and y"):
+        assert markdown_plain.to_markdown(parse(text + "\n"), lambda ids: "[1]") is not None, text
+    for text in ("a\n* *b*", "***", "a\n**\\*b**"):  # a list item, a thematic break, an escaped marker
+        assert markdown_plain.to_markdown(parse(text + "\n"), lambda ids: "[1]") is None, text
 
 
 # --- compiled templates kept in the user's cache folder
@@ -220,14 +285,58 @@ def test_the_cache_can_be_turned_off_and_a_write_that_fails_is_skipped(
     assert cache_folder() is None
 
 
-def test_a_markdown_html_build_imports_neither_pillow_nor_weasyprint(tmp_path: Path) -> None:
+def test_a_markdown_html_build_imports_neither_pillow_nor_weasyprint_nor_mdformat(tmp_path: Path) -> None:
     script = (
         "import sys\nfrom briefgen.cli import main\n"
         "try:\n    main(sys.argv[1:], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('PIL', 'weasyprint') if m in sys.modules))\n"
-    )
+        "print(sorted(m for m in ('PIL', 'weasyprint', 'mdformat') if m in sys.modules))\n"
+    )  # nor mdformat: every field of the real brief is Markdown that markdown_plain writes
     args = ["build", str(REAL_BRIEF), "--out", str(tmp_path / "out"), "--format", "md,html", "-j", "1", "--force"]
     proc = subprocess.run([sys.executable, "-c", script, *args], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[-1] == "[]"
     assert (tmp_path / "out" / f"{REAL_BRIEF.stem}.html").is_file()
+
+
+# --- paragraphs tokenized without markdown-it's block rules (and plain text without its inline ones): its tokens
+
+_NEAR_PARAGRAPH = ["word", "Two words", " ", "  ", "\n", "\n\n", "\n \n", "\t", "\u00a0", "\u2028", "\r", "\0",
+                   "1", "1.", "2)", "-", "* ", "+", "#", "=", ">", "<", "`", "~", "_", "*", "!", "&", "&amp;", "\\",
+                   "[", "]", "[@s]", "[@s; @t]", "[@s;\n@t]", "[x](y)", "'", '"', "«", "é", "日本", ":", "(", ")",
+                   ".", "***", "* * *", "_ _ _", "**b**", "`c`"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_NEAR_PARAGRAPH), max_size=14).map("".join), st.sampled_from([None, "fr", "de", "ja"]))
+@example('A plain sentence [@s].\nA second line: it\'s "quoted".\n\nAnother paragraph [@s; @t].', None)
+@example("Ends with a break\n", None)
+def test_paragraphs_are_tokenized_as_markdown_it_does(text: str, lang: str | None) -> None:
+    from briefgen import markdown, markdown_fast
+
+    parser = markdown._parser(lang)
+    env_fast: dict[str, object] = {}
+    fast = markdown_fast.parse(parser, text, env_fast)
+    if fast is not None:
+        env_slow: dict[str, object] = {}
+        assert [t.as_dict() for t in fast] == [t.as_dict() for t in parser.parse(text, env_slow)]
+        assert env_fast == env_slow
+
+
+def test_most_fields_of_the_real_brief_are_tokenized_without_markdown_it() -> None:
+    from briefgen import markdown, markdown_fast
+
+    data = load(REAL_BRIEF).source.data
+    prose = [text for _, text in walk_strings(data) if len(text) > 60]
+    fast = [text for text in prose if markdown_fast.parse(markdown._parser(None), text, {}) is not None]
+    assert len(fast) > 0.6 * len(prose), [text for text in prose if text not in fast]
+    for text in ("- an item", "    code", "a  \nb", "[r]: /u", "> quote", "1. one", "a\r\nb", "```\nx\n```"):
+        assert markdown_fast.parse(markdown._parser(None), text, {}) is None, text
+    for text in ("a *b* [@s]", "**Aims.** [x](http://e.org) `c`\nnext", "a &amp; b <x> \\*"):  # inline rules
+        assert markdown_fast.parse(markdown._parser(None), text, {}) == markdown._parser(None).parse(text, {}), text
+
+
+def test_the_whitespace_that_mdformat_writes_as_a_reference_is_mdformat_s() -> None:
+    from mdformat.codepoints import UNICODE_WHITESPACE
+
+    from briefgen import markdown_plain
+
+    assert markdown_plain._WHITESPACE == UNICODE_WHITESPACE

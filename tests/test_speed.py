@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import briefgen.build
 import briefgen.inputs
-from briefgen import manifest, markdown, markdown_plain
+from briefgen import manifest, markdown, markdown_fast, markdown_plain
 from briefgen.build import BuildResult, build
 from briefgen.check import check
 from briefgen.load import walk_strings
@@ -102,8 +102,17 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
         counted[src.rstrip("\n")] += 1
         return inline(src, env)
 
+    fast = markdown_fast.parse  # plain paragraphs: tokenized without the parser's rules
+
+    def count_fast(md: Any, src: str, env: Any) -> Any:
+        tokens = fast(md, src, env)
+        if tokens is not None and md is parser:
+            counted[src.rstrip("\n")] += 1
+        return tokens
+
     monkeypatch.setattr(parser, "parse", count_block)
     monkeypatch.setattr(parser, "parseInline", count_inline)
+    monkeypatch.setattr(markdown_fast, "parse", count_fast)
     return counted
 
 
