@@ -157,9 +157,12 @@ def test_validate_memory_does_not_grow_with_the_number_of_briefs(tmp_path: Path)
         write_brief(tmp_path / "many", f"brief-{n:03d}", data)
         if n < 25:
             write_brief(tmp_path / "few", f"brief-{n:03d}", data)
-    # once untraced first: the interpreter's own tables (interned path parts, say) grow once, and not per brief
+    # once untraced first: the interpreter's own tables (interned path parts, say) grow once, and not per brief;
+    # and each measured twice, the lower kept: such a table doubles in one block (1.9 MiB for the interned
+    # strings) whenever it fills, in whichever run that happens to be, after whatever tests ran before
     check([tmp_path / "many"], settings(), keep=False)
-    few, many = _peak_of_checking(tmp_path / "few", False), _peak_of_checking(tmp_path / "many", False)
+    few = min(_peak_of_checking(tmp_path / "few", False) for _ in range(2))
+    many = min(_peak_of_checking(tmp_path / "many", False) for _ in range(2))
     kept = _peak_of_checking(tmp_path / "many", True)
     assert many < 1.25 * few, (few, many)  # ten times the briefs: what is kept per brief is its id and name
     assert kept > 2 * many, (many, kept)  # what keeping every brief's model would cost: the measure sees it
