@@ -15,6 +15,10 @@ what it was.
   key (a chained assignment: ``characters = cache[(characters, opposite)] = regex``), so it compiles one for
   every call: about 3,000 a page. The cache now finds them.
 - **cffi array types parsed once** by the font subsetter (see _ArraysParsedOnce).
+
+And one setting: pydyf deflates every stream of the PDF at zlib's level 9, which took 45 ms of the real
+brief's PDF; at zlib's default level, 6, it takes 21 ms and the file grows by 0.8 % (the same streams,
+decoded: the same pages).
 """
 
 from __future__ import annotations
@@ -22,10 +26,12 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import zlib
 from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
+import pydyf
 import tinyhtml5.inputstream
 import weasyprint
 import weasyprint.css
@@ -187,13 +193,29 @@ class _ArraysParsedOnce:
         return self._ffi.new(cdecl, init)
 
 
+DEFLATE_LEVEL = 6  # zlib's default; pydyf asks for 9
+
+
+class _Deflate:
+    """zlib as pydyf sees it: its streams deflated at DEFLATE_LEVEL."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(zlib, name)
+
+    @staticmethod
+    def compressobj(level: int = -1, *args: Any, **kwargs: Any) -> Any:
+        return zlib.compressobj(DEFLATE_LEVEL, *args, **kwargs)
+
+
 def install() -> None:
-    """Put the three in place (once; importing this module does it)."""
+    """Put the three and the setting in place (once; importing this module does it)."""
     if not isinstance(weasyprint.pdf.fonts.ffi, _ArraysParsedOnce):
         weasyprint.pdf.fonts.ffi = _ArraysParsedOnce(weasyprint.pdf.fonts.ffi)
     if not isinstance(tinyhtml5.inputstream.characters_until_regex, _Expressions):
         tinyhtml5.inputstream.characters_until_regex = _Expressions()
     weasyprint.css.CSS = _css
+    if not isinstance(pydyf.zlib, _Deflate):
+        pydyf.zlib = _Deflate()
 
 
 def kept_sheets() -> int:

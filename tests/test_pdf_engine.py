@@ -196,3 +196,27 @@ def test_a_kept_sheet_holds_nothing_of_the_page_it_was_first_parsed_for() -> Non
     held = [kept.sheet.page_rules for kept in engine._kept.values()]
     assert sorted(len(rules) for rules in held) == [0, 0, 1]  # only the @page sheet's own rule
     assert "SECRET-CANARY" not in repr([k.sheet.page_rules for k in engine._kept.values() if not k.page_rules])
+
+
+def _streams(data: bytes) -> list[bytes]:
+    """Every stream of a PDF, decoded, in object order; not the cross-reference stream (its byte offsets)."""
+    from pypdf.generic import StreamObject
+
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    numbers = sorted(number for table in reader.xref.values() for number in table)
+    objects = [reader.get_object(number) for number in numbers]
+    return [o.get_data() for o in objects if isinstance(o, StreamObject) and o.get("/Type") != "/XRef"]
+
+
+def test_streams_are_deflated_at_zlib_s_default_level_and_decode_to_the_same_pages(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import pydyf
+
+    html = page("<h1>Title</h1><p>Body text, <strong>bold</strong> and <em>italic</em>.</p>" * 20)
+    ours, _ = pdf(html)
+    monkeypatch.setattr(pydyf, "zlib", __import__("zlib"))  # pydyf as it is: level 9
+    theirs, _ = pdf(html)
+    assert ours != theirs
+    assert _streams(ours) == _streams(theirs)  # the same content, fonts and all: the same pages
+    assert len(theirs) <= len(ours) <= 1.05 * len(theirs)
