@@ -85,6 +85,7 @@ def _plain(tokens: Sequence[Token]) -> bool:
                 return False
             if child.type not in _KINDS or (child.type == "citation" and child.meta["in_link"]):
                 return False
-        if inline.content[:1] in _WHITESPACE or inline.content[-1:] in _WHITESPACE:
+        text = _joined(inline.children or [], None)  # as rendered: an entity (&nbsp;, &#32;) decoded
+        if text[:1] in _WHITESPACE or text[-1:] in _WHITESPACE:
             return False  # mdformat writes it as a character reference
     return True

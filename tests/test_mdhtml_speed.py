@@ -129,7 +129,8 @@ def test_the_long_word_test_tried_at_word_starts_finds_what_the_search_found(htm
 # --- emphasis in a plain paragraph: written as mdformat writes it
 
 _EMPHASISED = ["word", "Two words", " ", "\n", "\n\n", "*", "**", "***", "_", "__", "* ", "- ", "+ ", "1. ", "#",
-               "=", "-", "[@s]", "[@s; @t]", ".", ",", "!", "\u00a0", "é", "日本"]  # fmt: skip
+               "=", "-", "[@s]", "[@s; @t]", "[@t; @s]", ".", ",", "!", "\u00a0", "é", "日本", "&nbsp;", "&#32;",
+               "&#x2003;", "&#12;", "&amp;"]  # fmt: skip
 
 
 @given(st.lists(st.sampled_from(_EMPHASISED), max_size=14).map("".join))
@@ -138,6 +139,9 @@ _EMPHASISED = ["word", "Two words", " ", "\n", "\n\n", "*", "**", "***", "_", "_
 @example("a\n*b*\n***")
 @example("a\n* *b*")
 @example("__x__ _y_")
+@example("*a*&nbsp;")
+@example("&#32;a")
+@example("[@t; @s][@s]")
 def test_emphasis_in_plain_paragraphs_is_written_as_mdformat_writes_it(text: str) -> None:
     from mdformat.renderer import MDRenderer
 
@@ -145,7 +149,8 @@ def test_emphasis_in_plain_paragraphs_is_written_as_mdformat_writes_it(text: str
     from briefgen.markdown import Citations, parse
 
     tokens = parse(text + "\n")
-    fast = markdown_plain.to_markdown(tokens, lambda ids: markdown._citation_link(ids, Citations(["s", "t"])))
+    cited = Citations(["s", "t"])  # one per field, as a brief's: numbered in the order cited
+    fast = markdown_plain.to_markdown(tokens, lambda ids: markdown._citation_link(ids, cited))
     if fast is not None:
         slow = MDRenderer().render(tokens, markdown._MD_OPTIONS, {"citations": Citations(["s", "t"])}).strip()
         assert fast == slow
