@@ -319,13 +319,13 @@ class Sections:
             return
         self._heading(self._("Watch list"), None)
         headers = [self._("What to watch"), self._("Indicator"), self._("By"), self._("Status")]
-        table = self._table(self._("What to watch and what would signal change"), headers, [0.26, 0.48, 0.14, 0.12])
+        table = self._table(self._("What to watch and what would signal change"), headers, [0.25, 0.45, 0.18, 0.12])
         for i, item in enumerate(self.brief.watch_list):
             title, indicator, by, status = self._row(table)
             self._mark(title.paragraphs[0], "watch_list", i)
             self._plain(title.paragraphs[0], item.title, f"watch_list[{i}].title", "What to watch", bold=True)
             self._cell_markdown(indicator, item.indicator, f"watch_list[{i}].indicator", "Indicator")
-            add_text(by.paragraphs[0], self.date(item.by) if item.by else "—")
+            add_text(by.paragraphs[0], self.date(item.by).replace(" ", "\u00a0") if item.by else "—")  # unbroken
             add_text(status.paragraphs[0], self.value(item.status, "watch"))
 
     def _historical_context(self) -> None:

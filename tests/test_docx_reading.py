@@ -154,3 +154,14 @@ def test_the_contents_has_no_blank_line_around_its_entries(english: Any) -> None
     assert entries[0].find(f".//{W}instrText") is not None  # the field opens in the first entry
     assert text(entries[-1]) == "Annex: How to read this brief"
     assert entries[-1].find(f".//{W}fldChar[@{W}fldCharType='end']") is not None
+
+
+def test_a_watch_items_date_is_never_split_across_lines(english: Any, french: Any) -> None:
+    """As the PDF keeps it on one line: "5 December / 2025" wrapped in the By column."""
+    for document, caption, first in (
+        (english, "What to watch and what would signal change", "5\u00a0December\u00a02025"),
+        (french, "Ce qu’il faut surveiller et ce qui signalerait un changement", "5\u00a0décembre\u00a02025"),
+    ):
+        dates = [row[2] for row in rows(table_after(document, caption))[1:]]
+        assert dates[0] == first, dates
+        assert all(" " not in date for date in dates), dates
