@@ -14,8 +14,8 @@ from typing import Any
 import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-import briefgen.pdf_engine  # noqa: F401  # WeasyPrint's per-PDF repeats done once per process
 from briefgen.errors import BriefgenError
+from briefgen.pdf_engine import WarningsHeard  # and WeasyPrint's per-PDF repeats done once per process
 from briefgen.resources import TIMEOUT, Policy, Refused
 
 
@@ -45,19 +45,10 @@ class ClosedFetcher(URLFetcher):  # type: ignore[misc]
         return URLFetcherResponse(url, body=body, headers={"Content-Type": mime})
 
 
-class _Capture(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 @contextmanager
 def captured_warnings() -> Iterator[list[str]]:
     """Collect what WeasyPrint logs at warning level or above during the block."""
-    handler = _Capture()
+    handler = WarningsHeard()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     previous = logger.propagate

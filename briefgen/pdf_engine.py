@@ -86,13 +86,15 @@ def _declarations(sheet: Any, page_rules: list[Any]) -> list[tuple[str, Any, boo
     return found + [d for _rule, _selectors, declarations in page_rules for d in declarations]
 
 
-class _Logged(logging.Handler):
+class WarningsHeard(logging.Handler):
+    """What a logger says at warning level or above while this handler is on it (pdf.captured_warnings too)."""
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.count = 0
+        self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
+        self.messages.append(record.getMessage())
 
 
 _kept: OrderedDict[Hashable, _Kept] = OrderedDict()
@@ -121,7 +123,7 @@ def _css(*args: Any, **kwargs: Any) -> Any:
         return kept.for_page(page_rules, layers)
     before = _held(layers, counters, profiles, fetcher)
     rules_before = len(page_rules)
-    logged = _Logged()
+    logged = WarningsHeard()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(logged)
     try:
@@ -131,7 +133,7 @@ def _css(*args: Any, **kwargs: Any) -> Any:
     # kept only if it changed nothing but the page rules; with no fetcher of ours, which counts its fetches,
     # an @import may have read something
     same = _held(layers, counters, profiles, fetcher) == before and hasattr(fetcher, "fetched")
-    if same and not logged.count and not _layered(sheet):
+    if same and not logged.messages and not _layered(sheet):
         fresh = _Kept(sheet, page_rules[rules_before:])
         with _kept_lock:
             _kept[key] = fresh
